@@ -1,0 +1,3 @@
+"""Placeholder: filled in by its owner (see docs/ARCHITECTURE.md)."""
+
+from pipeline.cli.app import app  # noqa: F401
