@@ -1,0 +1,92 @@
+"""Sentence and line spans over ``Document.text``, with exact character offsets.
+
+Every extracted fact carries the sentence it came from as evidence, so the spans must
+index the normalised text exactly. underthesea's ``sent_tokenize`` rewrites spacing and
+loses offsets, so sentences are cut here by a small rule set instead: a line break, or
+``.``/``!``/``?``/``;``-free full stops followed by space and a capital letter, except
+after common Vietnamese abbreviations ("TP.", "v.v.", "Tp.").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+# A full stop, "!" or "?" (optionally closing quotes/brackets) + space + an upper-case
+# letter or a digit/bullet starts a new sentence.
+_SENT_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=[\"“(\[]?[A-ZÀ-ỸĐ0-9•\-+*])""")
+_ABBREV = re.compile(r"(?:\b(?:TP|Tp|tp|TX|Tx|v\.v|St|Th\.S|ThS|TS|PGS|GS|Đ/c|đ/c|No|Số|số)\.|\b[A-ZĐ]\.)$")
+_LINE = re.compile(r"[^\n]+")
+# A numbering token alone ("1.", "I.", "1.2.", "a.") is not a sentence of its own.
+_BULLET = re.compile(r"[*#\s]*(?:[0-9]+|[IVXLC]+|[a-zđ])(?:\.[0-9]+)*\.?")
+
+
+@lru_cache(maxsize=64)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Return ``(start, end)`` of every sentence, whitespace trimmed, in text order.
+
+    Lines are never joined: a heading or a table row is its own sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    for line in _LINE.finditer(text):
+        start = line.start()
+        for cut in _SENT_END.finditer(line.group()):
+            head = text[start : line.start() + cut.start()]
+            if _ABBREV.search(head) or _BULLET.fullmatch(head.strip()):
+                continue
+            _add(spans, text, start, line.start() + cut.start())
+            start = line.start() + cut.end()
+        _add(spans, text, start, line.end())
+    return tuple(spans)
+
+
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+@lru_cache(maxsize=64)
+def _starts(text: str) -> tuple[int, ...]:
+    return tuple(s for s, _ in sentence_spans(text))
+
+
+def sentence_span_at(text: str, offset: int) -> tuple[int, int]:
+    """The span of the sentence holding ``offset`` (the nearest one before it if the
+    offset falls in whitespace between sentences)."""
+    spans = sentence_spans(text)
+    if not spans:
+        return (0, len(text))
+    i = max(bisect_right(_starts(text), offset) - 1, 0)
+    return spans[i]
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text`` that holds ``offset``: the evidence for a fact."""
+    s, e = sentence_span_at(text, offset)
+    return text[s:e]
+
+
+@lru_cache(maxsize=64)
+def line_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """``(start, end)`` of every non-empty line (end excludes the newline)."""
+    return tuple((m.start(), m.end()) for m in _LINE.finditer(text))
+
+
+def line_at(text: str, offset: int) -> tuple[int, int]:
+    """The span of the line holding ``offset``."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return (start, len(text) if end < 0 else end)
+
+
+def squash(s: str) -> str:
+    """Collapse runs of whitespace (line breaks included) to single spaces and trim."""
+    return re.sub(r"\s+", " ", s).strip()
+
+
+__all__ = ["line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
