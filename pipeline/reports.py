@@ -35,7 +35,7 @@ DEFAULT_REPORTS = Path("data/processed/reports")
 
 # Administrative levels from the top down; levels the store writes that are not listed
 # here are placed after these, alphabetically.
-LEVEL_ORDER: tuple[str, ...] = ("central", "province", "district", "commune", "grassroots")
+LEVEL_ORDER: tuple[str, ...] = ("central", "province", "district", "commune", "unit")
 CENTRAL = "central"
 NONE_LABEL = "(không rõ)"  # a plan whose directive could not be traced
 
@@ -258,31 +258,52 @@ def uncovered_directives(con: Connection) -> pd.DataFrame:
     )
 
 
-def plot_coverage_graph(con: Connection, ax: Axes) -> None:
-    """The implements graph drawn in layers, central directives on top, coloured by level."""
-    graph = implements_graph(con)
-    graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0 and not _is_central(graph.nodes[n])])
+def _drawn_part(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
+    """The linked part of the graph, whole components at a time, those reaching a
+    central directive and the largest first, up to ``max_nodes`` nodes."""
+    components = sorted(
+        (c for c in nx.weakly_connected_components(graph) if len(c) > 1),
+        key=lambda c: (not any(_is_central(graph.nodes[n]) for n in c), -len(c)),
+    )
+    keep: set[str] = set()
+    for component in components:
+        if keep and len(keep) + len(component) > max_nodes:
+            continue
+        keep |= component
+    return graph.subgraph(keep).copy()
+
+
+def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None:
+    """The implements graph drawn in layers, central directives on top, coloured by level.
+
+    Only linked documents are drawn (directives nobody carries out are listed by
+    :func:`uncovered_directives`); on a large archive, the biggest chains up to
+    ``max_nodes`` nodes, labelled only while they stay legible.
+    """
+    graph = _drawn_part(implements_graph(con), max_nodes)
     if graph.number_of_nodes() == 0:
         _no_data(ax, "No implements links")
         return
-    levels = _levels_sorted(a.get("level") for _, a in graph.nodes(data=True)) + [NONE_LABEL]
-    for node, attrs in graph.nodes(data=True):
-        level = attrs.get("level") or NONE_LABEL
-        attrs["layer"] = -levels.index(level)  # central at the top
+    levels = _levels_sorted(a.get("level") for _, a in graph.nodes(data=True))
+    layers = levels + [NONE_LABEL]
+    for _, attrs in graph.nodes(data=True):
+        attrs["layer"] = -layers.index(attrs.get("level") or NONE_LABEL)  # central on top
     pos = nx.multipartite_layout(graph, subset_key="layer", align="horizontal")
     cmap = matplotlib.colormaps["tab10"]
-    colours = [cmap(levels.index(a.get("level") or NONE_LABEL) % 10) for _, a in graph.nodes(data=True)]
-    nx.draw_networkx_edges(graph, pos, ax=ax, arrows=True, arrowsize=10, edge_color="0.5")
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=300)
-    nx.draw_networkx_labels(
-        graph, pos, labels={n: a["label"] for n, a in graph.nodes(data=True)}, ax=ax, font_size=7
+    colours = [cmap(layers.index(a.get("level") or NONE_LABEL) % 10) for _, a in graph.nodes(data=True)]
+    small = graph.number_of_nodes() <= 60
+    nx.draw_networkx_edges(
+        graph, pos, ax=ax, arrows=True, arrowsize=10 if small else 5, edge_color="0.6",
+        connectionstyle="arc3,rad=0.15",  # curved, so links skipping a level stay visible
     )
-    used = _levels_sorted(a.get("level") for _, a in graph.nodes(data=True))
-    for level in used:
-        ax.scatter([], [], color=cmap(levels.index(level) % 10), label=level)
-    if used:
-        ax.legend(loc="best", fontsize=7, title="level")
-    ax.set_title("Plans carrying out central directives (arrow: implements)")
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=300 if small else 40)
+    if small:
+        labels = {n: a["label"] for n, a in graph.nodes(data=True)}
+        nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7)
+    for level in levels + ([NONE_LABEL] if any(not a.get("level") for _, a in graph.nodes(data=True)) else []):
+        ax.scatter([], [], color=cmap(layers.index(level) % 10), label=level)
+    ax.legend(loc="best", fontsize=7, title="level")
+    ax.set_title("Plans carrying out directives (arrow: implements)")
     ax.axis("off")
 
 
