@@ -1,0 +1,156 @@
+"""Find the numbered parts of a plan: "I. MỤC ĐÍCH, YÊU CẦU", "1.", "2.1.", "a)", "Nơi nhận".
+
+Assignments come only from the organisation part ("III. TỔ CHỨC THỰC HIỆN"), and
+deadlines and assignments are attached to the numbered item they stand in, so the
+other extractors need the headings with their spans. Headings are recognised line
+by line from their labels; markdown marks (``#``, ``**``) and leading tabs are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Label forms, tried in order on a line stripped of markdown and indentation.
+_MARKUP = re.compile(r"^[\s#*_>]*")
+_PART = re.compile(r"^(?P<label>[IVX]{1,5})\s*[.\-–:/)]\s*(?P<title>\S.*)$")
+_ARTICLE = re.compile(r"^(?P<label>Điều\s+\d{1,3})\s*[.:]\s*(?P<title>.*)$")
+_ITEM = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]\s*|\s+)(?P<title>\S.*)$")
+_LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<title>.*)$")
+_RECIPIENTS = re.compile(r"^Nơi\s+nhận\b", re.IGNORECASE)
+_SIGNATURE = re.compile(r"^(?:T/M|TM\.|KT\.|Q\.|TL\.)\s*\S")
+_CLOSING = re.compile(r"^Trên\s+đây\s+là\b")
+_DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # "25.10.2021" is not a label
+
+ORGANISATION_KEYS = ("TO CHUC THUC HIEN", "TO CHUC TRIEN KHAI", "TRACH NHIEM THI HANH")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading and the text it governs, as offsets into the document text.
+
+    ``level`` orders the kinds: 0 for the end markers ("Nơi nhận", signature,
+    closing "Trên đây là ..."), 1 for parts ("III."), 1 for articles ("Điều 3."),
+    2 + depth for numbered items ("1." is 2, "2.1." is 3), 6 for "a)".
+    """
+
+    kind: str  # part | article | item | letter | recipients | signature | closing
+    label: str  # "III", "2.1", "a", "Điều 3", "" for markers
+    title: str  # rest of the heading line
+    level: int
+    start: int  # start of the heading line
+    body_start: int  # first character after the label
+    end: int  # start of the next heading at the same or a higher level
+
+
+def fold(text: str) -> str:
+    """Upper-case ASCII skeleton ("Tổ chức" → "TO CHUC") for tolerant title matching."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", stripped).upper().strip()
+
+
+def _classify(line: str) -> tuple[str, str, str, int, int] | None:
+    """Return (kind, label, title, level, label_end) for a heading line, else None."""
+    lead = _MARKUP.match(line)
+    offset = lead.end() if lead else 0
+    body = line[offset:].rstrip()
+    if not body:
+        return None
+    if _RECIPIENTS.match(body):
+        return "recipients", "", body, 0, offset
+    if _SIGNATURE.match(body):
+        return "signature", "", body, 0, offset
+    if _CLOSING.match(body):
+        return "closing", "", body, 0, offset
+    m = _PART.match(body)
+    if m and m.group("title")[:1].isupper():
+        return "part", m.group("label"), _clean_title(m.group("title")), 1, offset + m.start("title")
+    m = _ARTICLE.match(body)
+    if m:
+        return "article", m.group("label"), _clean_title(m.group("title")), 1, offset + m.start("title")
+    if not _DATE_LIKE.match(body):
+        m = _ITEM.match(body)
+        if m and (m.group(0)[len(m.group("label"))] in ".)" or "." in m.group("label")):
+            depth = m.group("label").count(".")
+            return "item", m.group("label"), _clean_title(m.group("title")), 2 + depth, offset + m.start("title")
+    m = _LETTER.match(body)
+    if m:
+        return "letter", m.group("label"), _clean_title(m.group("title")), 6, offset + m.start("title")
+    return None
+
+
+def _clean_title(title: str) -> str:
+    return title.replace("**", "").replace("*", "").strip()
+
+
+def find_sections(text: str) -> tuple[Section, ...]:
+    """All headings of ``text`` in order, each with the span it governs.
+
+    Args:
+        text: the normalised document text.
+
+    Returns:
+        Sections in text order; ``end`` of each is the start of the next heading at
+        the same or a higher level (an end marker closes every open section).
+    """
+    return _find_sections(text)
+
+
+@lru_cache(maxsize=32)
+def _find_sections(text: str) -> tuple[Section, ...]:
+    found: list[tuple[str, str, str, int, int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        hit = _classify(line)
+        if hit:
+            kind, label, title, level, label_end = hit
+            found.append((kind, label, title, level, pos, pos + label_end))
+        pos += len(line)
+    sections = []
+    for i, (kind, label, title, level, start, body_start) in enumerate(found):
+        end = len(text)
+        for later in found[i + 1 :]:
+            if later[3] <= level or later[3] == 0:
+                end = later[4]
+                break
+        sections.append(Section(kind, label, title, level, start, body_start, end))
+    return tuple(sections)
+
+
+def organisation_part(text: str) -> Section | None:
+    """The "TỔ CHỨC THỰC HIỆN" part (or the article that assigns execution), if any.
+
+    A part or numbered heading whose title reads "Tổ chức thực hiện" wins (spelling
+    slips such as "TÔ CHỨC" are tolerated by folding); for decisions and resolutions
+    without one, the last article naming who "chịu trách nhiệm thi hành" or
+    "tổ chức thực hiện" is used.
+    """
+    sections = find_sections(text)
+    titled = [s for s in sections if s.kind in ("part", "item", "article") and _is_organisation(s.title)]
+    if titled:
+        return min(titled, key=lambda s: (s.level, s.start))
+    articles = [
+        s for s in sections
+        if s.kind == "article" and re.search(r"thi hành|tổ chức thực hiện|triển khai thực hiện", text[s.start : s.end], re.I)
+    ]
+    return articles[-1] if articles else None
+
+
+def _is_organisation(title: str) -> bool:
+    folded = fold(title)
+    return any(folded.startswith(key) for key in ORGANISATION_KEYS)
+
+
+def enclosing(sections: tuple[Section, ...], offset: int, kinds: tuple[str, ...] = ("item", "letter")) -> Section | None:
+    """The innermost section of one of ``kinds`` whose span contains ``offset``."""
+    best = None
+    for s in sections:
+        if s.kind in kinds and s.start <= offset < s.end and (best is None or s.level >= best.level):
+            best = s
+    return best
+
+
+__all__ = ["Section", "enclosing", "find_sections", "fold", "organisation_part"]
