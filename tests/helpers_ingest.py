@@ -172,3 +172,58 @@ def real_stages_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+# ------------------------------------------------------------------ Prefect + stages
+
+import functools  # noqa: E402
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def prefect_harness():
+    """A throw-away Prefect API (own SQLite database) for the flows of one test module."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+class Stages:
+    """The reader/extractor/store a flow test runs with, recording which files were read."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, real: bool | None = None) -> None:
+        import flows.ingest as fi
+        from pipeline.ingest import BatchSettings
+
+        self.real = real_stages_available() if real is None else real
+        self.read_calls: list[str] = []
+        if self.real:
+            from pipeline.extract import extract
+            from pipeline.read import read
+            from pipeline.store import Store
+
+            self.store_class: Any = Store
+            base_read, self.extract = read, extract
+        else:
+            self.store_class = FakeStore
+            base_read, self.extract = fake_read, fake_extract
+            monkeypatch.setattr(fi, "_open_store", lambda db: FakeStore(db))
+        self.base_read = base_read
+        monkeypatch.setattr(
+            fi, "BatchSettings", functools.partial(BatchSettings, reader=self.read, extractor=self.extract)
+        )
+
+    def read(self, path: Path, **kw: Any) -> Document:
+        self.read_calls.append(Path(path).name)
+        return self.base_read(path, **kw)
+
+    def known(self, db: Path) -> dict[str, Any]:
+        store = self.store_class(str(db), read_only=True)
+        try:
+            return store.known_files()
+        finally:
+            getattr(store, "close", lambda: None)()

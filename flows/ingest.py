@@ -1,0 +1,295 @@
+"""The ingest flow: discover → plan → read+extract in batches → store → graph → Parquet.
+
+A thin Prefect wrapper over ``pipeline.ingest`` (the plain core) and
+``pipeline.store.Store``. One task per batch of files, not per file (Prefect's
+bookkeeping costs milliseconds and ~20 KB per task run); batches run on threads by
+default or on a Dask cluster (``runner="dask"``). Workers only read and extract; this
+flow's own process writes every result through ``Store``, one file per transaction, as
+the batches come back, so a crash loses at most the batches still in flight.
+
+Incremental state lives in the project's DuckDB tables (``files``, ``runs``), not in
+Prefect's cache: an unchanged file (same sha256, same ``PIPELINE_VERSION``) is skipped,
+a changed one replaces its rows, a deleted one is marked deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline.errors import KehoachError, Reason
+from pipeline.ingest import (
+    BatchSettings,
+    Outcome,
+    TransientError,
+    count,
+    discover,
+    failed,
+    failure_line,
+    make_batches,
+    plan,
+    process_batch,
+    summarise,
+)
+from pipeline.version import PIPELINE_VERSION
+
+DEFAULT_ARCHIVE = "data/raw"
+DEFAULT_DB = "data/processed/kehoach.duckdb"
+DEFAULT_BATCH_SIZE = 8
+RETRIES = 2
+RUNNERS = ("thread", "dask")
+
+# (done, total, outcome or None) → None; set by the CLI for its progress bar.
+ProgressCallback = Callable[[int, int, "Outcome | None"], None]
+_progress: list[ProgressCallback] = []
+
+
+@contextlib.contextmanager
+def progress_reporter(callback: ProgressCallback) -> Iterator[None]:
+    """Call ``callback(done, total, outcome)`` as files finish during flows run here."""
+    _progress.append(callback)
+    try:
+        yield
+    finally:
+        _progress.remove(callback)
+
+
+def _report(done: int, total: int, outcome: Outcome | None) -> None:
+    for cb in list(_progress):
+        cb(done, total, outcome)
+
+
+def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry a batch only for transient I/O faults, never for bugs."""
+    try:
+        state.result()
+    except TransientError:
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+    return False
+
+
+@task(
+    name="read-extract-batch",
+    retries=RETRIES,
+    retry_delay_seconds=2,
+    retry_condition_fn=_retry_transient,
+    cache_policy=NO_CACHE,
+)
+def read_extract_batch(infos: tuple, settings: BatchSettings) -> list[Outcome]:
+    """Read and extract one batch; transient I/O faults retry the batch, the last try records them."""
+    ctx = TaskRunContext.get()
+    last_try = ctx is None or ctx.task_run.run_count > RETRIES
+    return process_batch(infos, settings, raise_transient=not last_try)
+
+
+def make_task_runner(runner: str = "thread", dask_address: str | None = None, workers: int | None = None) -> Any:
+    """The task runner for ``runner``: threads, a local Dask cluster, or a Dask scheduler."""
+    if runner == "thread":
+        return ThreadPoolTaskRunner(max_workers=workers or os.cpu_count() or 1)
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": workers or os.cpu_count() or 1,
+                "threads_per_worker": 1,
+                "processes": True,
+                "dashboard_address": None,
+            }
+        )
+    raise KehoachError(Reason.internal, None, f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+
+
+def _open_store(db: str) -> Any:
+    from pipeline.store import Store
+
+    Path(db).parent.mkdir(parents=True, exist_ok=True)
+    return Store(db)
+
+
+def _write(store: Any, run_id: str, outcome: Outcome, logger: Any) -> Outcome:
+    """Store one outcome in its own transaction; a store error becomes the file's failure."""
+    if outcome.ok:
+        try:
+            store.put_document(run_id, outcome.info, outcome.document, outcome.extraction)
+            return outcome.light()
+        except KehoachError as e:
+            outcome = failed(outcome.info, e.reason, e.detail, outcome.seconds)
+        except Exception as e:  # noqa: BLE001 - per-file boundary: the run goes on
+            outcome = failed(outcome.info, Reason.internal, f"store: {type(e).__name__}: {e}", outcome.seconds)
+    logger.warning(failure_line(outcome))
+    store.put_failure(run_id, outcome.info, outcome.exception())
+    return outcome.light()
+
+
+def _publish(summary: dict[str, Any]) -> None:
+    """Show the run's counts and failures in the Prefect UI (an artifact); best effort."""
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        c = summary["counts"]
+        lines = ["| new | changed | unchanged | failed | deleted |", "|---|---|---|---|---|"]
+        lines.append(f"| {c['new']} | {c['changed']} | {c['unchanged']} | {c['failed']} | {c['deleted']} |")
+        if summary["failures"]:
+            lines += ["", "| file | reason | detail |", "|---|---|---|"]
+            lines += [f"| {f['path']} | {f['reason']} | {f['detail']} |" for f in summary["failures"]]
+        create_markdown_artifact("\n".join(lines), key="kehoach-ingest-summary", description="kehoach ingest counts")
+    except Exception:  # noqa: BLE001 - the UI nicety must not fail the run
+        pass
+
+
+@flow(name="kehoach-ingest", log_prints=False)
+def ingest_flow(
+    archive: str = DEFAULT_ARCHIVE,
+    db: str = DEFAULT_DB,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    runner: str = "thread",
+    dask_address: str | None = None,
+    workers: int | None = None,
+    retry_failed: bool = False,
+    parquet_dir: str | None = None,
+) -> dict[str, Any]:
+    """Ingest an archive folder into the DuckDB database, incrementally.
+
+    Args:
+        archive: the archive folder (walked recursively).
+        db: the DuckDB file (created if missing); Parquet goes next to it in ``parquet/``.
+        batch_size: files per task.
+        runner: ``"thread"`` or ``"dask"``.
+        dask_address: an existing Dask scheduler (``tcp://host:8786``); default a local cluster.
+        workers: threads or Dask workers (default: CPU count).
+        retry_failed: also redo files that failed before with the same bytes.
+        parquet_dir: where to export Parquet (default ``<db folder>/parquet``).
+
+    Returns:
+        The summary: counts (new, changed, unchanged, failed, deleted), per-format counts,
+        failures ``{path, reason, detail}``, run id, database and Parquet paths.
+
+    Raises:
+        pipeline.errors.DatabaseLocked: another process holds the database.
+    """
+    logger = get_run_logger()
+    t0 = time.perf_counter()
+    root = Path(archive).resolve()
+    db_path = Path(db).resolve()
+    out_dir = Path(parquet_dir).resolve() if parquet_dir else db_path.parent / "parquet"
+    if runner not in RUNNERS:
+        raise KehoachError(Reason.internal, None, f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    store = _open_store(str(db_path))
+    try:
+        params = {
+            "batch_size": batch_size,
+            "runner": runner,
+            "dask_address": dask_address,
+            "workers": workers,
+            "retry_failed": retry_failed,
+            "pipeline_version": PIPELINE_VERSION,
+            "flow_run_id": _flow_run_id(),
+        }
+        run_id = store.begin_run(str(root), params)
+        outcomes: list[Outcome] = []
+        the_plan = None
+        status = "crashed"
+        try:
+            files = discover(root, exclude=[db_path, Path(f"{db_path}.wal"), out_dir])
+            the_plan = plan(files, store.known_files(), PIPELINE_VERSION, retry_failed=retry_failed)
+            logger.info(
+                "%s: %d files: %d new, %d changed, %d unchanged, %d deleted",
+                root, len(files), len(the_plan.new), len(the_plan.changed), len(the_plan.unchanged),
+                len(the_plan.deleted),
+            )
+            if the_plan.deleted:
+                store.mark_deleted(run_id, list(the_plan.deleted))
+            outcomes = _run_batches(store, run_id, the_plan, root, batch_size, runner, dask_address, workers, logger)
+            store.rebuild_graph()
+            parquet = [str(p) for p in store.export_parquet(out_dir)]
+            status = "finished_with_failures" if any(not o.ok for o in outcomes) else "ok"
+        finally:
+            counts = count(the_plan, outcomes) if the_plan else dict.fromkeys(("new", "changed", "unchanged", "failed", "deleted"), 0)
+            store.finish_run(run_id, counts, status)
+    finally:
+        _close(store)
+    summary = summarise(
+        the_plan,
+        outcomes,
+        run_id=run_id,
+        status=status,
+        archive=str(root),
+        db=str(db_path),
+        parquet_dir=str(out_dir),
+        parquet=parquet,
+        runner=runner,
+        seconds=round(time.perf_counter() - t0, 3),
+    )
+    _publish(summary)
+    logger.info("counts: %s", summary["counts"])
+    return summary
+
+
+def _run_batches(
+    store: Any,
+    run_id: str,
+    the_plan: Any,
+    root: Path,
+    batch_size: int,
+    runner: str,
+    dask_address: str | None,
+    workers: int | None,
+    logger: Any,
+) -> list[Outcome]:
+    """Submit one task per batch and write each result as it comes back."""
+    todo = the_plan.todo
+    total = len(todo)
+    _report(0, total, None)
+    if not todo:
+        return []
+    settings = BatchSettings(root=str(root))
+    n_workers = workers or os.cpu_count() or 1
+    batches = make_batches(todo, batch_size, n_workers)
+    outcomes: list[Outcome] = []
+    with make_task_runner(runner, dask_address, workers) as task_runner:
+        futures = {
+            task_runner.submit(read_extract_batch, {"infos": batch, "settings": settings}): batch for batch in batches
+        }
+        for future in as_completed(list(futures)):
+            try:
+                results = future.result()
+            except Exception as e:  # noqa: BLE001 - a lost worker: every file of the batch fails, none is dropped
+                detail = f"batch failed: {type(e).__name__}: {e}"
+                results = [failed(info, Reason.internal, detail) for info in futures[future]]
+            for outcome in results:
+                outcomes.append(_write(store, run_id, outcome, logger))
+                _report(len(outcomes), total, outcomes[-1])
+    return outcomes
+
+
+def _flow_run_id() -> str | None:
+    try:
+        from prefect.runtime import flow_run
+
+        return str(flow_run.id) if flow_run.id else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _close(store: Any) -> None:
+    close = getattr(store, "close", None)
+    if callable(close):
+        close()
+
+
+__all__ = ["DEFAULT_ARCHIVE", "DEFAULT_DB", "RUNNERS", "ingest_flow", "make_task_runner", "progress_reporter"]

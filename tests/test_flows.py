@@ -1,0 +1,126 @@
+"""flows.ingest: the Prefect flow in embedded mode: incremental reruns, failures, retries, the CLI."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers_ingest import Stages, plan_text, prefect_harness, write_archive  # noqa: F401 (fixture)
+from pipeline.errors import ExitCode
+
+pytestmark = pytest.mark.slow
+
+GARBAGE = bytes(range(256)) * 8  # no text format reads this
+
+
+@pytest.fixture
+def stages(monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> Stages:  # noqa: F811
+    return Stages(monkeypatch)
+
+
+def test_rerun_after_change_add_delete_corrupt(tmp_path: Path, stages: Stages) -> None:
+    from flows.ingest import ingest_flow
+
+    arch, db = tmp_path / "raw", tmp_path / "out" / "kehoach.duckdb"
+    a, b, c, d = write_archive(arch, 4)
+    first = ingest_flow(archive=str(arch), db=str(db), batch_size=2)
+    assert first["counts"] == {"new": 4, "changed": 0, "unchanged": 0, "failed": 0, "deleted": 0}
+    assert first["status"] == "ok"
+    assert sorted(stages.read_calls) == ["kh_01.txt", "kh_02.txt", "kh_03.txt", "kh_04.txt"]
+    known = stages.known(db)
+    assert {p: s.status for p, s in known.items()} == dict.fromkeys(
+        ["2022/kh_01.txt", "2023/kh_02.txt", "2022/kh_03.txt", "2023/kh_04.txt"], "ok"
+    )
+
+    a.write_text(plan_text(99, province="Quảng Ninh"), encoding="utf-8")  # changed
+    b.unlink()  # deleted
+    c.write_bytes(GARBAGE)  # corrupted
+    e = arch / "2024" / "kh_05.txt"  # added
+    e.parent.mkdir()
+    e.write_text(plan_text(5), encoding="utf-8")
+    stages.read_calls.clear()
+
+    second = ingest_flow(archive=str(arch), db=str(db), batch_size=2)
+    assert sorted(stages.read_calls) == ["kh_01.txt", "kh_03.txt", "kh_05.txt"]  # only changed + new
+    assert second["counts"] == {"new": 1, "changed": 1, "unchanged": 1, "failed": 1, "deleted": 1}
+    assert second["status"] == "finished_with_failures"
+    assert second["deleted"] == ["2023/kh_02.txt"]
+    [failure] = second["failures"]
+    assert failure["path"] == "2022/kh_03.txt" and failure["reason"] != "internal"
+
+    after = stages.known(db)
+    assert {p: s.status for p, s in after.items()} == {
+        "2022/kh_01.txt": "ok",
+        "2023/kh_02.txt": "deleted",
+        "2022/kh_03.txt": "failed",
+        "2023/kh_04.txt": "ok",
+        "2024/kh_05.txt": "ok",
+    }
+    assert after["2022/kh_01.txt"].sha256 != known["2022/kh_01.txt"].sha256
+    assert after["2023/kh_04.txt"] == known["2023/kh_04.txt"]
+
+    stages.read_calls.clear()
+    third = ingest_flow(archive=str(arch), db=str(db))
+    assert stages.read_calls == []
+    assert third["counts"] == {"new": 0, "changed": 0, "unchanged": 4, "failed": 0, "deleted": 0}
+
+
+def test_transient_io_fault_retries_the_batch(tmp_path: Path, stages: Stages, monkeypatch) -> None:
+    from flows.ingest import ingest_flow
+
+    arch, db = tmp_path / "raw", tmp_path / "kehoach.duckdb"
+    write_archive(arch, 2)
+    flaky = {"kh_01.txt": 1}  # fails once, then reads
+    always = {"kh_02.txt"}
+    base = stages.read
+
+    def read(path: Path, **kw):
+        name = Path(path).name
+        if name in always or flaky.get(name, 0) > 0:
+            flaky[name] = flaky.get(name, 0) - 1
+            raise OSError(errno.EIO, "Input/output error")
+        return base(path, **kw)
+
+    monkeypatch.setattr(stages, "read", read)
+    import flows.ingest as fi
+    from pipeline.ingest import BatchSettings
+
+    monkeypatch.setattr(fi, "BatchSettings", lambda root: BatchSettings(root, reader=read, extractor=stages.extract))
+    summary = ingest_flow(archive=str(arch), db=str(db), batch_size=1)
+    assert summary["counts"]["new"] == 1
+    assert summary["failures"] == [
+        {"path": "2023/kh_02.txt", "reason": "unreadable", "detail": "OSError: [Errno 5] Input/output error"}
+    ]
+
+
+def _cli(*args: str):
+    """Invoke ``kehoach ingest ...`` (typer runs a lone command without its name)."""
+    from pipeline.cli import app
+
+    argv = list(args) if len(app.registered_commands) > 1 or app.registered_groups else list(args[1:])
+    return CliRunner().invoke(app, argv)
+
+
+def test_cli_ingest_reports_counts_and_exit_status(tmp_path: Path, stages: Stages) -> None:
+    arch, db = tmp_path / "raw", tmp_path / "kehoach.duckdb"
+    write_archive(arch, 2)
+    ok = _cli("ingest", str(arch), "--db", str(db), "--no-progress", "--json")
+    assert ok.exit_code == ExitCode.ok, ok.output
+    summary = json.loads(ok.stdout)
+    assert summary["counts"]["new"] == 2 and summary["db"] == str(db.resolve())
+
+    (arch / "bang.xlsx").write_bytes(GARBAGE)
+    bad = _cli("ingest", str(arch), "--db", str(db), "--no-progress")
+    assert bad.exit_code == ExitCode.finished_with_failures, bad.output
+    assert "bang.xlsx" in bad.stdout and "unchanged" in bad.stdout
+
+
+def test_cli_ingest_refuses_a_missing_folder_and_a_bad_runner(tmp_path: Path) -> None:
+    r = _cli("ingest", str(tmp_path / "nope"), "--db", str(tmp_path / "x.duckdb"))
+    assert r.exit_code == ExitCode.input_file
+    r = _cli("ingest", str(tmp_path), "--runner", "spark")
+    assert r.exit_code == ExitCode.bad_args
