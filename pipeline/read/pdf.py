@@ -1,0 +1,205 @@
+"""PDF: pypdfium2's text layer, pdfplumber for ruled tables, Tesseract for pages without text.
+
+- Text: PDFium's text page gives characters in content order with combining marks in
+  place, fast enough for 1000-page rule books.
+- Tables: only pages with enough drawn lines are handed to pdfplumber (slow); a found
+  table replaces the text inside its box, and the text above, between and below tables
+  comes from PDFium's bounded text, so reading order is kept.
+- Scans: a page whose text layer has fewer than ``min_page_chars`` useful characters is
+  rendered (greyscale, ``ocr_dpi``) and OCR'd; mixed PDFs are read page by page. A PDF
+  whose every page needed OCR has format ``pdf-scan``.
+- Stamped numbers: when page 1 reads ``Số    -HD/...`` or ``ngày   tháng`` (number or
+  day stamped as an image), the page's top is OCR'd and its lines are added at the start
+  of page 1, with a note.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.errors import KehoachError, Reason
+from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
+
+if TYPE_CHECKING:
+    from pipeline.read import ReadSettings
+
+MIN_TABLE_PATHS = 6  # drawn path objects on a page before pdfplumber is asked for tables
+_USEFUL = re.compile(r"[^\W_]", re.UNICODE)
+_EMPTY_NUMBER = re.compile(r"Số(?::)?\s*[-–]\s*[A-ZĐ]{1,6}/|ngày\s+tháng\s+\d{1,2}\s+năm", re.IGNORECASE)
+
+
+@dataclass
+class _PageText:
+    blocks: list[Block]
+    useful: int  # letters/digits in the text layer
+
+
+def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
+    """Read a PDF: text layer per page, tables as cells, OCR where the layer is empty."""
+    import pypdfium2 as pdfium
+
+    spath = str(path)
+    pdf = _open(pdfium, data, spath)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise KehoachError(Reason.empty, spath, "the PDF has no pages")
+        if n > settings.max_pages:
+            raise KehoachError(Reason.too_large, spath, f"{n} pages is over the {settings.max_pages}-page limit")
+        texts = [_page_text(pdf[i], data, i, spath) for i in range(n)]
+        need_ocr = [i for i, t in enumerate(texts) if t.useful < settings.min_page_chars]
+        notes: list[str] = []
+        ocr_results: dict[int, tuple[str, float | None]] = {}
+        if need_ocr and settings.ocr:
+            ocr_results = _ocr_pages(pdf, need_ocr, settings, spath)
+        elif need_ocr:
+            notes.append(f"OCR skipped on page(s) {_ranges(need_ocr)} (OCR is off)")
+        header_lines = None
+        if settings.ocr and settings.header_ocr and 0 not in ocr_results and n and _number_stamped(texts[0]):
+            header_lines = _header_ocr(pdf, settings, spath)
+    finally:
+        pdf.close()
+    pages: list[RawPage] = []
+    for i, t in enumerate(texts):
+        if i in ocr_results:
+            text, conf = ocr_results[i]
+            pages.append(RawPage(blocks=(text,), ocr=True, confidence=conf))
+        else:
+            pages.append(RawPage(blocks=tuple(t.blocks)))
+    if header_lines:
+        pages[0] = RawPage(blocks=(header_lines,) + pages[0].blocks, ocr=pages[0].ocr, confidence=pages[0].confidence)
+        notes.append("page 1: number/date stamped as an image; header OCR'd and added at the top")
+    fmt = "pdf-scan" if ocr_results and len(ocr_results) == len(texts) else None
+    if ocr_results and fmt is None:
+        notes.append(f"OCR used on page(s) {_ranges(sorted(ocr_results))}")
+    return RawRead(pages=tuple(pages), notes=tuple(notes), format=fmt)
+
+
+def _open(pdfium: object, data: bytes, spath: str) -> object:
+    import pypdfium2.raw as c
+
+    try:
+        return pdfium.PdfDocument(data)  # type: ignore[attr-defined]
+    except pdfium.PdfiumError as e:  # type: ignore[attr-defined]
+        if getattr(e, "err_code", None) == c.FPDF_ERR_PASSWORD:
+            raise KehoachError(Reason.encrypted, spath, "password-protected PDF") from None
+        if getattr(e, "err_code", None) == c.FPDF_ERR_SECURITY:
+            raise KehoachError(Reason.encrypted, spath, "unsupported PDF security handler") from None
+        raise KehoachError(Reason.corrupt, spath, "damaged or truncated PDF") from None
+
+
+def _page_text(page: object, data: bytes, index: int, spath: str) -> _PageText:
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    try:
+        full = textpage.get_text_range()
+        useful = len(_USEFUL.findall(full)) - full.count("\ufffd")
+        if useful <= 0 or _path_count(page) < MIN_TABLE_PATHS:
+            return _PageText([_clean(full)], useful)
+        boxes = _plumber_tables(data, index)
+        if not boxes:
+            return _PageText([_clean(full)], useful)
+        height = page.get_height()  # type: ignore[attr-defined]
+        width = page.get_width()  # type: ignore[attr-defined]
+        blocks: list[Block] = []
+        top = 0.0
+        for (x0, t, x1, b), rows in boxes:
+            above = textpage.get_text_bounded(left=0, bottom=height - t, right=width, top=height - top)
+            if above.strip():
+                blocks.append(_clean(above))
+            blocks.append(RawTable(rows))
+            top = b
+        below = textpage.get_text_bounded(left=0, bottom=0, right=width, top=height - top)
+        if below.strip():
+            blocks.append(_clean(below))
+        return _PageText(blocks, useful)
+    finally:
+        textpage.close()
+
+
+def _clean(s: str) -> str:
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-")
+    return s if s.endswith("\n") or not s else s + "\n"
+
+
+def _path_count(page: object) -> int:
+    import pypdfium2.raw as c
+
+    return sum(1 for o in page.get_objects(max_depth=1) if o.type == c.FPDF_PAGEOBJ_PATH)  # type: ignore[attr-defined]
+
+
+def _plumber_tables(data: bytes, index: int) -> list[tuple[tuple[float, float, float, float], tuple[tuple[str, ...], ...]]]:
+    """Ruled tables of one page: (bbox in top-down points, rows), top to bottom."""
+    import io
+
+    import pdfplumber
+
+    found = []
+    try:
+        with pdfplumber.open(io.BytesIO(data), pages=[index + 1]) as pl:
+            page = pl.pages[0]
+            for t in page.find_tables():
+                rows = tuple(
+                    tuple((cell or "").strip() for cell in row) for row in t.extract() if any((c or "").strip() for c in row)
+                )
+                if len(rows) >= 1 and max(len(r) for r in rows) >= 2:
+                    found.append((t.bbox, rows))
+    except Exception:  # noqa: BLE001 - table detection is an extra; the text layer stands
+        return []
+    found.sort(key=lambda x: x[0][1])
+    return found
+
+
+def _render(pdf: object, index: int, dpi: int) -> object:
+    page = pdf[index]  # type: ignore[index]
+    try:
+        return page.render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        page.close()
+
+
+def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: str) -> dict[int, tuple[str, float | None]]:
+    from pipeline.read.ocr import check_tesseract, ocr_images
+
+    check_tesseract(settings.ocr_lang, spath)
+    images = [_render(pdf, i, settings.ocr_dpi) for i in indices]  # PDFium is not thread-safe: render here
+    results = ocr_images(images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath)
+    return {i: (r.text, r.confidence) for i, r in zip(indices, results)}
+
+
+def _number_stamped(page: _PageText) -> bool:
+    head = "".join(b for b in page.blocks if isinstance(b, str))[:600]
+    return bool(_EMPTY_NUMBER.search(head))
+
+
+def _header_ocr(pdf: object, settings: ReadSettings, spath: str) -> str | None:
+    """OCR the top quarter of page 1; the lines with the number and date, or None."""
+    from pipeline.read.ocr import ocr_images, tesseract_path
+
+    if not tesseract_path():
+        return None
+    image = _render(pdf, 0, max(settings.ocr_dpi, 300))
+    w, h = image.size  # type: ignore[attr-defined]
+    top = image.crop((0, 0, w, h // 4))  # type: ignore[attr-defined]
+    try:
+        result = ocr_images([top], lang=settings.ocr_lang, workers=1, rotate=False, path=spath)[0]
+    except KehoachError:
+        return None
+    keep = [ln.strip() for ln in result.text.splitlines() if re.search(r"\bSố\b|\bngày\b", ln, re.IGNORECASE)]
+    return "\n".join(keep) + "\n" if keep else None
+
+
+def _ranges(pages: list[int]) -> str:
+    """0-based indices → "1-3, 5" (1-based)."""
+    out: list[str] = []
+    for i in pages:
+        if out and out[-1].split("-")[-1] == str(i):
+            out[-1] = out[-1].split("-")[0] + f"-{i + 1}"
+        else:
+            out.append(str(i + 1))
+    return ", ".join(out)
+
+
+__all__ = ["read_pdf"]
