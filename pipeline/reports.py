@@ -33,11 +33,14 @@ from pipeline.errors import REMEDIES, Reason
 
 DEFAULT_REPORTS = Path("data/processed/reports")
 
-# Administrative levels from the top down; levels the store writes that are not listed
-# here are placed after these, alphabetically.
-LEVEL_ORDER: tuple[str, ...] = ("central", "province", "district", "commune", "unit")
+# Administrative levels from the top down (``pipeline.resolve`` writes them); levels not
+# listed here are placed after these, alphabetically.
+LEVEL_ORDER: tuple[str, ...] = ("central", "province", "district", "commune", "unit", "unknown")
 CENTRAL = "central"
 NONE_LABEL = "(không rõ)"  # a plan whose directive could not be traced
+# When one document is in the archive in several formats (one node, several files),
+# its rows are counted once, from the render read most faithfully: text formats first.
+FORMAT_PREFERENCE: tuple[str, ...] = ("docx", "txt", "md", "doc", "pdf", "pdf-scan", "image")
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -71,33 +74,75 @@ def _col(df: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(df), index=df.index, dtype="object")
 
 
-def _level_rank(level: Any) -> tuple[int, str]:
-    text = "" if level is None or (isinstance(level, float) and pd.isna(level)) else str(level)
-    if text in LEVEL_ORDER:
-        return (LEVEL_ORDER.index(text), text)
-    return (len(LEVEL_ORDER), text)
+def _missing(value: Any) -> bool:
+    """None/NaN/NaT, without choking on the list values of array columns."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _text(value: Any) -> str | None:
+    return None if _missing(value) or value == "" else str(value)
+
+
+def _level_rank(level: str) -> tuple[int, str]:
+    return (LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER), level)
 
 
 def _levels_sorted(levels: Any) -> list[str]:
-    return sorted({str(x) for x in levels if x is not None and not pd.isna(x)}, key=_level_rank)
+    return sorted({t for t in map(_text, levels) if t}, key=_level_rank)
+
+
+def _documents(con: Connection) -> pd.DataFrame:
+    """Documents whose file is still in the archive (not marked deleted)."""
+    docs = _frame(con, "documents")
+    files = _frame(con, "files")
+    if docs.empty or files.empty or "path" not in docs.columns:
+        return docs
+    deleted = set(files.loc[_col(files, "status") == "deleted", "path"])
+    return docs[~docs["path"].isin(deleted)]
+
+
+def representative_docs(con: Connection) -> set[str]:
+    """One doc_id per real document: the renders of a node collapse to the best-read file."""
+    docs = _documents(con)
+    if docs.empty:
+        return set()
+    ranked = docs.assign(
+        _node=_col(docs, "node_id").fillna(docs["doc_id"]),
+        _ocr=_col(docs, "ocr_used").fillna(False).astype(bool),
+        _fmt=[FORMAT_PREFERENCE.index(f) if f in FORMAT_PREFERENCE else 99 for f in _col(docs, "format")],
+    ).sort_values(["_node", "_ocr", "_fmt", "path"])
+    return set(ranked.drop_duplicates("_node")["doc_id"].astype(str))
+
+
+def _rows(con: Connection, table: str) -> pd.DataFrame:
+    """A per-document table, each real document counted once (see FORMAT_PREFERENCE)."""
+    frame = _frame(con, table)
+    if frame.empty:
+        return frame
+    return frame[frame["doc_id"].astype(str).isin(representative_docs(con))]
 
 
 def doc_labels(con: Connection) -> dict[str, str]:
-    """doc_id → a short human label: the plan's symbol, else its file name."""
+    """doc_id → a human label: ``symbol (date)``, else the file name."""
     docs = _frame(con, "documents")
     labels: dict[str, str] = {}
-    for doc_id, symbol, path in zip(_col(docs, "doc_id"), _col(docs, "symbol"), _col(docs, "path")):
-        label = symbol if isinstance(symbol, str) and symbol else Path(str(path)).name
-        labels[str(doc_id)] = label
+    for doc_id, symbol, day, path in zip(
+        _col(docs, "doc_id"), _col(docs, "symbol"), _col(docs, "date"), _col(docs, "path")
+    ):
+        symbol, day = _text(symbol), _text(day)
+        if symbol:
+            labels[str(doc_id)] = f"{symbol} ({day[:10]})" if day else symbol
+        else:
+            labels[str(doc_id)] = Path(str(path)).name
     return labels
 
 
-def _node_label(row: pd.Series) -> str:
-    for name in ("symbol", "key", "node_id"):
-        value = row.get(name)
-        if isinstance(value, str) and value:
-            return value
-    return str(row.get("node_id"))
+def _doc_nodes(con: Connection) -> dict[str, str]:
+    """doc_id → node_id, from ``documents.node_id`` (set when the graph is rebuilt)."""
+    docs = _frame(con, "documents")
+    return {
+        str(d): str(n) for d, n in zip(_col(docs, "doc_id"), _col(docs, "node_id")) if not _missing(n)
+    }
 
 
 # ---------------------------------------------------------------------- 01 overview
@@ -173,17 +218,24 @@ def plot_failure_reasons(con: Connection, ax: Axes) -> None:
 
 
 def implements_graph(con: Connection) -> nx.DiGraph:
-    """The ``implements`` edges (plan → what it carries out) with node attributes."""
+    """The ``implements`` edges (plan → what it carries out) between ``nodes``.
+
+    Node attributes are the ``nodes`` columns plus ``label`` (the store's, or the key)
+    and ``short`` (the symbol, for drawing).
+    """
     graph = nx.DiGraph()
-    nodes = _frame(con, "nodes")
-    for _, row in nodes.iterrows():
-        attrs = {k: (None if pd.isna(v) else v) for k, v in row.items() if k != "node_id"}
-        graph.add_node(row["node_id"], label=_node_label(row), **attrs)
+    for row in _frame(con, "nodes").to_dict("records"):
+        attrs = {k: (None if _missing(v) else v) for k, v in row.items()}
+        node_id = attrs.pop("node_id")
+        attrs["label"] = _text(attrs.get("label")) or _text(attrs.get("key")) or str(node_id)
+        attrs["short"] = _text(attrs.get("symbol")) or attrs["label"]
+        graph.add_node(node_id, **attrs)
     edges = _frame(con, "edges")
     if not edges.empty:
         edges = edges[_col(edges, "type") == "implements"]
     for source, target in zip(_col(edges, "source"), _col(edges, "target")):
-        graph.add_edge(source, target)
+        if source in graph and target in graph:
+            graph.add_edge(source, target)
     return graph
 
 
@@ -195,30 +247,25 @@ def directive_implementers(con: Connection) -> pd.DataFrame:
     """For each central directive, every plan that carries it out, directly or via other plans.
 
     ``hops`` is 1 for a plan that names the directive itself, 2 for a plan carrying out
-    a plan that names it, and so on.
+    a plan that names it, and so on; ``in_archive`` is False for plans known only
+    because an archive document cites them.
     """
     graph = implements_graph(con)
+    upward = graph.reverse(copy=False)
     rows = []
     for node, attrs in graph.nodes(data=True):
         if not _is_central(attrs):
             continue
-        hops = nx.single_source_shortest_path_length(graph.reverse(copy=False), node)
-        for plan, distance in hops.items():
+        for plan, hops in nx.single_source_shortest_path_length(upward, node).items():
             if plan == node:
                 continue
-            plan_attrs = graph.nodes[plan]
+            p = graph.nodes[plan]
             rows.append(
-                {
-                    "directive": attrs["label"],
-                    "directive_key": attrs.get("key"),
-                    "plan": plan_attrs["label"],
-                    "plan_level": plan_attrs.get("level"),
-                    "plan_issuer": plan_attrs.get("issuer"),
-                    "plan_date": plan_attrs.get("date"),
-                    "hops": distance,
-                }
+                {"directive": attrs["short"], "directive_node": node, "plan": p["label"],
+                 "plan_level": p.get("level"), "plan_issuer": p.get("issuer"), "plan_date": p.get("date"),
+                 "in_archive": p.get("in_archive"), "hops": hops}
             )
-    columns = ["directive", "directive_key", "plan", "plan_level", "plan_issuer", "plan_date", "hops"]
+    columns = ["directive", "directive_node", "plan", "plan_level", "plan_issuer", "plan_date", "in_archive", "hops"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["directive", "hops", "plan"]).reset_index(drop=True)
 
@@ -227,21 +274,20 @@ def directive_coverage(con: Connection) -> pd.DataFrame:
     """One row per central directive: implementing plans counted by level, and named."""
     graph = implements_graph(con)
     detail = directive_implementers(con)
-    central = [
-        {"directive": a["label"], "directive_key": a.get("key"), "doc_type": a.get("doc_type"),
-         "date": a.get("date"), "issuer": a.get("issuer")}
-        for _, a in graph.nodes(data=True) if _is_central(a)
-    ]
-    base = pd.DataFrame(central, columns=["directive", "directive_key", "doc_type", "date", "issuer"])
-    levels = _levels_sorted(detail["plan_level"])
-    if detail.empty:
-        counts = pd.DataFrame(index=pd.Index([], name="directive_key"))
-    else:
-        counts = pd.crosstab(detail["directive_key"], detail["plan_level"].fillna(NONE_LABEL))
-    counts = counts.reindex(columns=levels + ([NONE_LABEL] if NONE_LABEL in counts else []), fill_value=0)
-    direct = detail[detail["hops"] == 1].groupby("directive_key").size().rename("direct")
-    plans = detail.groupby("directive_key")["plan"].agg(lambda s: ", ".join(sorted(set(s)))).rename("plans")
-    table = base.join(counts, on="directive_key").join(direct, on="directive_key").join(plans, on="directive_key")
+    base = pd.DataFrame(
+        [
+            {"directive": a["short"], "directive_node": n, "doc_type": a.get("doc_type"),
+             "date": a.get("date"), "issuer": a.get("issuer")}
+            for n, a in graph.nodes(data=True) if _is_central(a)
+        ],
+        columns=["directive", "directive_node", "doc_type", "date", "issuer"],
+    )
+    levels = detail["plan_level"].fillna(NONE_LABEL)
+    counts = pd.crosstab(detail["directive_node"], levels).reindex(columns=_levels_sorted(levels), fill_value=0)
+    grouped = detail.groupby("directive_node")
+    direct = grouped["hops"].agg(lambda h: int((h == 1).sum())).rename("direct")
+    plans = grouped["plan"].agg(lambda p: ", ".join(sorted(set(p)))).rename("plans")
+    table = base.join(counts, on="directive_node").join(direct, on="directive_node").join(plans, on="directive_node")
     count_cols = list(counts.columns) + ["direct"]
     table[count_cols] = table[count_cols].fillna(0).astype(int)
     table["total"] = table[list(counts.columns)].sum(axis=1).astype(int)
@@ -253,9 +299,8 @@ def directive_coverage(con: Connection) -> pd.DataFrame:
 def uncovered_directives(con: Connection) -> pd.DataFrame:
     """Central directives that the archive cites but no plan in it carries out."""
     table = directive_coverage(con)
-    return table[table["total"] == 0][["directive", "directive_key", "doc_type", "date", "issuer"]].reset_index(
-        drop=True
-    )
+    columns = ["directive", "directive_node", "doc_type", "date", "issuer"]
+    return table.loc[table["total"] == 0, columns].reset_index(drop=True)
 
 
 def _drawn_part(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
@@ -298,13 +343,22 @@ def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None
     )
     nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=300 if small else 40)
     if small:
-        labels = {n: a["label"] for n, a in graph.nodes(data=True)}
+        labels = {n: a["short"] for n, a in graph.nodes(data=True)}
         nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7)
     for level in levels + ([NONE_LABEL] if any(not a.get("level") for _, a in graph.nodes(data=True)) else []):
         ax.scatter([], [], color=cmap(layers.index(level) % 10), label=level)
     ax.legend(loc="best", fontsize=7, title="level")
+    _fit(ax, pos.values())
     ax.set_title("Plans carrying out directives (arrow: implements)")
     ax.axis("off")
+
+
+def _fit(ax: Axes, points: Any) -> None:
+    """Frame the node positions (curved edges do not update the data limits)."""
+    xs, ys = zip(*points)
+    for low, high, setter in ((min(xs), max(xs), ax.set_xlim), (min(ys), max(ys), ax.set_ylim)):
+        pad = 0.15 * ((high - low) or 1.0)
+        setter(low - pad, high + pad)
 
 
 # ------------------------------------------------------ 03 deadlines and assignments
@@ -312,7 +366,7 @@ def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None
 
 def deadline_calendar(con: Connection) -> pd.DataFrame:
     """Dated deadlines, one row each, with the month they fall due (end, else start)."""
-    deadlines = _frame(con, "deadlines")
+    deadlines = _rows(con, "deadlines")
     columns = ["plan", "text", "start_date", "end_date", "due", "month", "kind", "period", "recurring", "sentence"]
     if deadlines.empty:
         return pd.DataFrame(columns=columns)
@@ -366,7 +420,7 @@ def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
     cutoff = pd.Timestamp(as_of)
     labels = doc_labels(con)
     parts = []
-    deadlines = _frame(con, "deadlines")
+    deadlines = _rows(con, "deadlines")
     if not deadlines.empty:
         once = deadlines[~_col(deadlines, "recurring").fillna(False).astype(bool)]
         parts.append(
@@ -381,7 +435,7 @@ def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
                 }
             )
         )
-    assignments = _frame(con, "assignments")
+    assignments = _rows(con, "assignments")
     if not assignments.empty:
         parts.append(
             pd.DataFrame(
@@ -409,14 +463,12 @@ def _doc_directives(con: Connection) -> dict[str, list[str]]:
     """doc_id → the central directives its plan leads up to (else what it implements)."""
     graph = implements_graph(con)
     result: dict[str, list[str]] = {}
-    for node, attrs in graph.nodes(data=True):
-        doc_id = attrs.get("doc_id")
-        if not doc_id:
+    for doc_id, node in _doc_nodes(con).items():
+        if node not in graph:
             continue
-        above = nx.descendants(graph, node)
-        central = sorted(graph.nodes[n]["label"] for n in above if _is_central(graph.nodes[n]))
-        direct = sorted(graph.nodes[n]["label"] for n in graph.successors(node))
-        result[str(doc_id)] = central or direct
+        central = sorted(graph.nodes[n]["short"] for n in nx.descendants(graph, node) if _is_central(graph.nodes[n]))
+        direct = sorted(graph.nodes[n]["short"] for n in graph.successors(node))
+        result[doc_id] = central or direct
     return result
 
 
@@ -427,7 +479,7 @@ def assignment_matrix(con: Connection) -> pd.DataFrame:
     ``implements`` links; a plan with no traceable directive counts under its own
     implemented documents, else under ``(không rõ)``.
     """
-    assignments = _frame(con, "assignments")
+    assignments = _rows(con, "assignments")
     if assignments.empty:
         return pd.DataFrame()
     directives = _doc_directives(con)
@@ -470,7 +522,7 @@ def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30) -> None:
 
 def number_targets(con: Connection, kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The quantitative facts found, with the sentence each stands in as evidence."""
-    numbers = _frame(con, "numbers")
+    numbers = _rows(con, "numbers")
     columns = ["plan", "kind", "qualifier", "value", "unit", "counted", "text", "sentence"]
     if numbers.empty:
         return pd.DataFrame(columns=columns)
