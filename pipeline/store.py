@@ -1,0 +1,431 @@
+"""The embedded DuckDB store: analyst tables, per-file idempotent writes, Parquet export.
+
+Every file's rows are written in one transaction that first deletes that file's
+previous rows, so re-ingesting a file replaces exactly its rows and nothing else
+(sqlite-utils' ``upsert_all``, OCRmyPDF's commit-at-the-end). The graph tables
+(``nodes``, ``edges``) are derived: ``rebuild_graph`` recomputes them from
+``documents`` and ``citations`` through ``pipeline.resolve``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.errors import DatabaseLocked, KehoachError, Reason
+from pipeline.models import Document, Extraction, FileInfo
+from pipeline.resolve import CiteRef, DocRef, make_key, nested_implements, parse_symbol, resolve
+from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS, PER_FILE_TABLES
+from pipeline.version import PIPELINE_VERSION
+
+DEFAULT_DB = Path("data/processed/kehoach.duckdb")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What the store remembers of a file, to decide new/changed/unchanged."""
+
+    path: str
+    sha256: str
+    pipeline_version: str
+    status: str  # ok | failed | deleted
+
+
+def doc_id_for(path: str) -> str:
+    """Stable id of the document read from ``path`` (re-ingest keeps it)."""
+    return hashlib.sha1(path.encode("utf-8")).hexdigest()[:16]
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _date(value: str | None) -> date | None:
+    """ISO ``YYYY-MM-DD`` → date; anything else (a year, garbage) → None."""
+    if not value or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class Store:
+    """One DuckDB file (or ``:memory:``) holding every table of docs/TABLES.md.
+
+    Args:
+        path: database file; its folder is created. ``":memory:"`` for tests.
+        read_only: open without the write lock (queries while nobody ingests).
+
+    Raises:
+        DatabaseLocked: another process holds the file.
+        KehoachError: ``read_only`` and the file does not exist.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        memory = self.path == ":memory:"
+        if not memory:
+            p = Path(self.path)
+            if read_only and not p.exists():
+                raise KehoachError(Reason.unreadable, self.path, "database not found; run `kehoach ingest` first")
+            p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only and not memory)
+        except duckdb.IOException as e:
+            if "lock" in str(e).lower():  # DuckDB has no distinct lock exception type
+                raise DatabaseLocked(f"{self.path}: another process holds the database") from e
+            raise KehoachError(Reason.unreadable, self.path, str(e)) from e
+        self.read_only = read_only and not memory
+        if not self.read_only:
+            self._migrate()
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        return self._con
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _migrate(self) -> None:
+        con = self._con
+        con.execute("CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+        done = {r[0] for r in con.execute("SELECT name FROM _migrations").fetchall()}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self._transaction():
+                con.execute(sql)
+                con.execute("INSERT INTO _migrations VALUES (?, ?)", [name, _now()])
+
+    def migrations(self) -> list[str]:
+        """Names of the applied migrations, in order."""
+        return [r[0] for r in self._con.execute("SELECT name FROM _migrations ORDER BY name").fetchall()]
+
+    class _Tx:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self.con = con
+
+        def __enter__(self) -> None:
+            self.con.execute("BEGIN TRANSACTION")
+
+        def __exit__(self, exc_type: object, *rest: object) -> None:
+            self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _transaction(self) -> Store._Tx:
+        return Store._Tx(self._con)
+
+    def _insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        self._con.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks})", [[r[c] for c in cols] for r in rows]
+        )
+
+    def _upsert_file(self, info: FileInfo, run_id: str, status: str, **extra: Any) -> None:
+        row = {
+            "path": info.path,
+            "sha256": info.sha256,
+            "size": info.size,
+            "mtime": info.mtime,
+            "format": info.format,
+            "status": status,
+            "error_reason": None,
+            "error_message": None,
+            "pipeline_version": PIPELINE_VERSION,
+            "doc_id": doc_id_for(info.path),
+            "run_id": run_id,
+            "updated_at": _now(),
+        }
+        row.update(extra)
+        self._con.execute("DELETE FROM files WHERE path = ?", [info.path])
+        self._insert("files", [row])
+
+    def _delete_file_rows(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            for table in PER_FILE_TABLES:
+                self._con.execute(f"DELETE FROM {table} WHERE path = ?", [path])
+
+    # ------------------------------------------------------------------ the API
+
+    def known_files(self) -> dict[str, FileState]:
+        rows = self._con.execute("SELECT path, sha256, pipeline_version, status FROM files").fetchall()
+        return {r[0]: FileState(*r) for r in rows}
+
+    def begin_run(self, archive: str, params: dict[str, Any]) -> str:
+        run_id = _now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        self._insert(
+            "runs",
+            [
+                {
+                    "run_id": run_id,
+                    "archive": archive,
+                    "started_at": _now(),
+                    "status": "running",
+                    "pipeline_version": PIPELINE_VERSION,
+                    "params": json.dumps(params, ensure_ascii=False, default=str),
+                }
+            ],
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, counts: dict[str, int], status: str) -> None:
+        keys = ("new", "changed", "unchanged", "failed", "deleted")
+        self._con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, new = ?, changed = ?, unchanged = ?,"
+            " failed = ?, deleted = ? WHERE run_id = ?",
+            [_now(), status, *(int(counts.get(k, 0)) for k in keys), run_id],
+        )
+
+    def put_document(self, run_id: str, info: FileInfo, doc: Document, extraction: Extraction) -> None:
+        """Replace every row of ``info.path`` with this extraction, in one transaction."""
+        rows = document_rows(info, doc, extraction, run_id)
+        with self._transaction():
+            self._delete_file_rows([info.path])
+            for table, table_rows in rows.items():
+                self._insert(table, table_rows)
+            self._upsert_file(info, run_id, "ok")
+            self._set_meta("graph_stale", "1")
+
+    def put_failure(self, run_id: str, info: FileInfo, error: KehoachError) -> None:
+        """Mark the file failed with its reason; rows from an earlier good read stay."""
+        with self._transaction():
+            self._upsert_file(
+                info,
+                run_id,
+                "failed",
+                error_reason=error.reason.value,
+                error_message=error.message,
+            )
+
+    def mark_deleted(self, run_id: str, paths: Iterable[str]) -> None:
+        """Files gone from the archive: ``files.status = 'deleted'``, their rows removed.
+
+        The analyst tables describe what the archive holds now; the ``files`` row keeps
+        the history (sha256, last run). A document cited by others stays in the graph
+        as a cited-only node after the next ``rebuild_graph``.
+        """
+        paths = list(paths)
+        with self._transaction():
+            self._delete_file_rows(paths)
+            for path in paths:
+                self._con.execute(
+                    "UPDATE files SET status = 'deleted', run_id = ?, updated_at = ? WHERE path = ?",
+                    [run_id, _now(), path],
+                )
+            self._set_meta("graph_stale", "1")
+
+    def rebuild_graph(self) -> None:
+        """Resolve identity over all documents and citations; rewrite nodes and edges."""
+        res = resolve(self._doc_refs(), self._cite_refs())
+        nodes = [
+            {**{k: v for k, v in n.__dict__.items()}, "date": _date(n.date), "doc_ids": list(n.doc_ids)}
+            for n in res.nodes
+        ]
+        edges = [{**e.__dict__, "doc_ids": list(e.doc_ids)} for e in res.edges]
+        level = {n.node_id: n.level for n in res.nodes}
+        with self._transaction():
+            self._con.execute("DELETE FROM nodes")
+            self._con.execute("DELETE FROM edges")
+            self._insert("nodes", nodes)
+            self._insert("edges", edges)
+            self._con.executemany(
+                "UPDATE documents SET node_id = ?, level = ? WHERE doc_id = ?",
+                [[nid, level.get(nid), d] for d, nid in res.doc_node.items()],
+            )
+            self._con.executemany(
+                "UPDATE citations SET target_node = ? WHERE doc_id = ? AND ordinal = ?",
+                [[nid, d, o] for (d, o), nid in res.citation_node.items()],
+            )
+            self._set_meta("graph_stale", "0")
+
+    def graph_stale(self) -> bool:
+        row = self._con.execute("SELECT value FROM meta WHERE name = 'graph_stale'").fetchone()
+        return bool(row and row[0] == "1")
+
+    def export_parquet(self, out_dir: str | Path) -> list[Path]:
+        """One Parquet file per table in ``out_dir``; returns their paths."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for table in EXPORT_TABLES:
+            target = out / f"{table}.parquet"
+            self._con.execute(f"COPY {table} TO '{_sql_str(target)}' (FORMAT parquet)")
+            paths.append(target)
+        return paths
+
+    # ------------------------------------------------------------------ helpers
+
+    def _set_meta(self, name: str, value: str) -> None:
+        self._con.execute("DELETE FROM meta WHERE name = ?", [name])
+        self._con.execute("INSERT INTO meta VALUES (?, ?)", [name, value])
+
+    def _doc_refs(self) -> list[DocRef]:
+        rows = self._con.execute(
+            "SELECT doc_id, doc_key, symbol, doc_type, CAST(date AS VARCHAR), issuer, issuer_code,"
+            " type_code, scope, title, sha256 FROM documents"
+        ).fetchall()
+        return [
+            DocRef(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7] or "", r[8], r[9], r[10] or "")
+            for r in rows
+        ]
+
+    def _cite_refs(self) -> list[CiteRef]:
+        rows = self._con.execute(
+            "SELECT doc_id, ordinal, key, symbol, doc_type, CAST(date AS VARCHAR), issuer, issuer_code,"
+            " type_code, implements, mentions, sentence, carries_out FROM citations"
+        ).fetchall()
+        return [
+            CiteRef(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8] or "",
+                bool(r[9]), r[10] or 1, r[11] or "", tuple(r[12] or ()),
+            )
+            for r in rows
+        ]
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# ----------------------------------------------------------------------- rows
+
+
+def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "") -> dict[str, list[dict[str, Any]]]:
+    """The rows of every per-file table for one document (pure; used by ``put_document``)."""
+    doc_id = doc_id_for(info.path)
+    base = {"doc_id": doc_id, "path": info.path}
+    h = ex.header
+    parts = parse_symbol(h.symbol)
+    implements = set(ex.implements)
+    spans = [(c.key, m.start, m.end) for c in ex.citations for m in c.mentions if m.end > m.start]
+    carried = nested_implements(doc.text, spans) if doc.text else {}
+    documents = [
+        {
+            **base,
+            "stem": ex.doc or doc.stem,
+            "doc_key": make_key(h.symbol, h.date),
+            "doc_type": h.doc_type,
+            "symbol": h.symbol,
+            "number": parts.number if parts else None,
+            "type_code": parts.type_code if parts else None,
+            "issuer_code": parts.issuer_code if parts else None,
+            "issuer": h.issuer,
+            "place": h.place,
+            "date": _date(h.date),
+            "title": h.title,
+            "scope": h.scope or h.place,
+            "implements": list(ex.implements),
+            "signer_on_behalf": ex.signer.on_behalf if ex.signer else None,
+            "signer_position": ex.signer.position if ex.signer else None,
+            "signer_name": ex.signer.name if ex.signer else None,
+            "recipients": list(ex.recipients),
+            "format": doc.format or info.format,
+            "sha256": doc.sha256 or info.sha256,
+            "ocr_used": doc.ocr_used,
+            "ocr_confidence": doc.ocr_confidence,
+            "text_chars": len(doc.text),
+            "run_id": run_id,
+        }
+    ]
+    citations = []
+    for i, c in enumerate(ex.citations):
+        first = min(c.mentions, key=lambda m: m.start) if c.mentions else None
+        citations.append(
+            {
+                **base,
+                "ordinal": i,
+                "key": c.key,
+                "doc_type": c.doc_type,
+                "symbol": c.symbol,
+                "number": c.number or None,
+                "type_code": c.type_code or None,
+                "issuer_code": c.issuer_code or None,
+                "date": _date(c.date),
+                "year": c.year,
+                "issuer": c.issuer,
+                "resolved": c.resolved,
+                "implements": c.key in implements,
+                "carries_out": list(carried.get(c.key, ())),
+                "mentions": len(c.mentions) or 1,
+                "start": first.start if first else None,
+                "end": first.end if first else None,
+                "mention_text": first.text if first else None,
+                "sentence": first.sentence if first else None,
+                "mention_starts": sorted(m.start for m in c.mentions),
+            }
+        )
+    deadlines = [
+        {
+            **base,
+            "ordinal": i,
+            "text": d.text,
+            "start_date": _date(d.start),
+            "end_date": _date(d.end),
+            "recurring": d.recurring,
+            "period": d.period,
+            "kind": d.kind,
+            "offset": d.offset,
+            "sentence": d.sentence,
+        }
+        for i, d in enumerate(ex.deadlines)
+    ]
+    numbers = [
+        {
+            **base,
+            "ordinal": i,
+            "text": n.text,
+            "value": n.value,
+            "unit": n.unit,
+            "counted": n.counted,
+            "qualifier": n.qualifier,
+            "kind": n.kind,
+            "offset": n.offset,
+            "sentence": n.sentence,
+        }
+        for i, n in enumerate(ex.numbers)
+    ]
+    assignments = [
+        {
+            **base,
+            "ordinal": i,
+            "unit": a.unit,
+            "role": a.role,
+            "task": a.task,
+            "deadline": a.deadline,
+            "deadline_start": _date(a.deadline_start),
+            "deadline_end": _date(a.deadline_end),
+            "offset": a.offset,
+            "sentence": a.sentence,
+        }
+        for i, a in enumerate(ex.assignments)
+    ]
+    return {
+        "documents": documents,
+        "citations": citations,
+        "deadlines": deadlines,
+        "numbers": numbers,
+        "assignments": assignments,
+    }
+
+
+__all__ = ["DEFAULT_DB", "FileState", "Store", "doc_id_for", "document_rows"]
