@@ -1,0 +1,313 @@
+"""Citations: every distinct document the text refers to by number (SCHEMA.md "citations").
+
+Eyecite-style: find every symbol (``find_symbols``) and every short form, read the words
+around each (the type word before it; the date and the issuer "của ..." after it), then
+group the mentions into distinct documents by key. Matching runs on the tone-folded text
+(same length as ``Document.text``, so offsets hold); evidence is cut from the real text.
+
+The document's own symbol (its header "Số ...", or a caption "kèm theo Kế hoạch số ...")
+is not a citation. Numbers restart, so one symbol with two dates is two documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.extract.dates import find_dates
+from pipeline.extract.patterns import DocType, doc_type, normalise_issuer, tables
+from pipeline.extract.shortforms import Resolver, ShortForm, construct, find_short_forms, resolve_unique
+from pipeline.extract.symbols import Symbol, find_symbols, make_key
+from pipeline.extract.text import sentence_at, squash
+from pipeline.models import Citation, Header, Mention, Table
+from pipeline.normalise import fold_tones
+
+_GAP_TO_DATE = re.compile(r"[\s,(\-–]*(?:(?:được\s+)?ban hành(?:\s+kèm theo)?)?[\s,]*", re.IGNORECASE)
+_GAP_TO_ISSUER = re.compile(r"[\s,]*(?:của|do)\s+", re.IGNORECASE)
+_ROMAN_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXLC]+\)?", re.IGNORECASE)
+_ISSUER_END = re.compile(r"[\n,;:.()“”\"«»\[\]|<>]")
+_SELF_CAPTION = re.compile(r"(?:kèm theo|ban hành kèm)[^\n]{0,40}$", re.IGNORECASE)
+
+
+@dataclass
+class _Draft:
+    """A citation being assembled (mutable until frozen into ``Citation``)."""
+
+    symbol: Symbol
+    date: str | None
+    doc_type: str | None = None
+    issuer: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    resolved: bool = True
+    written: str = ""  # for unresolved short forms: "Nghị quyết số 34"
+
+    # the Candidate protocol of shortforms
+    @property
+    def number(self) -> str:
+        return self.symbol.number
+
+    @property
+    def type_code(self) -> str:
+        return self.symbol.type_code
+
+    @property
+    def issuer_code(self) -> str:
+        return self.symbol.issuer_code
+
+    @property
+    def key(self) -> str:
+        if not self.resolved:
+            return self.written
+        return make_key(self.symbol.base_key, self.date)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One mention with what the words around it say."""
+
+    start: int
+    end: int
+    symbol: Symbol | None
+    type: DocType | None
+    date: str | None
+    issuer: str | None
+    short: ShortForm | None = None
+
+
+@cache
+def _type_before_re() -> re.Pattern[str]:
+    t = tables().type_re.pattern
+    return re.compile(rf"(?P<type>{t})[ \t]*(?:(?:số|Số|SỐ)[ \t]*:?[ \t]*)?$", re.IGNORECASE)
+
+
+@cache
+def _type_far_re() -> re.Pattern[str]:
+    # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a capitalised type word, its name, "số".
+    t = tables().type_re.pattern
+    return re.compile(rf"(?P<type>{t})(?P<name>[^;\n|]{{1,120}}?)[ \t]+(?:số|Số)[ \t]*:?[ \t]*$")
+
+
+@cache
+def _body_re() -> re.Pattern[str]:
+    return re.compile(rf"[\s,]*(?={tables().body_start}\b)")
+
+
+def _type_before(ft: str, start: int, line_start: int) -> tuple[DocType | None, int]:
+    pre = ft[max(line_start, start - 160) : start]
+    m = _type_before_re().search(pre)
+    if m:
+        t = doc_type(m.group("type"))
+        if t and not (t.capitalised and not m.group("type")[0].isupper()):
+            return t, start - len(pre) + m.start()
+    m2 = None
+    for m2 in _type_far_re().finditer(pre):
+        pass
+    if m2 and m2.group("type")[0].isupper() and not tables().type_re.search(m2.group("name")):
+        t = doc_type(m2.group("type"))
+        if t:
+            return t, start - len(pre) + m2.start()
+    return None, start
+
+
+def _issuer_at(ft: str, pos: int) -> tuple[str | None, int]:
+    """The issuer phrase starting at ``pos`` and where it ends."""
+    limit = min(len(ft), pos + 160)
+    hard = _ISSUER_END.search(ft, pos, limit)
+    end = hard.start() if hard else limit
+    t = tables()
+    cut = end
+    for m in t.stop_re.finditer(ft, pos, end):
+        word = m.group().lower()
+        if word in ("khóa", "khoá") and t.keep_term.search(ft[pos : m.start()]):
+            continue
+        if m.start() == pos:
+            continue
+        cut = m.start()
+        break
+    # "Ban Tuyên giáo Thị ủy và Hướng dẫn số 22": a new citation starts.
+    vm = re.search(rf"\s+và\s+(?={t.type_re.pattern})", ft[pos:cut], re.IGNORECASE)
+    if vm:
+        cut = pos + vm.start()
+    phrase = squash(ft[pos:cut])
+    words = phrase.split()
+    if not words or not (words[0][0].isupper() or words[0] in ("các",)):
+        return None, pos
+    if len(words) > 14:
+        return None, pos
+    term = _ROMAN_TERM.match(ft, cut)
+    end_at = term.end() if term else cut
+    return normalise_issuer(phrase), end_at
+
+
+def _tail(ft: str, pos: int) -> tuple[str | None, str | None, int]:
+    """The date and issuer written after a citation's symbol: ``(date, issuer, end)``."""
+    date: str | None = None
+    issuer: str | None = None
+    end = pos
+    window = ft[pos : pos + 80]
+    for dm in find_dates(window):
+        gap = window[: dm.start]
+        if dm.date and _GAP_TO_DATE.fullmatch(gap):
+            date, end = dm.iso, pos + dm.end
+        break
+    m = _GAP_TO_ISSUER.match(ft, end)
+    if m:
+        issuer, iend = _issuer_at(ft, m.end())
+        if issuer:
+            end = iend
+    elif date:
+        b = _body_re().match(ft, end)
+        if b and "\n" not in b.group():
+            issuer, iend = _issuer_at(ft, b.end())
+            if issuer:
+                end = iend
+    if issuer and not date:
+        window = ft[end : end + 40]
+        for dm in find_dates(window):
+            if dm.date and re.fullmatch(r"[\s,]*", window[: dm.start]) and dm.text.lower().startswith("ngày"):
+                date, end = dm.iso, end + dm.end
+            break
+    return date, issuer, end
+
+
+def _line_start(ft: str, pos: int) -> int:
+    return ft.rfind("\n", 0, pos) + 1
+
+
+def find_mentions(text: str) -> list[_Found]:
+    """Every full and short mention in ``text``, in text order."""
+    ft = fold_tones(text)
+    found: list[_Found] = []
+    for sym in find_symbols(ft):
+        t, start = _type_before(ft, sym.start, _line_start(ft, sym.start))
+        date, issuer, end = _tail(ft, sym.end)
+        found.append(_Found(start, max(end, sym.end), sym, t, date, issuer))
+    spans = [(f.start, f.end) for f in found]
+    for s, e, t, num in find_short_forms(ft):
+        if any(s < b and a < e for a, b in spans):
+            continue
+        date, issuer, end = _tail(ft, e)
+        short = ShortForm(s, e, t, num, date, issuer, end)
+        found.append(_Found(s, max(end, e), None, t, date, issuer, short))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _is_self(f: _Found, own: Header | None, own_key: str | None, ft: str) -> bool:
+    if f.symbol is None or own is None or own_key is None:
+        return False
+    if f.symbol.base_key != own_key:
+        return False
+    if f.date is None or f.date == own.date:
+        return True
+    return bool(_SELF_CAPTION.search(ft[max(0, f.start - 60) : f.start]))
+
+
+def _mention(text: str, f: _Found, tables_: tuple[Table, ...], form: str) -> Mention:
+    in_table = any(t.start <= f.start < t.end for t in tables_)
+    return Mention(f.start, f.end, squash(text[f.start : f.end]), sentence_at(text, f.start), "table" if in_table and form == "full" else form)
+
+
+def find_citations(
+    text: str,
+    own: Header | None = None,
+    tables_: tuple[Table, ...] = (),
+    resolve_short: Resolver = resolve_unique,
+) -> tuple[Citation, ...]:
+    """The distinct documents cited in ``text`` (not ``own``), in order of first mention.
+
+    Args:
+        text: ``Document.text``.
+        own: the document's header; its symbol (and date) is excluded.
+        tables_: ``Document.tables``, to mark mentions read from a table row.
+        resolve_short: picks the full citation a short form refers to (see shortforms).
+    """
+    ft = fold_tones(text)
+    own_key = None
+    if own and own.symbol:
+        syms = find_symbols(fold_tones(own.symbol))
+        own_key = syms[0].base_key if syms else None
+    found = find_mentions(text)
+    drafts: list[_Draft] = []
+    by_base: dict[str, list[_Draft]] = {}
+    # Full mentions first: dated mentions make documents, undated ones join them.
+    full = [f for f in found if f.symbol is not None and not _is_self(f, own, own_key, ft)]
+    for f in sorted(full, key=lambda f: (f.date is None, f.start)):
+        assert f.symbol is not None
+        group = by_base.setdefault(f.symbol.base_key, [])
+        target = _pick(group, f)
+        if target is None:
+            target = _Draft(f.symbol, f.date)
+            group.append(target)
+            drafts.append(target)
+        _absorb(target, f, _mention(text, f, tables_, "full"))
+    unresolved: dict[str, _Draft] = {}
+    for f in found:
+        if f.short is None:
+            continue
+        i = resolve_short(f.short, drafts)
+        if i is not None:
+            _absorb(drafts[i], f, _mention(text, f, tables_, "short"))
+            continue
+        sym = construct(f.short)
+        if sym is not None:
+            d = _Draft(sym, f.date)
+            drafts.append(d)
+            by_base.setdefault(sym.base_key, []).append(d)
+            _absorb(d, f, _mention(text, f, tables_, "short"))
+            continue
+        written = f"{f.short.type.name} số {int(f.short.number)}"
+        d = unresolved.get(written) or _Draft(Symbol(f.short.number, f.short.type.code, ""), f.date, resolved=False, written=written)
+        unresolved[written] = d
+        _absorb(d, f, _mention(text, f, tables_, "short"))
+    ordered = sorted(drafts, key=lambda d: d.mentions[0].start) + list(unresolved.values())
+    return tuple(_freeze(d) for d in ordered)
+
+
+def _pick(group: list[_Draft], f: _Found) -> _Draft | None:
+    if not group:
+        return None
+    if f.date is not None:
+        return next((d for d in group if d.date == f.date), None)
+    before = [d for d in group if d.mentions and d.mentions[0].start <= f.start]
+    return before[-1] if before else group[0]
+
+
+def _absorb(d: _Draft, f: _Found, m: Mention) -> None:
+    d.mentions.append(m)
+    d.mentions.sort(key=lambda x: x.start)
+    if d.date is None and f.date:
+        d.date = f.date
+    if f.type and (d.doc_type is None or d.mentions[0] is m):
+        d.doc_type = f.type.name
+    if d.issuer is None and f.issuer:
+        d.issuer = f.issuer
+
+
+def _freeze(d: _Draft) -> Citation:
+    s = d.symbol
+    doc_type_ = d.doc_type or _type_from_code(s)
+    year = int(d.date[:4]) if d.date else s.year
+    return Citation(
+        key=d.key,
+        doc_type=doc_type_,
+        symbol=s.text if d.resolved else None,
+        date=d.date,
+        issuer=d.issuer,
+        number=str(int(s.number)),
+        type_code=s.type_code,
+        issuer_code=s.issuer_code,
+        year=year,
+        mentions=tuple(d.mentions),
+        resolved=d.resolved,
+    )
+
+
+def _type_from_code(s: Symbol) -> str | None:
+    by_code = tables().name_by_code
+    if s.type_code:
+        return by_code.get(s.type_code)
+    return by_code.get(re.sub(r"\d+$", "", s.issuer_code))
+
+
+__all__ = ["find_citations", "find_mentions"]
