@@ -1,0 +1,391 @@
+"""Time limits and windows a plan sets, as date ranges ("trong tháng 3/2022" → March 2022).
+
+A deadline is a time phrase: a window ("trong Quý I/2022", "6 tháng đầu năm"), a limit
+("trước ngày 30/6/2022"), an opening ("từ năm 2022", "sau ngày 15/3/2026"), a range
+("từ tháng 4 đến tháng 11/2022"), or a timing with no bounds: recurring ("hằng năm",
+"thường xuyên", "định kỳ"), relative ("trước 05 ngày tổ chức hội nghị") or conditional
+("theo yêu cầu của cấp ủy cấp trên"). Bare dates are not deadlines: dates of cited
+documents and of past events carry no trigger word, and windows that closed before the
+document's date are dropped. Where the year is omitted it comes from another time phrase
+of the same sentence, else from the document's date, else from the latest full date
+written in the document (the rules of ``shared/gold/NOTES.md``).
+
+Phrase shapes are regexes assembled once from ``pipeline/patterns/time_phrases.json``;
+day-month-year values are read with :mod:`pipeline.extract.dates`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import cache
+from typing import Callable
+
+from pipeline.extract import patterns
+from pipeline.extract.dates import find_dates
+from pipeline.extract.text import sentence_at, sentence_span_at, squash
+from pipeline.models import Deadline, Document, Header
+
+_GAP = r"[\s*_]+"
+_G0 = r"[\s*_]*"
+_Y = r"(?:1[89]|20)\d{2}(?!\d)"
+_ROMAN_Q = r"(?:IV|III|II|I|[1-4])(?!\w)"
+
+
+def _fill(fragment: str) -> str:
+    return fragment.replace("$gap", _GAP)
+
+
+# ----------------------------------------------------------------------------- atoms
+# One time atom: a day, a month, a quarter, a half year, an edge of a period, a year.
+_FRAG = {
+    "half": rf"(?:6|sáu){_GAP}tháng{_GAP}(?P<hside>đầu|cuối){_GAP}năm(?:{_GAP}(?P<hy>{_Y}))?",
+    "edge": (
+        rf"(?P<eside>cuối|đầu|giữa){_GAP}(?:"
+        rf"quý{_GAP}(?P<eq>{_ROMAN_Q})(?:{_G0}(?:/|năm|-){_G0}(?P<eqy>{_Y}))?"
+        rf"|tháng{_G0}(?P<em>\d{{1,2}})(?![\d.])(?:{_G0}(?:/|năm|-){_G0}(?P<emy>{_Y}))?"
+        rf"|năm(?:{_GAP}(?P<ey>{_Y}))?)"
+    ),
+    "day": rf"(?:ngày{_G0})?\d{{1,2}}{_G0}(?:[/.\-]|{_GAP}tháng{_GAP}){_G0}\d{{1,2}}{_G0}(?:[/.\-]|{_GAP}(?:,{_G0})?năm{_GAP}){_G0}{_Y}",
+    "quarter": rf"quý{_GAP}(?P<q>{_ROMAN_Q})(?:{_G0}(?:/|năm|-){_G0}(?P<qy>{_Y}))?",
+    "month": rf"tháng{_G0}(?P<m>\d{{1,2}})(?![\d.])(?:{_G0}(?:/|năm|-){_G0}(?P<my>{_Y}))?",
+    "dmon": rf"(?:ngày{_G0})?(?P<dd>\d{{1,2}}){_G0}/{_G0}(?P<ddm>\d{{1,2}})(?![\d/])",
+    "year": rf"năm{_GAP}(?P<yy>{_Y})",
+    "bare": rf"(?<![\d/.\-])(?P<by>{_Y})",
+}
+_ATOM = "|".join(f"(?P<{k}>{v})" for k, v in _FRAG.items())
+_MONTH_Y = rf"tháng{_G0}\d{{1,2}}{_G0}(?:/|năm|-){_G0}{_Y}"
+_QUARTER_Y = rf"quý{_GAP}{_ROMAN_Q}{_G0}(?:/|năm|-){_G0}{_Y}"
+
+
+def _plain(*kinds: str) -> str:
+    """An unnamed alternation of the atom kinds, for composing phrase rules."""
+    return "(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", _FRAG[k]) for k in kinds) + ")"
+
+
+_ATOM_RX = re.compile(_ATOM, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """A window inside one year; ``year`` None until it is filled in."""
+
+    kind: str  # day | month | quarter | half | edge | year
+    year: int | None
+    first: tuple[int, int]  # (month, day)
+    last: tuple[int, int | None]  # (month, day); day None = end of month
+
+    def bounds(self) -> tuple[date, date] | None:
+        if self.year is None:
+            return None
+        m2, d2 = self.last
+        return (
+            date(self.year, *self.first),
+            date(self.year, m2, d2 or calendar.monthrange(self.year, m2)[1]),
+        )
+
+
+def _quarter(q: str) -> int:
+    return int(_tables().quarters[q.upper()])
+
+
+def _atom(text: str) -> _Atom | None:
+    """Parse one atom ("Quý I/2022", "cuối tháng 3/2022", "ngày 25/8/2022")."""
+    m = _ATOM_RX.fullmatch(text.strip(" *_"))
+    if not m:
+        return None
+    g = m.groupdict()
+    y = lambda k: int(g[k]) if g.get(k) else None  # noqa: E731
+    if g["half"]:
+        lo, hi = _tables().half[g["hside"].lower()]
+        return _Atom("half", y("hy"), (lo, 1), (hi, None))
+    if g["edge"]:
+        side = _tables().edge[g["eside"].lower()]
+        if g["eq"]:
+            q = _quarter(g["eq"])
+            month = {"first": 3 * q - 2, "middle": 3 * q - 1, "last": 3 * q}[side]
+            return _Atom("edge", y("eqy"), (month, 1), (month, None))
+        if g["em"]:
+            month = int(g["em"])
+            if not 1 <= month <= 12:
+                return None
+            days = {"first": (1, 10), "middle": (11, 20), "last": (21, None)}[side]
+            return _Atom("edge", y("emy"), (month, days[0]), (month, days[1]))
+        months = {"first": (1, 1), "middle": (6, 7), "last": (12, 12)}[side]
+        return _Atom("edge", y("ey"), (months[0], 1), (months[1], None))
+    if g["day"]:
+        found = [d for d in find_dates(g["day"]) if d.date]
+        if not found:
+            return None
+        d = found[0]
+        return _Atom("day", d.year, (d.month, d.day), (d.month, d.day))  # type: ignore[arg-type]
+    if g["quarter"]:
+        q = _quarter(g["q"])
+        return _Atom("quarter", y("qy"), (3 * q - 2, 1), (3 * q, None))
+    if g["month"]:
+        month = int(g["m"])
+        return _Atom("month", y("my"), (month, 1), (month, None)) if 1 <= month <= 12 else None
+    if g["dmon"]:
+        dd, mm = int(g["dd"]), int(g["ddm"])
+        try:
+            date(2000, mm, dd)
+        except ValueError:
+            return None
+        return _Atom("day", None, (mm, dd), (mm, dd))
+    year = y("yy") or y("by")
+    return _Atom("year", year, (1, 1), (12, None))
+
+
+# ----------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class _Hit:
+    """A matched time phrase before its year is filled in."""
+
+    start: int
+    end: int
+    kind: str  # window | before | after | from | until | recurring | relative | conditional
+    lo: _Atom | None = None  # the atom giving the start (its first day)
+    hi: _Atom | None = None  # the atom giving the end (its last day)
+    period: str | None = None
+    recurring: bool = False
+    after: bool = False  # start is the day after ``lo``
+
+
+@dataclass(frozen=True)
+class _Tables:
+    quarters: dict[str, int]
+    half: dict[str, list[int]]
+    edge: dict[str, str]
+    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    recurring: tuple[tuple[re.Pattern[str], str | None], ...]
+    verbs: re.Pattern[str]
+    anniversary: re.Pattern[str]
+
+
+@cache
+def _tables() -> _Tables:
+    t = patterns.load("time_phrases")
+    parts = {
+        "before": _fill(t["before"]),
+        "after": _fill(t["after"]),
+        "from": _fill(t["from"]),
+        "until": _fill(t["until"]),
+        "window": _fill(t["window"]),
+    }
+    a = _plain(*_FRAG)
+    months = _plain("quarter", "month")
+    filler = rf"(?:ngày(?:{_GAP}[^\W\d_]+){{0,3}}{_GAP})"
+    recur = "|".join(f"(?:{_fill(p)})" for p, _ in t["recurring"])
+    rules = (
+        ("anniversary", rf"\((?P<a1>{a}){_G0}[-–]{_G0}(?P<a2>{a})\)"),
+        ("relative", "|".join(f"(?:{_fill(p)})" for p in t["relative"])),
+        ("conditional", "|".join(f"(?:{_fill(p)})" for p in t["conditional"])),
+        ("recurring_from", rf"(?:{recur}){_GAP}{parts['from']}{_GAP}(?:năm{_GAP})?(?P<a1>{_Y})"),
+        ("range", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a}){_G0}(?:{parts['until']}|[-–]){_G0}{filler}?(?P<a2>{a})"),
+        ("range", rf"(?P<a1>{_MONTH_Y}|{_QUARTER_Y}){_GAP}(?:{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
+        ("range", rf"(?P<a1>{months}){_GAP}(?:{parts['until']}){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
+        ("before", rf"{parts['before']}{_GAP}(?:\d{{1,2}}{_G0}giờ(?:{_G0}\d{{1,2}}(?:{_G0}phút)?)?{_G0},?{_G0})?(?:ngày{_GAP})?(?P<a1>{a})"),
+        ("after", rf"{parts['after']}{_GAP}{filler}?(?P<a1>{a})"),
+        ("from", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a})"),
+        ("until", rf"{parts['until']}{_GAP}(?:ngày{_GAP})?(?P<a1>{a})"),
+        ("window", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('half', 'edge')})"),
+        ("window", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('quarter')}|{_MONTH_Y})"),
+        ("window", rf"{parts['window']}{_GAP}(?:(?:cả|suốt){_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}(?![\d/.])|năm{_GAP}{_Y})"),
+        ("window", rf"(?:vào|trong){_GAP}(?:(?:buổi{_GAP})?(?:sáng|chiều|tối){_GAP})?(?P<a1>ngày{_G0}\d{{1,2}}{_G0}[/.\-]{_G0}\d{{1,2}}{_G0}[/.\-]{_G0}{_Y})"),
+        ("recurring", recur),
+    )
+    compiled = tuple((name, re.compile(rf"(?<![^\W_])(?:{rx})(?![^\W_])", re.IGNORECASE)) for name, rx in rules)
+    return _Tables(
+        quarters=dict(t["quarters"]),
+        half=dict(t["half"]),
+        edge=dict(t["edge"]),
+        rules=compiled,
+        recurring=tuple((re.compile(_fill(p), re.IGNORECASE), period) for p, period in t["recurring"]),
+        verbs=re.compile(rf"{_fill(t['verbs'])}{_GAP}$", re.IGNORECASE),
+        anniversary=re.compile(_fill(t["anniversary"]), re.IGNORECASE),
+    )
+
+
+_Builder = Callable[[re.Match[str], str], "_Hit | None"]
+
+
+def _atoms(m: re.Match[str], *names: str) -> list[_Atom | None]:
+    return [_atom(m.group(n)) if m.groupdict().get(n) else None for n in names]
+
+
+def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
+    """Turn one rule match into a hit (``None`` drops it)."""
+    s, e = m.span()
+    if name in ("relative", "conditional"):
+        return _Hit(s, e, name)
+    if name == "recurring":
+        return _Hit(s, e, "recurring", period=_period(m.group()), recurring=True)
+    if name == "recurring_from":
+        year = int(m.group("a1"))
+        return _Hit(s, e, "from", lo=_Atom("year", year, (1, 1), (12, None)), period=_period(m.group()), recurring=True)
+    a1, a2 = _atoms(m, "a1", "a2")
+    if a1 is None:
+        return None
+    if name == "anniversary":
+        # "(19/5/1890 - 19/5/2022)" after "kỷ niệm": the day of the anniversary.
+        sent_start = sentence_span_at(text, s)[0]
+        lead = [k for k in _tables().anniversary.finditer(text, max(sent_start, s - 200), s)]
+        if a2 is None or not lead:
+            return None
+        return _Hit(lead[-1].start(), e, "window", lo=a2, hi=a2)
+    if name == "range":
+        if a2 is None:
+            return None
+        if a1.year is None and a2.year is not None:
+            a1 = replace(a1, year=a2.year if a1.first <= a2.first else a2.year - 1)
+        if a1.kind == "year" and a1.year is None:
+            return None
+        return _Hit(s, e, "window", lo=a1, hi=a2)
+    if name == "before":
+        return _Hit(s, e, "before", hi=a1)
+    if name == "after":
+        return _Hit(s, e, "after", lo=a1, after=True) if a1.kind in ("day", "month", "quarter") else None
+    if name == "from":
+        return _Hit(s, e, "from", lo=a1)
+    if name == "until":
+        return _Hit(s, e, "until", hi=a1)
+    return _Hit(s, e, "window", lo=a1, hi=a1)
+
+
+def _period(phrase: str) -> str | None:
+    for rx, period in _tables().recurring:
+        if rx.search(phrase):
+            return period
+    return None
+
+
+def _scan(text: str) -> list[_Hit]:
+    """All time phrases of ``text``; earlier rules win where phrases overlap."""
+    taken: list[tuple[int, int]] = []
+    hits: list[_Hit] = []
+    for name, rx in _tables().rules:
+        for m in rx.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            hit = _build(name, m, text)
+            if hit is None:
+                continue
+            taken.append(m.span())
+            hits.append(hit)
+    return sorted(hits, key=lambda h: h.start)
+
+
+# ------------------------------------------------------------------------ the year
+def document_year(doc: Document, header: Header) -> int | None:
+    """The year the plan is written in: the header's date, else the latest full date.
+
+    Plans without a date line (seeds 001, 003) still cite documents and set limits with
+    full dates; the latest of those fixes the year of "cuối năm", "Quý II", ...
+    """
+    if header.date:
+        return int(header.date[:4])
+    found = find_dates(doc.text)
+    for precision in ("day", "month"):
+        years = [d.year for d in found if d.precision == precision and d.year]
+        if years:
+            return max(years)
+    return None
+
+
+def _with_year(atom: _Atom | None, year: int | None) -> _Atom | None:
+    if atom is None or atom.year is not None or year is None:
+        return atom
+    return replace(atom, year=year)
+
+
+def _fill_years(text: str, hits: list[_Hit], doc_year: int | None) -> list[_Hit]:
+    """Give atoms without a year the year of the same sentence's phrases, else ``doc_year``."""
+    explicit = [
+        (h.start, a.year)
+        for h in hits
+        for a in (h.lo, h.hi)
+        if a is not None and a.year is not None
+    ]
+    out = []
+    for h in hits:
+        if all(a is None or a.year is not None for a in (h.lo, h.hi)):
+            out.append(h)
+            continue
+        s, e = sentence_span_at(text, h.start)
+        near = [(abs(pos - h.start), pos < h.start, y) for pos, y in explicit if s <= pos < e]
+        year = min(near)[2] if near else doc_year
+        out.append(replace(h, lo=_with_year(h.lo, year), hi=_with_year(h.hi, year)))
+    return out
+
+
+# ------------------------------------------------------------------------- output
+def _text(text: str, start: int, end: int) -> tuple[int, str]:
+    """The phrase as a reader quotes it: with a directly preceding verb, no markdown."""
+    verb = _tables().verbs.search(text[max(0, start - 30) : start])
+    if verb and "\n" not in verb.group():
+        start = start - (len(text[max(0, start - 30) : start]) - verb.start())
+    phrase = squash(text[start:end].replace("**", "").replace("*", ""))
+    phrase = phrase.strip(" ,;:.")
+    if phrase.endswith(")") and phrase.count(")") > phrase.count("("):
+        phrase = phrase[:-1].rstrip(" ,;:.")
+    if phrase.startswith("(") and phrase.count("(") > phrase.count(")"):
+        phrase, start = phrase[1:].lstrip(), start + 1
+    return start, phrase
+
+
+def _deadline(text: str, h: _Hit, ref: date | None) -> Deadline | None:
+    lo = h.lo.bounds() if h.lo else None
+    hi = h.hi.bounds() if h.hi else None
+    if (h.lo and lo is None) or (h.hi and hi is None):
+        start = end = None  # a year the text does not fix
+    else:
+        start_d = lo[0] if lo else None
+        if h.after and lo:
+            start_d = lo[1] + timedelta(days=1)
+        end_d = hi[1] if hi else None
+        if ref and end_d and end_d < ref:
+            return None  # past events and closed windows are not deadlines
+        start, end = (start_d.isoformat() if start_d else None), (end_d.isoformat() if end_d else None)
+    offset, phrase = _text(text, h.start, h.end)
+    kind = "recurring" if h.recurring and start is None else h.kind
+    return Deadline(
+        text=phrase,
+        start=start,
+        end=end,
+        recurring=h.recurring,
+        period=h.period,
+        kind=kind,
+        offset=offset,
+        sentence=squash(sentence_at(text, h.start)),
+    )
+
+
+def find_deadlines(doc: Document, header: Header) -> tuple[Deadline, ...]:
+    """Every time limit or window the plan sets, in text order.
+
+    Args:
+        doc: the document (its normalised ``text`` is read).
+        header: its header; ``header.date`` fixes omitted years and the cut-off for
+            past events.
+
+    Returns:
+        Deadlines with ISO ``start``/``end`` (None where open or unbounded); an entry
+        that repeats exactly (same text and bounds) is listed once.
+    """
+    text = doc.text
+    doc_year = document_year(doc, header)
+    ref = date.fromisoformat(header.date) if header.date else (date(doc_year, 1, 1) if doc_year else None)
+    seen: set[tuple[str, str | None, str | None]] = set()
+    out: list[Deadline] = []
+    for h in _fill_years(text, _scan(text), doc_year):
+        d = _deadline(text, h, ref)
+        if d is None or (d.text, d.start, d.end) in seen:
+            continue
+        seen.add((d.text, d.start, d.end))
+        out.append(d)
+    return tuple(out)
+
+
+__all__ = ["document_year", "find_deadlines"]
