@@ -126,9 +126,12 @@ def sniff(path: Path) -> str:
     except ImportError:  # readers not installed yet: extension only
         return _suffix_format(path)
     try:
-        return sniff_format(path) or _suffix_format(path)
+        sniffed = sniff_format(path)
     except Exception:  # noqa: BLE001 - sniffing is a hint; reading reports the real error
         return _suffix_format(path)
+    if sniffed == "text":  # name text files as Document.format does: txt or md
+        return "md" if path.suffix.lower() == ".md" else "txt"
+    return sniffed or _suffix_format(path)
 
 
 def _suffix_format(path: Path) -> str:

@@ -227,3 +227,31 @@ class Stages:
             return store.known_files()
         finally:
             getattr(store, "close", lambda: None)()
+
+    def snapshot(self, db: Path) -> dict[str, Any]:
+        """Every stored table's content, without run ids and timestamps, order-free."""
+        if not self.real:
+            data = FakeStore.DBS[str(db)]
+            strip = lambda r: {k: v for k, v in r.items() if k != "run_id"}  # noqa: E731
+            return {t: {p: strip(r) for p, r in data[t].items()} for t in ("files", "documents")}
+        import duckdb
+
+        from pipeline.store_schema import EXPORT_TABLES
+
+        volatile = {"run_id", "updated_at", "started_at", "finished_at", "mtime"}
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            out = {}
+            for table in EXPORT_TABLES:
+                if table == "runs":
+                    continue
+                cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in volatile]
+                rows = con.execute(f"SELECT {', '.join(repr_col(c) for c in cols)} FROM {table}").fetchall()
+                out[table] = sorted(map(repr, rows))
+            return out
+        finally:
+            con.close()
+
+
+def repr_col(name: str) -> str:
+    return f'"{name}"'

@@ -232,7 +232,8 @@ def test_summarise_counts_stored_and_failed_files(tmp_path: Path) -> None:
     assert count(p, outcomes) == {"new": 1, "changed": 1, "unchanged": 1, "failed": 1, "deleted": 1}
     s = summarise(p, outcomes, run_id="r1")
     assert s["run_id"] == "r1"
-    assert s["formats"] == {"txt": {"ok": 2, "failed": 1, "unchanged": 1}}
+    assert s["formats"]["txt"] == {"ok": 2, "unchanged": 1}
+    assert sum(f.get("failed", 0) for f in s["formats"].values()) == 1  # NUL bytes: sniffed as binary
     assert s["failures"] == [{"path": "new_bad.txt", "reason": "corrupt", "detail": "binary content in a text file"}]
     assert s["deleted"] == ["gone.txt"]
 
