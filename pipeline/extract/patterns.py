@@ -67,6 +67,14 @@ class Tables:
     field_words: tuple[str, ...]
 
 
+# Upper-case Vietnamese letters, for regexes that must tell a name from a common word
+# (Python's re has no \p{Lu}).
+UPPER = "A-ZĐ" + "".join(
+    ch for ch in map(chr, [*range(0xC0, 0x1B0), *range(0x1EA0, 0x1EFA)]) if ch.isalpha() and ch.isupper()
+)
+NAME_WORD = rf"[{UPPER}][^\W\d_]*"
+
+
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
@@ -82,7 +90,7 @@ def tables() -> Tables:
     by_name = {t.name.lower(): t for t in types}
     type_re = re.compile(rf"(?<!\w)(?:{_alternation([t.name for t in types])})(?!\w)", re.IGNORECASE)
     header_words = tuple(dt["header_words"])
-    header_re = re.compile(rf"^(?:{_alternation(list(header_words))})(?![^\W\d_])")
+    header_re = re.compile(rf"^(?:{_alternation(list(header_words))})")
     ic = load("issuer_codes")
     iss = load("issuers")
     rules = tuple((re.compile(p), r) for p, r in iss["normalise"])
@@ -142,4 +150,4 @@ def code_level(code: str) -> str | None:
     return None
 
 
-__all__ = ["DocType", "Tables", "code_level", "doc_type", "is_central_body", "load", "normalise_issuer", "tables"]
+__all__ = ["NAME_WORD", "UPPER", "DocType", "Tables", "code_level", "doc_type", "is_central_body", "load", "normalise_issuer", "tables"]

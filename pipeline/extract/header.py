@@ -1,0 +1,317 @@
+"""The document's own header: type, symbol, issuer, place, date, title, scope.
+
+Vietnamese administrative documents open with a fixed block (Nghị định 30/2020/NĐ-CP,
+Hướng dẫn 36-HD/VPTW): the issuing body's lines (parent body above, issuer below), "Số
+..." under them, the place-and-date line on the right, then the type word in capitals
+("KẾ HOẠCH") with the subject line under it. Readers may give the two columns as
+separate lines or as one table row ("A | B"), so every line is split into cells.
+
+Where the block is missing (plans pasted without their header) the issuer comes from
+the opening sentence ("..., Ban Thường vụ Tỉnh ủy ban hành Kế hoạch ...") and its place
+from the text ("Đảng bộ tỉnh Quảng Ninh"); the date from a caption that dates this
+document ("kèm theo Kế hoạch số 31-KH/ĐUK, ngày 19/4/2022").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.extract.dates import find_dates
+from pipeline.extract.patterns import NAME_WORD, UPPER, doc_type, normalise_issuer, tables
+from pipeline.extract.symbols import find_symbols
+from pipeline.extract.text import squash
+from pipeline.models import Header
+from pipeline.normalise import fold_tones
+
+_SEPARATOR = re.compile(r"^[\s\-_*=.~–—]{1,}$")
+_SO = re.compile(r"^\W*S[ốỐ]\s*(?:[:.]|\b)", re.IGNORECASE)
+_PLACE_DATE = re.compile(rf"^(?P<place>[{UPPER}][^\d,|:;()]{{1,40}}?)\s*,\s*ngày\b", re.IGNORECASE)
+_OPENER = re.compile(
+    r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Thi hành|Theo|Trên cơ sở|Qua|Sau khi|Kính gửi|Xét|"
+    r"Tiếp tục|Nhận được|Hiện nay|Ngày|Vừa qua|Chấp hành|Quán triệt|Thực hiện)\b"
+)
+_HEADING = re.compile(r"^(?:[IVXLC]+|\d+|[a-zđ])\s*[.\-–)/]\s*\S")
+_AUTHORITY = re.compile(
+    r"^(?:HỘI ĐỒNG|ỦY BAN|UỶ BAN|BAN |BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|TRƯỞNG BAN|ĐẢNG ỦY|ĐẢNG UỶ|TỈNH ỦY|"
+    r"THÀNH ỦY|HUYỆN ỦY|BAN CHẤP HÀNH|BAN THƯỜNG|KHÓA |KHOÁ |QUYẾT ĐỊNH|QUYẾT NGHỊ)"
+)
+_NATIONAL = re.compile(
+    r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP|\*+|[-_]+)", re.IGNORECASE
+)
+_PLAN_VERB = re.compile(
+    r"(?:ban hành|xây dựng|xây dựng và ban hành|triển khai|hướng dẫn|thông báo|lập)\s+(?:các\s+)?(?=%s)",
+    re.IGNORECASE,
+)
+_BODY_WORDS = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Thị ủy", "Quận ủy", "Đảng ủy")
+_LEVEL_OF_BODY = {
+    "Tỉnh ủy": ("tỉnh",), "Thành ủy": ("thành phố",), "Huyện ủy": ("huyện",),
+    "Thị ủy": ("thị xã",), "Quận ủy": ("quận",), "Đảng ủy": ("xã", "phường", "thị trấn"),
+}  # fmt: skip
+_NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}"
+
+
+@dataclass(frozen=True)
+class _Cell:
+    start: int
+    end: int
+    text: str  # cleaned: no markdown marks, squashed
+
+
+def _cells(text: str, start: int, end: int) -> list[_Cell]:
+    """Lines of ``text[start:end]`` split at " | " into cleaned cells."""
+    out: list[_Cell] = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        col = pos
+        for part in line.split("|"):
+            clean = squash(part.replace("**", " ").replace("\\*", "*").strip("#> \t"))
+            out.append(_Cell(col, col + len(part), clean))
+            col += len(part) + 1
+        pos += len(line) + 1
+    return out
+
+
+def _title_word(cells: list[_Cell]) -> int | None:
+    """Index of the cell holding the document's type word in capitals."""
+    rx = tables().header_re
+    for i, c in enumerate(cells[:80]):
+        m = rx.match(fold_tones(c.text))
+        if not m:
+            continue
+        nxt = c.text[m.end() : m.end() + 1]
+        if nxt and nxt.isalpha() and nxt.isupper():
+            continue
+        return i
+    return None
+
+
+def _title(cells: list[_Cell], i: int, text: str) -> tuple[str | None, int]:
+    """The subject line(s) after the type word, joined; and the index after them."""
+    rx = tables().header_re
+    first = cells[i].text
+    m = rx.match(fold_tones(first))
+    parts = [first[m.end() :].strip()] if m and first[m.end() :].strip() else []
+    j = i + 1
+    while j < len(cells) and j < i + 12:
+        t = cells[j].text
+        if not t:
+            j += 1
+            continue
+        if _SEPARATOR.match(t):
+            j += 1
+            break
+        upper_title = bool(parts) and all(p.upper() == p for p in parts)
+        if parts and (_OPENER.match(t) or _HEADING.match(t) or len(t) > 260):
+            break
+        if parts and t.upper() == t and any(ch.isalpha() for ch in t) and (not upper_title or _AUTHORITY.match(t)):
+            break
+        parts.append(t)
+        j += 1
+    title = squash(" ".join(parts)) or None
+    return (_normalise_symbols(title) if title else None), j
+
+
+def _normalise_symbols(s: str) -> str:
+    """Symbols inside a title in their normal form ("21- KL/TW" → "21-KL/TW")."""
+    for sym in reversed(find_symbols(s)):
+        s = s[: sym.start] + sym.text + s[sym.end :]
+    return s
+
+
+def org_case(upper: str) -> str:
+    """An upper-case header line as a name: "ĐẢNG ỦY XÃ KỲ LỢI" → "Đảng ủy xã Kỳ Lợi"."""
+    t = tables()
+    s = fold_tones(squash(upper)).lower()
+    for phrase in t.upper_phrases:
+        s = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, s)
+    words = s.split(" ")
+    out: list[str] = []
+    name_mode = False
+    field_next = False
+    i = 0
+    while i < len(words):
+        w = words[i]
+        two = " ".join(words[i : i + 2])
+        if two in t.place_words:
+            out += words[i : i + 2]
+            i += 2
+            name_mode = True
+            continue
+        if w in t.place_words:
+            out.append(w)
+            i += 1
+            name_mode = True
+            continue
+        if name_mode or field_next:
+            w = w[:1].upper() + w[1:]
+            field_next = False
+        if w.capitalize() in t.field_words and not name_mode:
+            w = w.capitalize()
+            field_next = True
+        out.append(w)
+        i += 1
+    res = " ".join(out)
+    return res[:1].upper() + res[1:]
+
+
+def _place_name(name: str, level_words: tuple[str, ...]) -> str | None:
+    """The place after a level word in a name: ("Đảng bộ tỉnh Hải Dương", ("tỉnh",)) → "Hải Dương"."""
+    for lw in level_words:
+        m = re.search(rf"(?<!\w){lw}\s+({_NAME})$", name)
+        if m:
+            return m.group(1)
+    return None
+
+
+_ALL_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+
+
+def _issuer_from_lines(orgs: list[str]) -> str | None:
+    if not orgs:
+        return None
+    names = [org_case(o) for o in orgs]
+    issuer = names[-1]
+    parent = names[-2] if len(names) > 1 else None
+    if parent and re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})$", issuer):
+        level = issuer.rsplit(" ", 1)[-1]
+        place = _place_name(parent, (level, "thành phố") if level == "tỉnh" else (level,))
+        if place:
+            issuer = f"{issuer} {place}"
+    elif parent and issuer.endswith(_BODY_WORDS[:-1]):
+        place = _place_name(parent, _ALL_LEVELS)
+        if place:
+            issuer = f"{issuer} {place}"
+    elif parent and not re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})\s", issuer) and _place_name(issuer, _ALL_LEVELS) is None:
+        # a unit of a body named on the line above ("BAN THƯỜNG TRỰC" under "ỦY BAN MTTQ ... XÃ X")
+        if parent.endswith(tuple(p for p in _ALL_LEVELS)) is False and issuer.startswith(("Ban Thường trực", "Ban Thường vụ", "Thường trực", "Tiểu ban")):
+            issuer = f"{issuer} {parent[0].lower() + parent[1:] if parent.startswith('Ủy ban bầu cử') else parent}"
+    return issuer
+
+
+def _issuer_from_opening(text: str, start: int, own_type: str | None) -> str | None:
+    """The subject of "X ban hành/xây dựng Kế hoạch" in the opening paragraph(s)."""
+    word = own_type or "Kế hoạch"
+    ft = fold_tones(text[start : start + 4000])
+    verb = re.compile(_PLAN_VERB.pattern % re.escape(word), re.IGNORECASE)
+    m = None
+    for m in verb.finditer(ft):
+        break
+    if not m:
+        return None
+    clause = re.split(r"[,.;:\n”\"]", ft[: m.start()])[-1].strip()
+    words = clause.split()
+    if not words or not words[0][0].isupper() or len(words) > 14:
+        return None
+    return normalise_issuer(clause)
+
+
+def _scope_for(issuer: str, text: str) -> str | None:
+    """The place that completes a bare body name, from "Đảng bộ <level> <Name>" in the text."""
+    ft = fold_tones(text)
+    for body, levels in _LEVEL_OF_BODY.items():
+        if issuer == body:
+            names = Counter(
+                m.group(2) for m in re.finditer(rf"Đảng bộ ({'|'.join(levels)})\s+({_NAME})", ft)
+            )
+            if names:
+                (name, _), *_ = names.most_common(1)
+                lv = next(m.group(1) for m in re.finditer(rf"Đảng bộ ({'|'.join(levels)})\s+{re.escape(name)}", ft))
+                return f"{lv} {name}" if body == "Đảng ủy" else name
+    return None
+
+
+def _strip_standing(issuer: str) -> str:
+    """"Ban Thường vụ Tỉnh ủy" → "Tỉnh ủy": a plan is issued in the committee's name."""
+    m = re.match(r"^(?:Ban Thường vụ|Thường trực)\s+(?=(?:Tỉnh|Thành|Huyện|Thị|Quận|Đảng) ủy)", issuer)
+    return issuer[m.end() :] if m else issuer
+
+
+def _own_date_from_caption(text: str, symbol: str | None) -> str | None:
+    """A caption that dates this document: "kèm theo Kế hoạch số 31-KH/ĐUK, ngày 19/4/2022"."""
+    if not symbol:
+        return None
+    ft = fold_tones(text)
+    own = find_symbols(fold_tones(symbol))
+    if not own:
+        return None
+    for sym in find_symbols(ft):
+        if sym.base_key != own[0].base_key:
+            continue
+        if not re.search(r"kèm theo|ban hành kèm", ft[max(0, sym.start - 60) : sym.start], re.IGNORECASE):
+            continue
+        window = ft[sym.end : sym.end + 40]
+        for dm in find_dates(window):
+            if dm.date and re.fullmatch(r"[\s,]*", window[: dm.start]):
+                return dm.iso
+            break
+    return None
+
+
+def find_header(text: str) -> Header:
+    """The header fields of ``text`` (``Document.text``)."""
+    region_end = min(len(text), 4000)
+    cells = _cells(text, 0, region_end)
+    ti = _title_word(cells)
+    kind = title = None
+    after_title = 0
+    if ti is not None:
+        m = tables().header_re.match(fold_tones(cells[ti].text))
+        t = doc_type(m.group()) if m else None
+        kind = t.name if t else None
+        title, j = _title(cells, ti, text)
+        after_title = cells[j].start if j < len(cells) else region_end
+    head = cells[:ti] if ti is not None else cells[:30]
+    symbol = place = date = None
+    orgs: list[str] = []
+    for c in head:
+        if not c.text:
+            continue
+        if _OPENER.match(c.text) or len(c.text) > 200:
+            break
+        if _SO.match(c.text) and symbol is None:
+            syms = find_symbols(c.text)
+            symbol = syms[0].text if syms else None
+            continue
+        pm = _PLACE_DATE.match(c.text)
+        if pm and place is None:
+            place = squash(pm.group("place"))
+            dm = next((d for d in find_dates(c.text) if d.date), None)
+            date = dm.iso if dm else None
+            continue
+        if _NATIONAL.match(c.text) or not any(ch.isalpha() for ch in c.text):
+            continue
+        if c.text.upper() == c.text and symbol is None and len(c.text) < 90:
+            orgs.append(c.text)
+    issuer = _issuer_from_lines(orgs)
+    if issuer is None:
+        issuer = _issuer_from_opening(text, after_title, kind)
+        if issuer:
+            issuer = _strip_standing(issuer)
+            scope = _scope_for(issuer, text)
+            if scope:
+                issuer = f"{issuer} {scope}"
+    if date is None:
+        date = _own_date_from_caption(text, symbol)
+    return Header(
+        doc_type=kind, symbol=symbol, issuer=issuer, place=place, date=date, title=title,
+        scope=_scope(orgs, place, text),
+    )  # fmt: skip
+
+
+def _scope(orgs: list[str], place: str | None, text: str) -> str | None:
+    """The province (or body) context that scopes local issuer codes like /TU, -UBND."""
+    for o in orgs:
+        name = _place_name(org_case(o), ("tỉnh", "thành phố"))
+        if name:
+            return name
+    ft = fold_tones(text)
+    names = Counter(m.group(1) for m in re.finditer(rf"(?:Đảng bộ tỉnh|Đảng bộ thành phố|Tỉnh ủy|tỉnh|Thành ủy|thành phố)[ \t]+({_NAME})", ft))
+    names.pop("Ủy", None)
+    if names:
+        return names.most_common(1)[0][0]
+    return place
+
+
+__all__ = ["find_header", "org_case"]
