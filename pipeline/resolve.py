@@ -24,7 +24,7 @@ from pathlib import Path
 
 PATTERNS = Path(__file__).parent / "patterns"
 UNKNOWN_SCOPE = "?"
-LEVELS = ("central", "province", "district", "unit", "unknown")
+LEVELS = ("central", "province", "district", "commune", "unit", "unknown")
 
 
 # ---------------------------------------------------------------------------- data
@@ -123,28 +123,33 @@ def rules() -> dict:
     for name in ("nested_gap", "nested_list_gap"):
         data[name] = re.compile(data[name].replace("$type", types), re.IGNORECASE)
     data["code_levels"] = {k: v for k, v in data["level_by_code"].items() if v}
-    data["code_levels"].update(_issuer_code_levels())
+    _merge_issuer_codes(data)
     return data
 
 
-def _issuer_code_levels() -> dict[str, str]:
-    """Levels from extraction's ``issuer_codes.json`` (code → {level: ...}) if it exists."""
+def _merge_issuer_codes(data: dict) -> None:
+    """Add extraction's ``issuer_codes.json`` (code → {name, level}, central lists) if present.
+
+    Extraction owns that table; identity.json only adds what identity needs beyond it.
+    """
     path = PATTERNS / "issuer_codes.json"
-    if not path.is_file():
-        return {}
     try:
-        table = json.loads(path.read_text(encoding="utf-8"))
+        table = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError):
-        return {}
-    table = table.get("codes", table) if isinstance(table, dict) else {}
-    out: dict[str, str] = {}
-    for code, value in table.items():
-        if code.startswith("#") or code.endswith("#"):
-            continue
+        table = {}
+    codes = table.get("codes", {}) if isinstance(table, dict) else {}
+    party, state = set(data["central_party_codes"]), set(data["central_state_codes"])
+    for code, value in codes.items():
         level = value.get("level") if isinstance(value, dict) else None
-        if level in LEVELS:
-            out[code] = level
-    return out
+        if code.startswith("#") or code.endswith("#") or level not in LEVELS:
+            continue
+        data["code_levels"][code] = level
+        if level == "central":
+            party.add(code)
+    state.update(table.get("state_central_codes", []) if isinstance(table, dict) else [])
+    suffixes = set(data["central_suffixes"]) | set(table.get("central_suffixes", []) if isinstance(table, dict) else [])
+    data["central_party_codes"], data["central_state_codes"] = party, state
+    data["central_suffixes"] = tuple(sorted(suffixes))
 
 
 # --------------------------------------------------------------------------- keys
@@ -218,7 +223,7 @@ def normalise_scope(scope: str | None) -> str | None:
 
 
 def level_of(issuer: str | None, issuer_code: str = "", *, central: bool = False) -> str:
-    """central | province | district | unit | unknown, from the code and the issuer's name."""
+    """central | province | district | commune | unit | unknown, from the name, then the code."""
     if central:
         return "central"
     r = rules()

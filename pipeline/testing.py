@@ -75,6 +75,8 @@ def make_citation(
         Mention(m.start(), m.end(), m.group(0), sentence_at(text, m.start(), m.end()))
         for m in re.finditer(needle, text)
     )
+    if doc_type is None and mentions and not mention:
+        doc_type = next((t for t in rules()["type_words"] if mentions[0].text.startswith(t)), None)
     return Citation(
         key=key,
         doc_type=doc_type,

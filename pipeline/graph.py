@@ -1,0 +1,294 @@
+"""The cross-reference graph: networkx from the ``nodes``/``edges`` tables, and its exports.
+
+GraphML and node-link JSON are for other tools, so every attribute is a plain scalar
+(no None, no lists). The HTML page is self-contained (vis-network inlined from the
+pyvis package, no CDN) because it must open offline; the PNG is a matplotlib drawing
+with one row per level. Nodes are coloured by document type and outlined by level;
+edges are coloured by type (implements / cites), inferred ones dashed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import networkx as nx
+
+from pipeline.resolve import LEVELS
+
+FORMATS = ("graphml", "json", "html", "png")
+
+TYPE_COLOURS = {
+    "Nghị quyết": "#d62728",
+    "Kết luận": "#ff7f0e",
+    "Chỉ thị": "#9467bd",
+    "Quy định": "#8c564b",
+    "Quyết định": "#bcbd22",
+    "Kế hoạch": "#1f77b4",
+    "Chương trình": "#17becf",
+    "Hướng dẫn": "#2ca02c",
+    "Nghị định": "#e377c2",
+    "Thông tư": "#7f7f7f",
+}
+OTHER_TYPE = "#c7c7c7"
+LEVEL_COLOURS = {
+    "central": "#b30000",
+    "province": "#e6550d",
+    "district": "#31a354",
+    "commune": "#3182bd",
+    "unit": "#756bb1",
+    "unknown": "#636363",
+}
+LEVEL_SHAPES = {"central": "star", "province": "diamond", "district": "square", "commune": "dot", "unit": "triangle", "unknown": "dot"}
+LEVEL_MARKERS = {"central": "*", "province": "D", "district": "s", "commune": "o", "unit": "^", "unknown": "o"}
+EDGE_COLOURS = {"implements": "#1a9850", "cites": "#999999"}
+
+
+def _plain(value: Any) -> str | int | float | bool:
+    """A GraphML-safe attribute value: None → "", lists → "; "-joined, dates → ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def type_colour(doc_type: str | None) -> str:
+    return TYPE_COLOURS.get(doc_type or "", OTHER_TYPE)
+
+
+def build_graph(con: duckdb.DuckDBPyConnection) -> nx.DiGraph:
+    """The graph of the store's ``nodes`` and ``edges`` tables (run ``rebuild_graph`` first)."""
+    g = nx.DiGraph()
+    cur = con.execute(
+        "SELECT n.*, (SELECT string_agg(d.path, '; ' ORDER BY d.path) FROM documents d"
+        " WHERE d.node_id = n.node_id) AS files FROM nodes n ORDER BY n.node_id"
+    )
+    cols = [d[0] for d in cur.description]
+    for row in cur.fetchall():
+        attrs = {c: _plain(v) for c, v in zip(cols, row)}
+        nid = attrs.pop("node_id")
+        attrs["colour"] = type_colour(attrs.get("doc_type"))  # type: ignore[arg-type]
+        attrs["level_colour"] = LEVEL_COLOURS.get(str(attrs.get("level")), LEVEL_COLOURS["unknown"])
+        g.add_node(nid, **attrs)
+    cur = con.execute("SELECT * FROM edges ORDER BY source, target")
+    cols = [d[0] for d in cur.description]
+    for row in cur.fetchall():
+        attrs = {c: _plain(v) for c, v in zip(cols, row)}
+        src, dst = attrs.pop("source"), attrs.pop("target")
+        attrs["colour"] = EDGE_COLOURS.get(str(attrs.get("type")), "#999999")
+        g.add_edge(src, dst, **attrs)
+    return g
+
+
+def export(g: nx.DiGraph, fmt: str, path: str | Path) -> Path:
+    """Write ``g`` as ``graphml``, ``json`` (node-link), ``html`` or ``png``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "graphml":
+        nx.write_graphml(g, path)
+    elif fmt == "json":
+        data = nx.node_link_data(g, edges="links")
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    elif fmt == "html":
+        path.write_text(html_page(g), encoding="utf-8")
+    elif fmt == "png":
+        draw_png(g, path)
+    else:
+        raise ValueError(f"unknown graph format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return path
+
+
+# ---------------------------------------------------------------------- HTML
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the installed pyvis package (no network at view time)."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+
+
+def _tooltip(attrs: dict[str, Any]) -> str:
+    keys = ("key", "doc_type", "issuer", "date", "scope", "level", "title", "files")
+    lines = [f"{k}: {attrs[k]}" for k in keys if attrs.get(k) not in (None, "")]
+    if attrs.get("ambiguous"):
+        lines.append("ambiguous: undated, no unique dated match")
+    return "\n".join(lines)
+
+
+def vis_data(g: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
+    """Nodes and edges in vis-network's format."""
+    nodes = []
+    for nid, a in g.nodes(data=True):
+        level = str(a.get("level") or "unknown")
+        nodes.append(
+            {
+                "id": nid,
+                "label": str(a.get("key") or a.get("label") or nid),
+                "title": _tooltip(a),
+                "shape": LEVEL_SHAPES.get(level, "dot"),
+                "color": {"background": a.get("colour", OTHER_TYPE), "border": LEVEL_COLOURS.get(level, "#636363")},
+                "borderWidth": 3 if a.get("in_archive") else 1,
+                "level": LEVELS.index(level) if level in LEVELS else len(LEVELS),
+                "size": 18 if a.get("in_archive") else 11,
+                "group": str(a.get("doc_type") or "other"),
+            }
+        )
+    edges = [
+        {
+            "from": s,
+            "to": t,
+            "arrows": "to",
+            "color": {"color": EDGE_COLOURS.get(str(a.get("type")), "#999999")},
+            "dashes": bool(a.get("inferred")),
+            "width": 2 if a.get("type") == "implements" else 1,
+            "title": f"{a.get('type')} ×{a.get('count')}\n{str(a.get('evidence', ''))[:300]}",
+        }
+        for s, t, a in g.edges(data=True)
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def _legend_html(g: nx.DiGraph) -> str:
+    types = sorted({str(a.get("doc_type") or "other") for _, a in g.nodes(data=True)})
+    levels = [lv for lv in LEVELS if any(a.get("level") == lv for _, a in g.nodes(data=True))]
+    items = [f'<span class="sw" style="background:{type_colour(t)}"></span>{t}' for t in types]
+    items += [f'<span class="sw ring" style="border-color:{LEVEL_COLOURS[lv]}"></span>{lv} ({LEVEL_SHAPES[lv]})' for lv in levels]
+    items += [f'<span class="ln" style="background:{c}"></span>{t}' for t, c in EDGE_COLOURS.items()]
+    items.append('<span class="ln dash"></span>inferred implements')
+    return " ".join(f"<li>{i}</li>" for i in items)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>kehoach graph</title>
+<style>{css}
+body{{margin:0;font-family:sans-serif}} #network{{width:100%;height:88vh;border-bottom:1px solid #ccc}}
+#legend{{list-style:none;margin:4px;padding:0;font-size:13px}} #legend li{{display:inline-block;margin:2px 10px}}
+.sw{{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}}
+.ring{{border:3px solid;background:#fff;border-radius:50%;width:8px;height:8px}}
+.ln{{display:inline-block;width:22px;height:3px;margin-right:4px;vertical-align:middle}}
+.dash{{background:repeating-linear-gradient(90deg,#1a9850 0 5px,transparent 5px 9px)}}
+#search{{margin:4px}}</style>
+<script>{js}</script></head>
+<body><div><input id="search" placeholder="find a key (e.g. 21-KL/TW)"> <span id="count"></span></div>
+<div id="network"></div><ul id="legend">{legend}</ul>
+<script>
+var data = {data};
+var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+var network = new vis.Network(document.getElementById("network"), {{nodes: nodes, edges: edges}}, {{
+  layout: {{hierarchical: {{enabled: {hierarchical}, direction: "UD", sortMethod: "directed", levelSeparation: 140, nodeSpacing: 210}}}},
+  physics: {{enabled: {physics}, stabilization: {{iterations: 200}}}},
+  interaction: {{hover: true, tooltipDelay: 100}},
+  nodes: {{font: {{size: 12}}}}, edges: {{smooth: {{type: "dynamic"}}}}
+}});
+document.getElementById("count").textContent = data.nodes.length + " documents, " + data.edges.length + " edges";
+document.getElementById("search").addEventListener("change", function (e) {{
+  var q = e.target.value.trim().toLowerCase();
+  var hit = data.nodes.filter(function (n) {{ return n.label.toLowerCase().indexOf(q) >= 0; }}).map(function (n) {{ return n.id; }});
+  network.selectNodes(hit); if (hit.length) network.fit({{nodes: hit}});
+}});
+</script></body></html>
+"""
+
+
+def html_page(g: nx.DiGraph) -> str:
+    """A self-contained interactive page (vis-network inlined; no external resources)."""
+    js, css = _vis_assets()
+    data = json.dumps(vis_data(g), ensure_ascii=False).replace("</", "<\\/")
+    small = g.number_of_nodes() <= 400
+    return PAGE.format(
+        css=css,
+        js=js.replace("</script", "<\\/script"),
+        legend=_legend_html(g),
+        data=data,
+        hierarchical="true" if small else "false",
+        physics="false" if small else "true",
+    )
+
+
+# ----------------------------------------------------------------------- PNG
+
+
+def layered_positions(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """One row per level (central on top), nodes in a row ordered by date then key."""
+    rows: dict[str, list[str]] = {}
+    for nid, a in g.nodes(data=True):
+        rows.setdefault(str(a.get("level") or "unknown"), []).append(nid)
+    pos = {}
+    order = [lv for lv in LEVELS if lv in rows] + [lv for lv in rows if lv not in LEVELS]
+    for depth, lv in enumerate(order):
+        members = sorted(rows[lv], key=lambda n: (str(g.nodes[n].get("date") or "9999"), n))
+        width = max(len(members) - 1, 1)
+        for i, nid in enumerate(members):
+            x = i / width if len(members) > 1 else 0.5
+            pos[nid] = (x, -depth + (0.18 if i % 2 else 0.0))
+    return pos
+
+
+def draw_png(g: nx.DiGraph, path: str | Path, *, dpi: int = 120) -> None:
+    """Draw ``g`` to a PNG: colour = document type, marker and outline = level."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    n = max(g.number_of_nodes(), 1)
+    width = min(40.0, max(10.0, math.sqrt(n) * 2.5))
+    fig, ax = plt.subplots(figsize=(width, width * 0.65))
+    pos = layered_positions(g)
+    for etype, colour in EDGE_COLOURS.items():
+        for inferred, style in ((False, "solid"), (True, "dashed")):
+            es = [(s, t) for s, t, a in g.edges(data=True) if a.get("type") == etype and bool(a.get("inferred")) == inferred]
+            if es:
+                nx.draw_networkx_edges(g, pos, edgelist=es, edge_color=colour, style=style, ax=ax,
+                                       width=1.8 if etype == "implements" else 0.8, arrows=True, arrowsize=12,
+                                       node_size=300)
+    for level, marker in LEVEL_MARKERS.items():
+        ns = [nid for nid, a in g.nodes(data=True) if (a.get("level") or "unknown") == level]
+        if ns:
+            nx.draw_networkx_nodes(g, pos, nodelist=ns, node_shape=marker, ax=ax,
+                                   node_color=[g.nodes[x].get("colour", OTHER_TYPE) for x in ns],
+                                   edgecolors=LEVEL_COLOURS[level],
+                                   linewidths=[2.5 if g.nodes[x].get("in_archive") else 0.8 for x in ns],
+                                   node_size=[320 if g.nodes[x].get("in_archive") else 160 for x in ns])
+    labels = {nid: str(a.get("key") or a.get("label") or nid) for nid, a in g.nodes(data=True)}
+    nx.draw_networkx_labels(g, pos, labels=labels, font_size=7, ax=ax, verticalalignment="bottom")
+    types = sorted({str(a.get("doc_type") or "other") for _, a in g.nodes(data=True)})
+    handles = [Line2D([], [], marker="o", ls="", color=type_colour(t), label=t, markersize=9) for t in types]
+    handles += [Line2D([], [], marker=LEVEL_MARKERS[lv], ls="", markerfacecolor="white", markeredgewidth=2,
+                       markeredgecolor=LEVEL_COLOURS[lv], label=lv, markersize=9)
+                for lv in LEVELS if any(a.get("level") == lv for _, a in g.nodes(data=True))]
+    handles += [Line2D([], [], color=c, label=t, lw=2) for t, c in EDGE_COLOURS.items()]
+    handles.append(Line2D([], [], color=EDGE_COLOURS["implements"], ls="--", label="inferred implements", lw=2))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    ax.set_title(f"kehoach: {g.number_of_nodes()} documents, {g.number_of_edges()} edges")
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+
+
+def subgraph(g: nx.DiGraph, roots: Iterable[str], *, depth: int | None = None) -> nx.DiGraph:
+    """``roots`` with everything that implements or cites them (down to ``depth``) and what they cite."""
+    keep: set[str] = set()
+    for r in roots:
+        if r not in g:
+            continue
+        keep |= {r} | set(g.successors(r))
+        keep |= set(nx.single_source_shortest_path_length(g.reverse(copy=False), r, cutoff=depth))
+    return g.subgraph(keep).copy()
+
+
+__all__ = ["FORMATS", "build_graph", "draw_png", "export", "html_page", "layered_positions", "subgraph", "vis_data"]
