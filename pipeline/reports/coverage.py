@@ -1,0 +1,169 @@
+"""Notebook 02: for each central directive, the plans carrying it out, by level.
+
+Coverage follows ``implements`` edges transitively: a commune plan carrying out a
+district plan that carries out a provincial plan of Kết luận 21 covers Kết luận 21.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import networkx as nx
+import pandas as pd
+from matplotlib.axes import Axes
+
+from pipeline.reports.drawing import fit, no_data
+from pipeline.reports.tables import (
+    CENTRAL,
+    NONE_LABEL,
+    Connection,
+    column,
+    frame,
+    levels_sorted,
+    missing,
+    text,
+)
+
+def implements_graph(con: Connection) -> nx.DiGraph:
+    """The ``implements`` edges (plan → what it carries out) between ``nodes``.
+
+    Node attributes are the ``nodes`` columns plus ``label`` (the store's, or the key)
+    and ``short`` (the symbol, for drawing).
+    """
+    graph = nx.DiGraph()
+    for row in frame(con, "nodes").to_dict("records"):
+        attrs = {k: (None if missing(v) else v) for k, v in row.items()}
+        node_id = attrs.pop("node_id")
+        attrs["label"] = text(attrs.get("label")) or text(attrs.get("key")) or str(node_id)
+        attrs["short"] = text(attrs.get("symbol")) or attrs["label"]
+        graph.add_node(node_id, **attrs)
+    edges = frame(con, "edges")
+    if not edges.empty:
+        edges = edges[column(edges, "type") == "implements"]
+    for source, target in zip(column(edges, "source"), column(edges, "target")):
+        if source in graph and target in graph:
+            graph.add_edge(source, target)
+    return graph
+
+
+def is_central(attrs: dict[str, Any]) -> bool:
+    return attrs.get("level") == CENTRAL
+
+
+def directive_implementers(con: Connection) -> pd.DataFrame:
+    """For each central directive, every plan that carries it out, directly or via other plans.
+
+    ``hops`` is 1 for a plan that names the directive itself, 2 for a plan carrying out
+    a plan that names it, and so on; ``in_archive`` is False for plans known only
+    because an archive document cites them.
+    """
+    graph = implements_graph(con)
+    upward = graph.reverse(copy=False)
+    rows = []
+    for node, attrs in graph.nodes(data=True):
+        if not is_central(attrs):
+            continue
+        for plan, hops in nx.single_source_shortest_path_length(upward, node).items():
+            if plan == node:
+                continue
+            p = graph.nodes[plan]
+            rows.append(
+                {"directive": attrs["short"], "directive_node": node, "plan": p["label"],
+                 "plan_level": p.get("level"), "plan_issuer": p.get("issuer"), "plan_date": p.get("date"),
+                 "in_archive": p.get("in_archive"), "hops": hops}
+            )
+    columns = ["directive", "directive_node", "plan", "plan_level", "plan_issuer", "plan_date", "in_archive", "hops"]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["directive", "hops", "plan"]).reset_index(drop=True)
+
+
+def directive_coverage(con: Connection) -> pd.DataFrame:
+    """One row per central directive: implementing plans counted by level, and named."""
+    graph = implements_graph(con)
+    detail = directive_implementers(con)
+    base = pd.DataFrame(
+        [
+            {"directive": a["short"], "directive_node": n, "doc_type": a.get("doc_type"),
+             "date": a.get("date"), "issuer": a.get("issuer")}
+            for n, a in graph.nodes(data=True) if is_central(a)
+        ],
+        columns=["directive", "directive_node", "doc_type", "date", "issuer"],
+    )
+    levels = detail["plan_level"].fillna(NONE_LABEL)
+    counts = pd.crosstab(detail["directive_node"], levels).reindex(columns=levels_sorted(levels), fill_value=0)
+    grouped = detail.groupby("directive_node")
+    direct = grouped["hops"].agg(lambda h: int((h == 1).sum())).rename("direct")
+    plans = grouped["plan"].agg(lambda p: ", ".join(sorted(set(p)))).rename("plans")
+    table = base.join(counts, on="directive_node").join(direct, on="directive_node").join(plans, on="directive_node")
+    count_cols = list(counts.columns) + ["direct"]
+    table[count_cols] = table[count_cols].fillna(0).astype(int)
+    table["total"] = table[list(counts.columns)].sum(axis=1).astype(int)
+    table["plans"] = table["plans"].fillna("")
+    table = table[[c for c in table.columns if c != "plans"] + ["plans"]]
+    return table.sort_values(["total", "directive"], ascending=[False, True]).reset_index(drop=True)
+
+
+def uncovered_directives(con: Connection) -> pd.DataFrame:
+    """Central directives that the archive cites but no plan in it carries out."""
+    table = directive_coverage(con)
+    columns = ["directive", "directive_node", "doc_type", "date", "issuer"]
+    return table.loc[table["total"] == 0, columns].reset_index(drop=True)
+
+
+def _drawn_part(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
+    """The linked part of the graph, whole components at a time, those reaching a
+    central directive and the largest first, up to ``max_nodes`` nodes."""
+    components = sorted(
+        (c for c in nx.weakly_connected_components(graph) if len(c) > 1),
+        key=lambda c: (not any(is_central(graph.nodes[n]) for n in c), -len(c)),
+    )
+    keep: set[str] = set()
+    for component in components:
+        if keep and len(keep) + len(component) > max_nodes:
+            continue
+        keep |= component
+    return graph.subgraph(keep).copy()
+
+
+def _drawn_label(attrs: dict[str, Any]) -> str:
+    """The symbol, with the province/body under it where the same code means several bodies."""
+    scope = text(attrs.get("scope"))
+    if scope and not is_central(attrs) and scope != "unknown":
+        return f"{attrs['short']}\n{scope}"
+    return str(attrs["short"])
+
+
+def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None:
+    """The implements graph drawn in layers, central directives on top, coloured by level.
+
+    Only linked documents are drawn (directives nobody carries out are listed by
+    :func:`uncovered_directives`); on a large archive, the biggest chains up to
+    ``max_nodes`` nodes, labelled only while they stay legible.
+    """
+    graph = _drawn_part(implements_graph(con), max_nodes)
+    if graph.number_of_nodes() == 0:
+        no_data(ax, "No implements links")
+        return
+    levels = levels_sorted(a.get("level") for _, a in graph.nodes(data=True))
+    layers = levels + [NONE_LABEL]
+    for _, attrs in graph.nodes(data=True):
+        attrs["layer"] = -layers.index(attrs.get("level") or NONE_LABEL)  # central on top
+    pos = nx.multipartite_layout(graph, subset_key="layer", align="horizontal")
+    cmap = matplotlib.colormaps["tab10"]
+    colours = [cmap(layers.index(a.get("level") or NONE_LABEL) % 10) for _, a in graph.nodes(data=True)]
+    small = graph.number_of_nodes() <= 60
+    nx.draw_networkx_edges(
+        graph, pos, ax=ax, arrows=True, arrowsize=10 if small else 5, edge_color="0.6",
+        connectionstyle="arc3,rad=0.15",  # curved, so links skipping a level stay visible
+    )
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=300 if small else 40)
+    if small:
+        labels = {n: _drawn_label(a) for n, a in graph.nodes(data=True)}
+        nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7)
+    for level in levels + ([NONE_LABEL] if any(not a.get("level") for _, a in graph.nodes(data=True)) else []):
+        ax.scatter([], [], color=cmap(layers.index(level) % 10), label=level)
+    ax.legend(loc="best", fontsize=7, title="level")
+    fit(ax, pos.values())
+    ax.set_title("Plans carrying out directives (arrow: implements)")
+    ax.axis("off")

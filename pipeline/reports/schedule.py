@@ -1,0 +1,178 @@
+"""Notebook 03: the deadline calendar, overdue items, and the unit × directive matrix."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import networkx as nx
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from pipeline.reports.coverage import implements_graph, is_central
+from pipeline.reports.drawing import no_data
+from pipeline.reports.tables import NONE_LABEL, Connection, column, doc_labels, doc_nodes, per_document, text
+
+def deadline_calendar(con: Connection) -> pd.DataFrame:
+    """Dated deadlines, one row each, with the month they fall due (end, else start)."""
+    deadlines = per_document(con, "deadlines")
+    columns = ["plan", "text", "start_date", "end_date", "due", "month", "kind", "period", "recurring", "sentence"]
+    if deadlines.empty:
+        return pd.DataFrame(columns=columns)
+    labels = doc_labels(con)
+    frame = deadlines.copy()
+    frame["plan"] = column(frame, "doc_id").map(labels)
+    frame["due"] = pd.to_datetime(column(frame, "end_date")).fillna(pd.to_datetime(column(frame, "start_date")))
+    frame = frame[frame["due"].notna()].copy()
+    frame["month"] = frame["due"].dt.to_period("M").astype(str)
+    for c in columns:
+        frame[c] = column(frame, c)
+    return frame[columns].sort_values(["due", "plan"]).reset_index(drop=True)
+
+
+def deadlines_by_month(con: Connection) -> pd.DataFrame:
+    """A month × plan count of deadlines: the calendar as a grid."""
+    calendar = deadline_calendar(con)
+    if calendar.empty:
+        return pd.DataFrame()
+    return pd.crosstab(calendar["month"], calendar["plan"])
+
+
+def plot_deadline_timeline(
+    con: Connection, ax: Axes, as_of: date | str | None = None, max_plans: int = 12
+) -> None:
+    """Stacked bars of deadlines falling due each month, per plan; a line marks ``as_of``.
+
+    Beyond ``max_plans`` plans, the ones with fewest deadlines share one "(other plans)" colour.
+    """
+    grid = deadlines_by_month(con)
+    if grid.empty:
+        no_data(ax, "No dated deadlines")
+        return
+    if grid.shape[1] > max_plans:
+        busiest = grid.sum().sort_values(ascending=False, kind="stable").index
+        kept, rest = list(busiest[: max_plans - 1]), list(busiest[max_plans - 1 :])
+        grid = grid[kept].assign(**{"(other plans)": grid[rest].sum(axis=1)})
+    months = pd.period_range(grid.index.min(), grid.index.max(), freq="M").astype(str)
+    grid = grid.reindex(months, fill_value=0)
+    grid.plot.bar(ax=ax, stacked=True, width=0.8)
+    step = max(1, len(months) // 24)
+    ax.set_xticks(range(0, len(months), step))
+    ax.set_xticklabels(months[::step], rotation=90, fontsize=7)
+    if as_of is not None:
+        mark = pd.Period(pd.Timestamp(as_of), freq="M").strftime("%Y-%m")
+        if mark in months:
+            ax.axvline(list(months).index(mark), color="red", linestyle="--", label=f"as of {as_of}")
+    ax.legend(fontsize=7, title="plan")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("month due")
+    ax.set_ylabel("deadlines")
+    ax.set_title("Deadline calendar")
+
+
+def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
+    """Deadlines and assignments whose time ran out before ``as_of`` (recurring ones excluded).
+
+    The archive says nothing about completion, so "overdue" means "its end date has passed".
+    """
+    cutoff = pd.Timestamp(as_of)
+    labels = doc_labels(con)
+    parts = []
+    deadlines = per_document(con, "deadlines")
+    if not deadlines.empty:
+        once = deadlines[~column(deadlines, "recurring").fillna(False).astype(bool)]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source": "deadline",
+                    "plan": column(once, "doc_id").map(labels),
+                    "unit": None,
+                    "what": column(once, "text"),
+                    "due": pd.to_datetime(column(once, "end_date")),
+                    "sentence": column(once, "sentence"),
+                }
+            )
+        )
+    assignments = per_document(con, "assignments")
+    if not assignments.empty:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source": "assignment",
+                    "plan": column(assignments, "doc_id").map(labels),
+                    "unit": column(assignments, "unit"),
+                    "what": [
+                        " — ".join(t for t in (text(task), text(deadline)) if t)
+                        for task, deadline in zip(column(assignments, "task"), column(assignments, "deadline"))
+                    ],
+                    "due": pd.to_datetime(column(assignments, "deadline_end")),
+                    "sentence": column(assignments, "sentence"),
+                }
+            )
+        )
+    columns = ["source", "plan", "unit", "what", "due", "days_overdue", "sentence"]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    items = pd.concat(parts, ignore_index=True)
+    items = items[items["due"].notna() & (items["due"] < cutoff)].copy()
+    items["days_overdue"] = (cutoff - items["due"]).dt.days
+    return items[columns].sort_values(["due", "plan"]).reset_index(drop=True)
+
+
+def _doc_directives(con: Connection) -> dict[str, list[str]]:
+    """doc_id → the central directives its plan leads up to (else what it implements)."""
+    graph = implements_graph(con)
+    result: dict[str, list[str]] = {}
+    for doc_id, node in doc_nodes(con).items():
+        if node not in graph:
+            continue
+        central = sorted(graph.nodes[n]["short"] for n in nx.descendants(graph, node) if is_central(graph.nodes[n]))
+        direct = sorted(graph.nodes[n]["short"] for n in graph.successors(node))
+        result[doc_id] = central or direct
+    return result
+
+
+def assignment_matrix(con: Connection) -> pd.DataFrame:
+    """Units (rows) × central directives (columns): how many assignments link them.
+
+    An assignment counts towards every central directive its plan leads up to through
+    ``implements`` links; a plan with no traceable directive counts under its own
+    implemented documents, else under ``(không rõ)``.
+    """
+    assignments = per_document(con, "assignments")
+    if assignments.empty:
+        return pd.DataFrame()
+    directives = _doc_directives(con)
+    pairs = [
+        (unit, directive)
+        for unit, doc_id in zip(column(assignments, "unit"), column(assignments, "doc_id"))
+        if isinstance(unit, str) and unit
+        for directive in (directives.get(str(doc_id)) or [NONE_LABEL])
+    ]
+    if not pairs:
+        return pd.DataFrame()
+    frame = pd.DataFrame(pairs, columns=["unit", "directive"])
+    matrix = pd.crosstab(frame["unit"], frame["directive"])
+    order = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    return matrix.loc[order]
+
+
+def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30) -> None:
+    """Heatmap of :func:`assignment_matrix`, the ``top`` busiest units only."""
+    matrix = assignment_matrix(con).head(top)
+    if matrix.empty:
+        no_data(ax, "No assignments")
+        return
+    values = matrix.to_numpy()
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(matrix.shape[1]))
+    ax.set_xticklabels(matrix.columns, rotation=45, ha="right", fontsize=7)
+    ax.set_yticks(range(matrix.shape[0]))
+    ax.set_yticklabels(matrix.index, fontsize=7)
+    for (i, j), value in pd.DataFrame(values).stack().items():
+        if value:
+            colour = "white" if value > values.max() / 2 else "black"
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=7, color=colour)
+    ax.figure.colorbar(image, ax=ax, label="assignments")
+    ax.set_title("Units × central directives")
