@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.patterns import NAME_WORD, UPPER, doc_type, normalise_issuer, tables
 from pipeline.extract.symbols import find_symbols
-from pipeline.extract.text import squash
-from pipeline.models import Header
+from pipeline.extract.text import layout_lines, squash
+from pipeline.models import Header, Table
 from pipeline.normalise import fold_tones
 
 _SEPARATOR = re.compile(r"^[\s\-_*=.~–—]{1,}$")
@@ -59,17 +60,13 @@ class _Cell:
     text: str  # cleaned: no markdown marks, squashed
 
 
-def _cells(text: str, start: int, end: int) -> list[_Cell]:
-    """Lines of ``text[start:end]`` split at " | " into cleaned cells."""
+def _cells(text: str, tables_: Sequence[Table], end: int) -> list[_Cell]:
+    """Layout lines of ``text[:end]`` (tables unfolded), split at "|" into cleaned cells."""
     out: list[_Cell] = []
-    pos = start
-    for line in text[start:end].split("\n"):
-        col = pos
+    for at, line in layout_lines(text, tables_, end):
         for part in line.split("|"):
-            clean = squash(part.replace("**", " ").replace("\\*", "*").strip("#> \t"))
-            out.append(_Cell(col, col + len(part), clean))
-            col += len(part) + 1
-        pos += len(line) + 1
+            clean = squash(part.replace("**", " ").replace("\\*", "*").strip("#> \t:"))
+            out.append(_Cell(at, at + len(line), clean))
     return out
 
 
@@ -168,25 +165,39 @@ def _place_name(name: str, level_words: tuple[str, ...]) -> str | None:
 _ALL_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 
 
+_SUB_BODY = re.compile(r"^(?:Ban|Tiểu ban|Văn phòng|Ủy ban Kiểm tra|Thường trực|Phòng|Tổ|Cơ quan)\b")
+_ONLY_PLACE = re.compile(rf"^(?i:{'|'.join(_ALL_LEVELS)})\s+{_NAME}$")
+
+
 def _issuer_from_lines(orgs: list[str]) -> str | None:
-    if not orgs:
+    """The issuing body from the header's organisation lines (parent above, issuer below).
+
+    A line that is only a place ("XÃ LƯƠNG MINH") completes the line above; a sub-body
+    ("BAN TỔ CHỨC", "BAN THƯỜNG TRỰC") is named with its parent ("Ban Tổ chức Thành ủy
+    Hà Nội"); a committee whose name ends in its level ("... CƠ QUAN TỈNH") takes the
+    place from the parent ("ĐẢNG BỘ TỈNH HẢI DƯƠNG").
+    """
+    units: list[str] = []
+    for o in orgs:
+        name = org_case(o)
+        if units and _ONLY_PLACE.match(name):
+            units[-1] = f"{units[-1]} {name[:1].lower()}{name[1:]}"
+        else:
+            units.append(name)
+    if not units:
         return None
-    names = [org_case(o) for o in orgs]
-    issuer = names[-1]
-    parent = names[-2] if len(names) > 1 else None
-    if parent and re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})$", issuer):
-        level = issuer.rsplit(" ", 1)[-1]
-        place = _place_name(parent, (level, "thành phố") if level == "tỉnh" else (level,))
-        if place:
-            issuer = f"{issuer} {place}"
-    elif parent and issuer.endswith(_BODY_WORDS[:-1]):
-        place = _place_name(parent, _ALL_LEVELS)
-        if place:
-            issuer = f"{issuer} {place}"
-    elif parent and not re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})\s", issuer) and _place_name(issuer, _ALL_LEVELS) is None:
-        # a unit of a body named on the line above ("BAN THƯỜNG TRỰC" under "ỦY BAN MTTQ ... XÃ X")
-        if parent.endswith(tuple(p for p in _ALL_LEVELS)) is False and issuer.startswith(("Ban Thường trực", "Ban Thường vụ", "Thường trực", "Tiểu ban")):
-            issuer = f"{issuer} {parent[0].lower() + parent[1:] if parent.startswith('Ủy ban bầu cử') else parent}"
+    issuer = units[-1]
+    parent = units[-2] if len(units) > 1 else None
+    if not parent:
+        return issuer
+    if _SUB_BODY.match(issuer):
+        sep = ", " if "," in issuer else " "
+        return f"{issuer}{sep}{parent}"
+    level = re.search(rf"(?<!\w)({'|'.join(_ALL_LEVELS)})$", issuer)
+    if level:
+        lv = level.group(1)
+        place = _place_name(parent, (lv, "thành phố") if lv == "tỉnh" else (lv,))
+        return f"{issuer} {place}" if place else issuer
     return issuer
 
 
@@ -249,10 +260,10 @@ def _own_date_from_caption(text: str, symbol: str | None) -> str | None:
     return None
 
 
-def find_header(text: str) -> Header:
-    """The header fields of ``text`` (``Document.text``)."""
+def find_header(text: str, tables_: Sequence[Table] = ()) -> Header:
+    """The header fields of ``text`` (``Document.text``; ``tables_`` its ``Document.tables``)."""
     region_end = min(len(text), 4000)
-    cells = _cells(text, 0, region_end)
+    cells = _cells(text, tables_, region_end)
     ti = _title_word(cells)
     kind = title = None
     after_title = 0

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
+
+from pipeline.models import Table
 
 # A full stop, "!" or "?" (optionally closing quotes/brackets) + space + an upper-case
 # letter or a digit/bullet starts a new sentence.
@@ -84,9 +87,42 @@ def line_at(text: str, offset: int) -> tuple[int, int]:
     return (start, len(text) if end < 0 else end)
 
 
+def layout_lines(text: str, tables: Sequence[Table] = (), end: int | None = None) -> list[tuple[int, str]]:
+    """``(offset, line)`` for every line of ``text[:end]``, with tables unfolded.
+
+    A reader gives a layout table (the header's two columns, "Nơi nhận" beside the
+    signature) as one text line per row with cells joined by " | "; here each cell's own
+    lines come back one by one, left column first, so header and signature parsing see
+    the lines as printed. Offsets inside a table are those of the row.
+    """
+    end = len(text) if end is None else end
+    spans = sorted((t for t in tables if t.start < end), key=lambda t: t.start)
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for t in spans:
+        out += _plain_lines(text, pos, min(t.start, end))
+        for r, row in enumerate(t.rows):
+            at = t.row_starts[r] if r < len(t.row_starts) else t.start
+            for cell in row:
+                out += [(at, line) for line in cell.split("\n")]
+        pos = max(pos, t.end)
+    out += _plain_lines(text, pos, end)
+    return out
+
+
+def _plain_lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    out = []
+    while start < end:
+        nl = text.find("\n", start, end)
+        stop = end if nl < 0 else nl
+        out.append((start, text[start:stop]))
+        start = stop + 1
+    return out
+
+
 def squash(s: str) -> str:
     """Collapse runs of whitespace (line breaks included) to single spaces and trim."""
     return re.sub(r"\s+", " ", s).strip()
 
 
-__all__ = ["line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
+__all__ = ["layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
