@@ -1,0 +1,160 @@
+"""pipeline.reports on a store holding the related-plans archive (four levels, two provinces).
+
+The archive (``pipeline.testing.related_plans_archive``): Kết luận 21-KL/TW is carried
+out by both provinces' 51-KH/TU (Hải Dương's in two renders, .txt and .md), by
+40-KH/ĐUK, and further down by district and commune plans; Quy định 37-QĐ/TW is cited
+and carried out by nobody. Two failed files are added through ``Store.put_failure``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import matplotlib.image
+import pytest
+from matplotlib.figure import Figure
+
+from pipeline import reports
+from pipeline.errors import KehoachError, Reason
+from pipeline.models import FileInfo
+from pipeline.store import Store
+from pipeline.testing import load_archive
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / "kehoach.duckdb"
+    with Store(path) as store:
+        load_archive(store)
+        run_id = store.begin_run("bad", {})
+        for name, fmt, reason in (("empty.txt", "empty", Reason.empty), ("secret.pdf", "pdf", Reason.encrypted)):
+            info = FileInfo(name, sha256="0" * 64, size=0, mtime=0.0, format=fmt)
+            store.put_failure(run_id, info, KehoachError(reason, name, "test"))
+        store.finish_run(run_id, {"failed": 2}, "ok")
+    return path
+
+
+@pytest.fixture()
+def con(db: Path):
+    connection = reports.open_db(db)
+    yield connection
+    connection.close()
+
+
+# ------------------------------------------------------------------------ overview
+
+
+def test_overview_counts_files_by_format_and_status(con) -> None:
+    table = reports.ingest_overview(con).set_index("format")
+    assert table.loc["txt", "ok"] == 8 and table.loc["md", "ok"] == 1
+    assert table.loc["total", "total"] == 11
+    assert table.loc["total", "failed"] == 2
+
+
+def test_failures_carry_reason_and_remedy(con) -> None:
+    failed = reports.failures(con).set_index("path")
+    assert failed.loc["secret.pdf", "error_reason"] == "encrypted"
+    assert "qpdf" in failed.loc["secret.pdf", "remedy"]
+    assert dict(zip(*reports.failure_reasons(con).to_dict("list").values())) == {"empty": 1, "encrypted": 1}
+
+
+def test_run_history_newest_first(con) -> None:
+    runs = reports.run_history(con)
+    assert list(runs["archive"]) == ["bad", "test"]
+
+
+# ------------------------------------------------------------------------ coverage
+
+
+def test_coverage_counts_direct_and_transitive_implementers_by_level(con) -> None:
+    table = reports.directive_coverage(con).set_index("directive")
+    kl21 = table.loc["21-KL/TW"]
+    assert kl21["direct"] == 3  # both 51-KH/TU and 40-KH/ĐUK name it
+    assert kl21["total"] == 7
+    assert (kl21["province"], kl21["district"]) == (4, 2)  # + the commune plan, below district
+    levels = list(table.columns[table.columns.get_loc("issuer") + 1 : table.columns.get_loc("direct")])
+    assert levels[:3] == ["province", "district", levels[2]] and kl21[levels].sum() == 7
+    assert "(Quảng Ninh)" in kl21["plans"] and "(Hải Dương)" in kl21["plans"]
+
+
+def test_implementers_give_the_depth_of_each_plan(con) -> None:
+    detail = reports.directive_implementers(con)
+    hops = dict(zip(detail["plan"], detail["hops"]))
+    assert hops["51-KH/TU@2022-01-28 (Quảng Ninh)"] == 1
+    assert hops["12-KH/HU@2022-03-20 (Hải Dương)"] == 2
+    assert hops["5-KH/ĐU@2022-04-02 (Hải Dương)"] == 3
+
+
+def test_uncovered_directives_are_cited_but_never_carried_out(con) -> None:
+    assert list(reports.uncovered_directives(con)["directive"]) == ["37-QĐ/TW"]
+
+
+# ---------------------------------------------------------- deadlines, assignments
+
+
+def test_deadline_calendar_by_month_counts_each_document_once(con) -> None:
+    calendar = reports.deadline_calendar(con)
+    # Hải Dương's 51-KH/TU is in the archive twice (.txt, .md): its deadline counts once.
+    assert list(calendar["text"]).count("hoàn thành trong tháng 3/2022") == 1
+    assert sorted(set(calendar["month"])) == ["2022-03", "2022-04", "2022-06"]
+    grid = reports.deadlines_by_month(con)
+    assert grid.loc["2022-06"].sum() == 2
+
+
+def test_overdue_as_of_a_date(con) -> None:
+    late = reports.overdue(con, date(2022, 5, 1))
+    assert set(late["due"].dt.strftime("%Y-%m-%d")) == {"2022-03-31", "2022-04-15", "2022-04-30"}
+    assert (late["days_overdue"] > 0).all()
+    row = late[(late["source"] == "assignment") & (late["unit"] == "Ban Tuyên giáo Tỉnh ủy")].iloc[0]
+    assert row["days_overdue"] == 31 and "tổ chức quán triệt" in row["what"]
+    assert reports.overdue(con, "2022-01-01").empty
+
+
+def test_assignment_matrix_traces_units_to_central_directives(con) -> None:
+    matrix = reports.assignment_matrix(con)
+    assert matrix.loc["Ban Tuyên giáo Tỉnh ủy", "21-KL/TW"] == 1  # two renders, one assignment
+    assert matrix.loc["Các chi bộ trực thuộc", "21-KL/TW"] == 1  # commune → district → province → TW
+    # 8-KH/ĐU carries out an undated, ambiguous 31-KH/ĐUK: no central directive is reachable.
+    assert matrix.loc["Văn phòng Sở", "31-KH/ĐUK"] == 1
+
+
+def test_number_targets_keep_their_evidence(con) -> None:
+    numbers = reports.number_targets(con)
+    row = numbers[numbers["text"] == "100% chi bộ"].iloc[0]
+    assert (row["value"], row["unit"], row["counted"]) == (100.0, "%", "chi bộ")
+    assert len(numbers) == 1  # the .md render's copy is not counted again
+    assert reports.number_summary(con).loc["51-KH/TU@2022-01-28 (Hải Dương)", "percent"] == 1
+
+
+# -------------------------------------------------------------------------- figures
+
+
+@pytest.mark.parametrize("name", list(reports.FIGURES))
+def test_each_figure_draws_on_an_axis(con, name: str) -> None:
+    plot, size = reports.FIGURES[name]
+    ax = Figure(figsize=size).subplots()
+    plot(con, ax)
+    assert ax.has_data() or ax.texts or ax.collections or ax.patches
+
+
+def test_write_reports_writes_every_figure_as_a_non_blank_png(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    written = reports.write_reports(db, out, as_of="2022-05-01")
+    assert [p.name for p in written] == [f"{name}.png" for name in reports.FIGURES]
+    assert sorted(out.iterdir()) == sorted(written)  # no temporary files left behind
+    for path in written:
+        data = path.read_bytes()
+        assert data.startswith(PNG_MAGIC) and len(data) > 5_000, path.name
+        pixels = matplotlib.image.imread(path)
+        assert pixels.std() > 0.01, f"{path.name} is blank"
+
+
+def test_write_reports_on_an_empty_store_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.duckdb"
+    Store(empty).close()
+    written = reports.write_reports(empty, tmp_path / "out")
+    assert len(written) == len(reports.FIGURES)
+    assert all(p.stat().st_size > 1_000 for p in written)
