@@ -260,6 +260,17 @@ def _own_date_from_caption(text: str, symbol: str | None) -> str | None:
     return None
 
 
+def title_span(text: str, tables_: Sequence[Table] = ()) -> tuple[int, int] | None:
+    """Where the type word and subject line stand in ``text`` (None if not found)."""
+    cells = _cells(text, tables_, min(len(text), 4000))
+    ti = _title_word(cells)
+    if ti is None:
+        return None
+    _, j = _title(cells, ti, text)
+    last = max(ti, j - 1)
+    return cells[ti].start, cells[last].end
+
+
 def find_header(text: str, tables_: Sequence[Table] = ()) -> Header:
     """The header fields of ``text`` (``Document.text``; ``tables_`` its ``Document.tables``)."""
     region_end = min(len(text), 4000)
@@ -325,4 +336,4 @@ def _scope(orgs: list[str], place: str | None, text: str) -> str | None:
     return place
 
 
-__all__ = ["find_header", "org_case"]
+__all__ = ["find_header", "org_case", "title_span"]

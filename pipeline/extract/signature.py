@@ -1,0 +1,114 @@
+"""The signature block and the "Nơi nhận" (recipients) list at the end of a document.
+
+Vietnamese documents close with "Nơi nhận:" and its "- ..." lines on the left and the
+signature on the right: an authority line ("T/M BAN THƯỜNG VỤ", "K/T TRƯỞNG BAN",
+"TM. TIỂU BAN"), the signer's position ("PHÓ BÍ THƯ") and name. Readers give the two
+columns either as lines one after the other or as a layout table; ``layout_lines``
+unfolds both into lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.extract.patterns import UPPER
+from pipeline.extract.text import layout_lines, squash
+from pipeline.models import Signer, Table
+
+_NOI_NHAN = re.compile(r"^\W{0,3}N[ơo]i\s+nh[ậa]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_ITEM = re.compile(r"^\s*[-+•–—]\s*")
+_ON_BEHALF = re.compile(r"^\W{0,3}(?P<m>T/M|TM\s*\.|TM\b|K/T|KT\s*\.|KT\b|Q/|Q\.|TL\s*\.|T/L|TUQ\s*\.|TUQ\b|Q\s*\.)\s*\S", re.IGNORECASE)
+_POSITION = re.compile(
+    r"^(?:PHÓ\s+)?(?:BÍ THƯ|CHỦ TỊCH|TRƯỞNG BAN|TRƯỞNG TIỂU BAN|CHÁNH VĂN PHÒNG|GIÁM ĐỐC|THỦ TRƯỞNG|"
+    r"TRƯỞNG PHÒNG|TỔ TRƯỞNG|BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ NHIỆM|TRƯỞNG ĐOÀN|ỦY VIÊN|UỶ VIÊN|THƯỜNG TRỰC|"
+    r"TRƯỞNG|PHÓ TRƯỞNG)\b"
+)
+_NOT_NAME = re.compile(r"đã ký|\bký\b|signed|\[|\(|^\W*$|^Số\b|^Nơi", re.IGNORECASE)
+_NAME = re.compile(rf"^(?:[{UPPER}][^\W\d_]*)(?:\s+[{UPPER}][^\W\d_]*){{1,5}}$")
+_REPORT_MARK = re.compile(r"\s*\((?:để\s+)?(?:báo cáo|b/c)\)\s*", re.IGNORECASE)
+_TRAIL = re.compile(r"[\s,;:.]*(?:\./\.)?[\s,;:.]*$")
+
+
+def _clean_item(s: str) -> str:
+    s = _ITEM.sub("", s, count=1)
+    s = _REPORT_MARK.sub(" ", s)
+    return squash(_TRAIL.sub("", s))
+
+
+def _lines(text: str, tables_: Sequence[Table]) -> list[str]:
+    return [squash(line.replace("**", " ")) for _, line in layout_lines(text, tables_)]
+
+
+def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]:
+    """The "Nơi nhận" list, one entry a line, markers and "(để báo cáo)" removed."""
+    lines = _lines(text, tables_)
+    starts = [i for i, line in enumerate(lines) if _NOI_NHAN.match(line)]
+    if not starts:
+        return ()
+    i = starts[-1]
+    items: list[str] = []
+    rest = _NOI_NHAN.match(lines[i]).group("rest")  # type: ignore[union-attr]
+    pending = [rest] if rest.strip() else []
+    pending += lines[i + 1 : i + 60]
+    blank = 0
+    last_closed = False
+    for line in pending:
+        for part in (p for p in re.split(r"(?<=[;,.])\s+(?=[-+•]\s)", line) if p is not None):
+            if not part.strip():
+                blank += 1
+                if blank >= 2 and items:
+                    return tuple(x for x in (_clean_item(s) for s in items) if x)
+                continue
+            if _ITEM.match(part):
+                items.append(part)
+                blank = 0
+                last_closed = part.rstrip().endswith("./.")
+                continue
+            if items and not last_closed and blank == 0 and not _ON_BEHALF.match(part) and not part.isupper():
+                items[-1] = f"{items[-1]} {part.strip()}"  # a wrapped item
+                continue
+            if items:
+                return tuple(x for x in (_clean_item(s) for s in items) if x)
+    return tuple(x for x in (_clean_item(s) for s in items) if x)
+
+
+def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
+    """The signer: authority line (T/M, K/T, TM.), position and name; None if unsigned."""
+    lines = [line for line in _lines(text, tables_)]
+    nn = [i for i, line in enumerate(lines) if _NOI_NHAN.match(line)]
+    region = range(nn[-1], min(len(lines), nn[-1] + 80)) if nn else range(max(0, len(lines) - 60), len(lines))
+    on_behalf = position = name = None
+    k = None
+    for i in region:
+        if _ON_BEHALF.match(lines[i]) and lines[i].upper() == lines[i]:
+            on_behalf, k = lines[i], i + 1
+            break
+    if k is None:
+        for i in region:
+            if _POSITION.match(lines[i]) and lines[i].upper() == lines[i] and len(lines[i]) < 60:
+                k = i
+                break
+    if k is None:
+        return None
+    for line in lines[k : k + 8]:
+        if not line:
+            continue
+        if position is None and line.upper() == line and _POSITION.match(line):
+            position = line
+            continue
+        if position is None and on_behalf and line.upper() == line and len(line) < 60:
+            position = line
+            continue
+        if _NOT_NAME.search(line):
+            continue
+        candidate = line.title() if line.isupper() else line
+        if _NAME.match(candidate):
+            name = candidate
+            break
+    if position is None and name is None:
+        return None
+    return Signer(on_behalf=on_behalf, position=position, name=name)
+
+
+__all__ = ["find_recipients", "find_signer"]
