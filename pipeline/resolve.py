@@ -12,6 +12,7 @@ Everything here is pure: functions over frozen dataclasses, with the policy piec
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -189,8 +190,13 @@ def make_key(symbol: str | None, date: str | None) -> str | None:
         return None
     base = symbol.strip()
     base = re.sub(r"^0+(?=\d)", "", base)
-    if date and re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", date):
+    if date and re.fullmatch(r"\d{4}", date):
         return f"{base}@{date}"
+    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        try:
+            return f"{base}@{_dt.date.fromisoformat(date).isoformat()}"
+        except ValueError:  # not a calendar day: the key gets no date
+            return base
     return base
 
 

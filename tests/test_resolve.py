@@ -1,0 +1,254 @@
+"""Identity: restarting numbers, scoped issuer codes, undated citations, merging renders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.resolve import (
+    CiteRef,
+    DocRef,
+    is_central,
+    level_of,
+    make_key,
+    nested_implements,
+    normalise_scope,
+    parse_symbol,
+    resolve,
+    split_key,
+)
+
+# fmt: off
+SYMBOLS = [
+    ("21-KL/TW",        ("21", "KL", "TW", False, None)),
+    ("05-CT/TW",        ("5", "CT", "TW", False, None)),
+    ("13-CTr/TU",       ("13", "CTr", "TU", False, None)),
+    ("183-QĐ/ThU",      ("183", "QĐ", "ThU", False, None)),
+    ("35/2022/NĐ-CP",   ("35", "NĐ", "CP", True, 2022)),
+    ("134/KH-UBND",     ("134", "KH", "UBND", True, None)),
+    ("51-KH/TU@2022-01-28", ("51", "KH", "TU", False, None)),
+]
+CENTRAL = [
+    ("21-KL/TW", True), ("3-KH/TW", True), ("37-HD/BTGTW", True), ("35/2022/NĐ-CP", True),
+    ("1074/QĐ-BXD", True), ("5/CT-TTg", True),
+    ("51-KH/TU", False), ("40-KH/ĐUK", False), ("27-HD/BTG", False), ("134/KH-UBND", False),
+    ("38-KH/ĐU", False), ("12-KH/HU", False),
+]
+LEVELS = [
+    ("Ban Chấp hành Trung ương", "", "central"),
+    ("Bộ Chính trị", "", "central"),
+    ("Tỉnh ủy Quảng Ninh", "", "province"),
+    ("Ban Thường vụ Tỉnh uỷ", "", "province"),
+    ("Đảng ủy Khối các cơ quan tỉnh Hải Dương", "ĐUK", "province"),
+    ("Huyện ủy Thanh Bình", "HU", "district"),
+    ("Ban Tuyên giáo Thị ủy", "BTG", "district"),
+    ("Ủy ban nhân dân thị xã Đông Triều", "UBND", "district"),
+    ("Đảng ủy xã Kỳ Lợi", "ĐU", "commune"),
+    ("Đảng ủy Sở Tài chính", "ĐU", "unit"),
+    (None, "TU", "province"),
+    (None, "HU", "district"),
+    (None, "XYZ", "unknown"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("symbol,expected", SYMBOLS)
+def test_parse_symbol(symbol, expected):
+    p = parse_symbol(symbol)
+    assert (p.number, p.type_code, p.issuer_code, p.state, p.year) == expected
+
+
+def test_parse_symbol_rejects_free_text():
+    assert parse_symbol("Kết luận số 21") is None
+    assert parse_symbol(None) is None
+
+
+def test_make_key_and_split_key():
+    assert make_key("05-CT/TW", "2016-05-15") == "5-CT/TW@2016-05-15"
+    assert make_key("108-KH/ĐUK", None) == "108-KH/ĐUK"
+    assert make_key("7-KH/TU", "2016") == "7-KH/TU@2016"
+    assert make_key("7-KH/TU", "tháng 3") == "7-KH/TU"
+    assert make_key(None, "2020-01-01") is None
+    assert split_key("40-KH/ĐUK@2022-03-03") == ("40-KH/ĐUK", "2022-03-03")
+    assert split_key("40-KH/ĐUK") == ("40-KH/ĐUK", "")
+
+
+@pytest.mark.parametrize("symbol,central", CENTRAL)
+def test_is_central(symbol, central):
+    assert is_central(symbol) is central
+
+
+@pytest.mark.parametrize("issuer,code,level", LEVELS)
+def test_level_of(issuer, code, level):
+    assert level_of(issuer, code) == level
+
+
+def test_central_flag_wins():
+    assert level_of("Tỉnh ủy", "TU", central=True) == "central"
+
+
+def test_normalise_scope():
+    assert normalise_scope("  tỉnh   Hải Dương ") == "Hải Dương"
+    assert normalise_scope("") is None
+    assert normalise_scope(None) is None
+
+
+def _doc(doc_id, key, scope="Hải Dương", **kw):
+    return DocRef(doc_id, key, scope=scope, **kw)
+
+
+def _ids(res):
+    return {n.node_id for n in res.nodes}
+
+
+def test_restarted_number_gives_two_nodes():
+    docs = [_doc("new", "31-KH/ĐUK@2022-04-19")]
+    cites = [CiteRef("new", 0, "31-KH/ĐUK@2016-12-19")]
+    res = resolve(docs, cites)
+    assert _ids(res) == {"31-KH/ĐUK@2022-04-19#Hải Dương", "31-KH/ĐUK@2016-12-19#Hải Dương"}
+    (edge,) = res.edges
+    assert edge.type == "cites"
+
+
+def test_same_local_symbol_in_two_provinces_is_two_nodes_but_central_is_one():
+    docs = [_doc("hd", "40-KH/ĐUK@2022-03-03"), _doc("qn", "20-KH/HU@2022-03-15", scope="Quảng Ninh")]
+    cites = [
+        CiteRef("hd", 0, "51-KH/TU@2022-01-28", implements=True),
+        CiteRef("qn", 0, "51-KH/TU@2022-01-28", implements=True),
+        CiteRef("hd", 1, "21-KL/TW@2021-10-25"),
+        CiteRef("qn", 1, "21-KL/TW@2021-10-25"),
+    ]
+    res = resolve(docs, cites)
+    assert {"51-KH/TU@2022-01-28#Hải Dương", "51-KH/TU@2022-01-28#Quảng Ninh", "21-KL/TW@2021-10-25"} <= _ids(res)
+    central = next(n for n in res.nodes if n.node_id == "21-KL/TW@2021-10-25")
+    assert central.scope is None and central.level == "central"
+
+
+def test_undated_citation_joins_the_unique_dated_node_of_its_scope():
+    docs = [_doc("a", "51-KH/TU@2022-01-28"), _doc("b", "12-KH/HU@2022-03-20"), _doc("q", "51-KH/TU@2021-05-01", scope="Quảng Ninh")]
+    cites = [CiteRef("b", 0, "51-KH/TU", implements=True)]
+    res = resolve(docs, cites)
+    assert res.citation_node[("b", 0)] == "51-KH/TU@2022-01-28#Hải Dương"
+    assert not any(n.ambiguous for n in res.nodes)
+
+
+def test_undated_citation_with_two_candidates_stays_ambiguous():
+    docs = [_doc("new", "31-KH/ĐUK@2022-04-19"), _doc("so", "8-KH/ĐU@2022-05-05")]
+    cites = [CiteRef("new", 0, "31-KH/ĐUK@2016-12-19"), CiteRef("so", 0, "31-KH/ĐUK", implements=True)]
+    res = resolve(docs, cites)
+    node = next(n for n in res.nodes if n.node_id == "31-KH/ĐUK#Hải Dương")
+    assert node.ambiguous and node.candidates == 2 and not node.in_archive
+
+
+def test_undated_citation_without_candidate_is_its_own_ambiguous_node():
+    res = resolve([_doc("a", "1-KH/ĐU@2022-01-01")], [CiteRef("a", 0, "183-QĐ/ThU")])
+    node = next(n for n in res.nodes if n.key == "183-QĐ/ThU")
+    assert node.ambiguous and node.candidates == 0
+
+
+def test_year_only_key_joins_only_a_date_of_that_year():
+    docs = [_doc("a", "7-KH/TU@2016-02-18"), _doc("b", "9-KH/ĐU@2022-01-01")]
+    cites = [CiteRef("b", 0, "7-KH/TU@2016"), CiteRef("b", 1, "7-KH/TU@2019")]
+    res = resolve(docs, cites)
+    assert res.citation_node[("b", 0)] == "7-KH/TU@2016-02-18#Hải Dương"
+    assert res.citation_node[("b", 1)] == "7-KH/TU@2019#Hải Dương"
+
+
+def test_injected_undated_resolver_and_scope():
+    docs = [_doc("a", "51-KH/TU@2022-01-28"), _doc("b", "12-KH/HU@2022-03-20")]
+    cites = [CiteRef("b", 0, "51-KH/TU")]
+    never = resolve(docs, cites, resolve_undated_key=lambda base, partial, dates: None)
+    assert never.citation_node[("b", 0)] == "51-KH/TU#Hải Dương"
+    one_scope = resolve(docs, cites, scope_of=lambda d: "X")
+    assert one_scope.doc_node["a"] == "51-KH/TU@2022-01-28#X"
+
+
+def test_renders_and_cited_only_nodes_merge_with_the_archive_document():
+    docs = [_doc("txt", "51-KH/TU@2022-01-28"), _doc("pdf", "51-KH/TU@2022-01-28"), _doc("hu", "12-KH/HU@2022-03-20")]
+    cites = [CiteRef("hu", 0, "51-KH/TU@2022-01-28", implements=True)]
+    res = resolve(docs, cites)
+    node = next(n for n in res.nodes if n.node_id == "51-KH/TU@2022-01-28#Hải Dương")
+    assert node.in_archive and set(node.doc_ids) == {"txt", "pdf"}
+    assert res.doc_node["txt"] == res.doc_node["pdf"] == res.citation_node[("hu", 0)]
+
+
+def test_documents_without_symbol_share_a_node_across_renders():
+    a = DocRef("a", None, doc_type="Kế hoạch", issuer="Tỉnh ủy Quảng Ninh", title="Tổ chức đợt sinh hoạt chính trị")
+    b = DocRef("b", None, doc_type="Kế hoạch", issuer="Tỉnh ủy Quảng Ninh", title="tổ chức đợt  sinh hoạt chính trị.")
+    c = DocRef("c", None, doc_type="Kế hoạch", issuer="Đảng ủy xã Kỳ Lợi", title="Tổ chức đợt sinh hoạt chính trị")
+    res = resolve([a, b, c], [])
+    assert res.doc_node["a"] == res.doc_node["b"] != res.doc_node["c"]
+    assert res.doc_node["a"].startswith("doc:")
+
+
+def test_edges_implements_wins_self_citation_dropped_count_per_text():
+    docs = [_doc("a", "40-KH/ĐUK@2022-03-03"), _doc("a2", "40-KH/ĐUK@2022-03-03")]
+    cites = [
+        CiteRef("a", 0, "21-KL/TW@2021-10-25", mentions=5, implements=True, evidence="Thực hiện Kết luận số 21-KL/TW"),
+        CiteRef("a", 1, "21-KL/TW", mentions=2),  # an undated short mention of the same conclusion
+        CiteRef("a", 2, "40-KH/ĐUK@2022-03-03"),  # the document's own symbol
+        CiteRef("a2", 0, "21-KL/TW@2021-10-25", mentions=4, implements=True),
+    ]
+    res = resolve(docs, cites)
+    (edge,) = res.edges
+    assert edge.type == "implements" and edge.count == 7 and not edge.inferred
+    assert edge.evidence == "Thực hiện Kết luận số 21-KL/TW"
+    assert set(edge.doc_ids) == {"a", "a2"}
+
+
+def test_carried_out_citation_gives_an_inferred_edge():
+    docs = [_doc("duk", "40-KH/ĐUK@2022-03-03")]
+    cites = [
+        CiteRef("duk", 0, "51-KH/TU@2022-01-28", implements=True, carries_out=("21-KL/TW@2021-10-25",), evidence="e"),
+        CiteRef("duk", 1, "21-KL/TW@2021-10-25", implements=True),
+    ]
+    res = resolve(docs, cites)
+    inferred = [e for e in res.edges if e.inferred]
+    assert [(e.source, e.target, e.type) for e in inferred] == [
+        ("51-KH/TU@2022-01-28#Hải Dương", "21-KL/TW@2021-10-25", "implements")
+    ]
+
+
+def _spans(text: str, needles: dict[str, str]) -> list[tuple[str, int, int]]:
+    return [(key, m.start(), m.end()) for key, rx in needles.items() for m in re.finditer(rx, text)]
+
+
+def test_nested_implements_on_real_opening_sentences(corpus):
+    text = (corpus / "004_3e1be27b5e1fb67a.txt").read_text(encoding="utf-8")
+    spans = _spans(text, {"51": r"Kế hoạch số 51-KH/TU, ngày 28/01/2022", "21": r"Kết luận số 21- ?KL/TW(, ngày 25/10/2021)?"})
+    assert nested_implements(text, spans) == {"51": ("21",)}
+
+    text = (corpus / "003_e0cf88b19ba32315.txt").read_text(encoding="utf-8")
+    spans = _spans(
+        text,
+        {
+            "27": r"Hướng dẫn số 27-HD/BTG, ngày 05/8/2022",
+            "22": r"Hướng dẫn số 22-HD/BTG, ngày 22/3/2022",
+            "01": r"Kết luận số 01, ngày 18/5/2021",
+            "21": r"Kết luận số 21-KL/TW, ngày 25/10/2021",
+            "38": r"Kế hoạch 38-KH/ĐU ngày 11/5/2022",
+        },
+    )
+    found = nested_implements(text, spans)
+    assert found["22"] == ("01", "21")
+    assert "27" not in found and "38" not in found
+
+
+@pytest.mark.parametrize(
+    "gap,nested",
+    [
+        (" của Ban Thường vụ Tỉnh ủy thực hiện ", True),
+        (", ngày 01/12/2021 của Bộ Chính trị về thực hiện ", True),
+        (" của Bộ Chính trị tiếp tục thực hiện ", True),
+        (" của Ban Thường vụ Tỉnh ủy và ", False),
+        ("; ", False),
+        (" của Ban Thường vụ Tỉnh ủy. Các chi bộ thực hiện ", False),
+    ],
+)
+def test_nested_gap_table(gap, nested):
+    text = "Kế hoạch số 51-KH/TU" + gap + "Kết luận số 21-KL/TW"
+    a_end = len("Kế hoạch số 51-KH/TU")
+    b_start = a_end + len(gap)
+    result = nested_implements(text, [("A", 0, a_end), ("B", b_start, len(text))])
+    assert (result == {"A": ("B",)}) is nested

@@ -1,0 +1,189 @@
+"""The Store: schema and migrations, idempotent per-file writes, failures, deletions, Parquet, locking."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.errors import DatabaseLocked, KehoachError, Reason
+from pipeline.models import Assignment
+from pipeline.store import FileState, Store, doc_id_for, document_rows
+from pipeline.store_schema import EXPORT_TABLES
+from pipeline.testing import archived, load_archive, related_plans_archive
+from pipeline.version import PIPELINE_VERSION
+
+
+@pytest.fixture
+def store():
+    with Store(":memory:") as s:
+        yield s
+
+
+@pytest.fixture
+def loaded(store):
+    load_archive(store)
+    return store
+
+
+def count(store, table, where="TRUE", params=()):
+    return store.con.execute(f"SELECT count(*) FROM {table} WHERE {where}", list(params)).fetchone()[0]
+
+
+def test_schema_and_named_migrations(tmp_path):
+    db = tmp_path / "sub" / "k.duckdb"
+    with Store(db) as s:
+        assert s.migrations() == ["0001_initial"]
+        tables = {r[0] for r in s.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert set(EXPORT_TABLES) <= tables
+    with Store(db) as s:  # reopening applies nothing twice
+        assert s.migrations() == ["0001_initial"]
+
+
+def test_put_document_writes_every_table(loaded):
+    assert count(loaded, "documents") == 9
+    assert count(loaded, "files", "status = 'ok'") == 9
+    row = loaded.con.execute(
+        "SELECT doc_key, date, scope, implements, recipients, signer_name FROM documents WHERE path = ?",
+        ["hai_duong/tu_51.txt"],
+    ).fetchone()
+    assert row[0] == "51-KH/TU@2022-01-28" and str(row[1]) == "2022-01-28" and row[2] == "Hải Dương"
+    assert row[3] == ["21-KL/TW@2021-10-25"] and len(row[4]) == 2 and row[5] == "Nguyễn Văn A"
+    cite = loaded.con.execute(
+        "SELECT key, implements, start, \"end\", mention_text, sentence, mentions FROM citations WHERE path = ?",
+        ["hai_duong/duk_40.txt"],
+    ).fetchall()
+    by_key = {c[0]: c for c in cite}
+    text = next(f.doc.text for f in related_plans_archive() if f.info.path == "hai_duong/duk_40.txt")
+    c51 = by_key["51-KH/TU@2022-01-28"]
+    assert c51[1] is True and text[c51[2] : c51[3]] == c51[4] and c51[4] in c51[5]
+    assert by_key["37-QĐ/TW@2021-10-25"][1] is False
+    assert count(loaded, "assignments", "path = ?", ["hai_duong/tu_51.txt"]) == 2
+    assert count(loaded, "deadlines", "end_date = DATE '2022-03-31'") == 2  # two renders
+    assert count(loaded, "numbers") == 2
+
+
+def test_reingest_replaces_only_that_files_rows(loaded):
+    before = {t: count(loaded, t) for t in ("documents", "citations", "assignments", "deadlines")}
+    f = next(f for f in related_plans_archive() if f.info.path == "hai_duong/hu_12.txt")
+    changed = dataclasses.replace(
+        f.extraction, assignments=f.extraction.assignments + (Assignment("Văn phòng Huyện ủy", "phối hợp", None),)
+    )
+    run = loaded.begin_run("test", {})
+    loaded.put_document(run, f.info, f.doc, changed)
+    loaded.put_document(run, f.info, f.doc, changed)  # twice: still idempotent
+    assert count(loaded, "documents") == before["documents"]
+    assert count(loaded, "citations") == before["citations"]
+    assert count(loaded, "assignments") == before["assignments"] + 1
+    assert count(loaded, "assignments", "path = ?", [f.info.path]) == 2
+    assert count(loaded, "files", "path = ? AND run_id = ?", [f.info.path, run]) == 1
+
+
+def test_put_failure_keeps_earlier_rows(loaded):
+    f = related_plans_archive()[0]
+    err = KehoachError(Reason.corrupt, f.info.path, "truncated zip")
+    newer = dataclasses.replace(f.info, sha256="0" * 64)
+    loaded.put_failure(loaded.begin_run("test", {}), newer, err)
+    state = loaded.known_files()[f.info.path]
+    assert state == FileState(f.info.path, "0" * 64, PIPELINE_VERSION, "failed")
+    reason, message = loaded.con.execute(
+        "SELECT error_reason, error_message FROM files WHERE path = ?", [f.info.path]
+    ).fetchone()
+    assert reason == "corrupt" and "truncated zip" in message
+    assert count(loaded, "documents", "path = ?", [f.info.path]) == 1
+
+
+def test_mark_deleted_removes_rows_and_keeps_history(loaded):
+    run = loaded.begin_run("test", {})
+    loaded.mark_deleted(run, ["hai_duong/hu_12.txt"])
+    assert loaded.known_files()["hai_duong/hu_12.txt"].status == "deleted"
+    for table in ("documents", "citations", "assignments", "deadlines"):
+        assert count(loaded, table, "path = ?", ["hai_duong/hu_12.txt"]) == 0
+    assert loaded.graph_stale()
+    loaded.rebuild_graph()
+    assert not loaded.graph_stale()
+    # the commune plan still cites it, so it stays, as a cited-only node
+    assert count(loaded, "nodes", "node_id LIKE '12-KH/HU%' AND NOT in_archive") == 1
+    loaded.mark_deleted(run, ["hai_duong/xa_5.txt"])
+    loaded.rebuild_graph()
+    assert count(loaded, "nodes", "node_id LIKE '12-KH/HU%' OR node_id LIKE '5-KH/ĐU%'") == 0
+
+
+def test_runs(store):
+    run = store.begin_run("/archive", {"workers": 2})
+    assert store.con.execute("SELECT status FROM runs WHERE run_id = ?", [run]).fetchone()[0] == "running"
+    store.finish_run(run, {"new": 3, "failed": 1}, "ok")
+    row = store.con.execute(
+        "SELECT status, new, changed, failed, finished_at IS NOT NULL, params FROM runs WHERE run_id = ?", [run]
+    ).fetchone()
+    assert row[:5] == ("ok", 3, 0, 1, True)
+    assert json.loads(row[5]) == {"workers": 2}
+
+
+def test_rebuild_graph_sets_identity(loaded):
+    nodes = {r[0] for r in loaded.con.execute("SELECT node_id FROM nodes").fetchall()}
+    assert {"31-KH/ĐUK@2016-12-19#Hải Dương", "31-KH/ĐUK@2022-04-19#Hải Dương"} <= nodes
+    assert {"51-KH/TU@2022-01-28#Hải Dương", "51-KH/TU@2022-01-28#Quảng Ninh"} <= nodes
+    assert count(loaded, "documents", "node_id IS NULL") == 0
+    assert count(loaded, "citations", "target_node IS NULL") == 0
+    renders = loaded.con.execute(
+        "SELECT count(DISTINCT node_id) FROM documents WHERE path LIKE 'hai_duong/tu_51.%'"
+    ).fetchone()[0]
+    assert renders == 1
+    assert loaded.con.execute(
+        "SELECT level FROM documents WHERE path = 'hai_duong/xa_5.txt'"
+    ).fetchone()[0] == "commune"
+
+
+def test_export_parquet(loaded, tmp_path):
+    paths = loaded.export_parquet(tmp_path / "parquet")
+    assert [p.stem for p in paths] == list(EXPORT_TABLES)
+    for p in paths:
+        assert pq.read_table(p).num_rows == count(loaded, p.stem)
+
+
+def test_document_rows_is_pure():
+    f = related_plans_archive()[0]
+    rows = document_rows(f.info, f.doc, f.extraction)
+    assert rows["documents"][0]["doc_id"] == doc_id_for(f.info.path)
+    assert {r["path"] for rs in rows.values() for r in rs} == {f.info.path}
+
+
+def test_bad_dates_become_null(store):
+    f = archived("x.txt", "KẾ HOẠCH", symbol="1-KH/ĐU", date="2022-02-30", scope="X")
+    store.put_document(store.begin_run("t", {}), f.info, f.doc, f.extraction)
+    assert store.con.execute("SELECT date, doc_key FROM documents").fetchone() == (None, "1-KH/ĐU")
+
+
+def test_read_only_missing_database(tmp_path):
+    with pytest.raises(KehoachError) as e:
+        Store(tmp_path / "none.duckdb", read_only=True)
+    assert e.value.reason is Reason.unreadable
+
+
+def test_second_writer_gets_database_locked(tmp_path):
+    db = tmp_path / "k.duckdb"
+    Store(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(DatabaseLocked):
+            Store(db)
+    finally:
+        holder.kill()
+        holder.wait()
+    with Store(db) as s:  # free again
+        assert s.known_files() == {}
+
+
+def test_sample_paths_are_relative(loaded):
+    assert all(not Path(p).is_absolute() for p in loaded.known_files())
