@@ -1,0 +1,339 @@
+"""Recognise the names of Party, State and mass-organisation bodies told to act.
+
+underthesea's NER does not know "Ban Tổ chức Đảng ủy Khối" or "Chi ủy, Chi bộ trực thuộc
+Đảng bộ xã", so units are found with a gazetteer and head-word patterns kept as data
+(``pipeline/patterns/units.json``, ``role_verbs.json``) and matched by spaCy's
+``PhraseMatcher``/``Matcher`` over underthesea's syllable tokens. Tokens carry their
+character offsets into the text, and match on a folded form (lower case, one tone
+placement), so "Uỷ ban" and "Ủy ban" both match while the source spelling is kept.
+
+A unit's name starts at a head word and runs to the first role or task verb, colon or
+line end, the way a reader cuts "Cấp ủy các chi bộ | căn cứ Kế hoạch ...". A list of
+units is split into its members, but names that are one unit written with a comma
+("huyện, thị, thành ủy", "Chi ủy, Chi bộ trực thuộc Đảng bộ xã") stay whole.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import spacy
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as _uts_tokenize
+
+from pipeline.extract import patterns
+from pipeline.normalise import fold_tones
+
+_SENTINEL_END = re.compile(r"[:\n(]")
+_NOT_HEADS = ("stop", "prefix", "partner", "role")
+# Words that may stand between a unit and its role words ("trực tiếp lãnh đạo").
+_ROLE_GLUE = {",", "và", "trực", "tiếp", "chủ", "động", "thường", "xuyên", "cùng", ":", "-", "đồng", "thời"}
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """A head word or gazetteer name found in the text (offsets into the text)."""
+
+    start: int
+    end: int
+    kind: str  # party | state | mass | person | office | name | proper | stop | prefix | partner
+
+
+def fold(word: str) -> str:
+    """The matching form of a word: lower case, new-style tone placement."""
+    return fold_tones(word).lower()
+
+
+# --------------------------------------------------------------------------- tokens
+def tokens(text: str) -> list[tuple[int, int]]:
+    """underthesea's syllable tokens of ``text`` as (start, end) offsets.
+
+    underthesea rewrites some spellings ("uỷ" → "ủy"), so each token is aligned on the
+    folded text rather than found verbatim.
+    """
+    folded = fold(text)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for tok in _uts_tokenize(text):
+        f = fold(tok)
+        i = folded.find(f, pos, pos + len(f) + 64)
+        if i < 0:
+            continue
+        spans.append((i, i + len(f)))
+        pos = i + len(f)
+    return spans
+
+
+@cache
+def _nlp() -> spacy.language.Language:
+    return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+
+
+def to_doc(text: str) -> tuple[Doc, list[tuple[int, int]]]:
+    """A spaCy Doc over underthesea tokens, ``NORM`` = folded form, plus token offsets."""
+    spans = tokens(text)
+    words = [text[s:e] for s, e in spans]
+    spaces = [e < len(text) and text[e].isspace() for _, e in spans]
+    doc = Doc(_nlp().vocab, words=words, spaces=spaces)
+    for tok in doc:
+        tok.norm_ = fold(tok.text)
+    return doc, spans
+
+
+# ------------------------------------------------------------------------- matchers
+@dataclass(frozen=True)
+class _Tables:
+    phrase: PhraseMatcher
+    matcher: Matcher
+    roles: dict[str, str]
+    levels: frozenset[str]
+    cells: tuple[str, ...]
+    plural: frozenset[str]
+    generic: frozenset[str]
+    generic_suffix: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def _pattern_doc(phrase: str) -> Doc:
+    return to_doc(phrase)[0]
+
+
+@cache
+def _tables() -> _Tables:
+    units = patterns.load("units")
+    verbs = patterns.load("role_verbs")
+    vocab = _nlp().vocab
+    phrase = PhraseMatcher(vocab, attr="NORM")
+    phrase.add("name", [_pattern_doc(n) for n in units["names"]])
+    for kind, heads in units["heads"].items():
+        phrase.add(kind, [_pattern_doc(h) for h in heads])
+    stops = list(verbs["stops"]) + list(verbs["roles"])
+    phrase.add("stop", [_pattern_doc(s) for s in stops])
+    phrase.add("prefix", [_pattern_doc(p) for p in verbs["prefixes"]])
+    phrase.add("partner", [_pattern_doc(p) for p in verbs["partners"]])
+    phrase.add("role", [_pattern_doc(r) for r in verbs["roles"]])
+    matcher = Matcher(vocab)
+    for head in units["proper_heads"]:
+        words = [{"NORM": fold(w)} for w in head.split()]
+        matcher.add("proper", [words + [{"IS_TITLE": True}], words + [{"IS_UPPER": True}]])
+    return _Tables(
+        phrase=phrase,
+        matcher=matcher,
+        roles={fold(k): v for k, v in verbs["roles"].items()},
+        levels=frozenset(fold(w) for w in units["levels"]),
+        cells=tuple(sorted((fold(c) for c in units["cells"]), key=len, reverse=True)),
+        plural=frozenset(fold(w) for w in units["plural"]),
+        generic=frozenset(fold(g) for g in units["generic"]),
+        generic_suffix=tuple(fold(g) for g in units["generic_suffix"]),
+        names=tuple(fold(n) for n in units["names"]),
+    )
+
+
+# --------------------------------------------------------------------------- finder
+class UnitFinder:
+    """Unit heads, stops and role words of one stretch of text, by character offset."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        doc, self.spans = to_doc(text)
+        self._starts = [s for s, _ in self.spans]
+        t = _tables()
+        label = doc.vocab.strings
+        # token index → longest match of each kind starting there
+        self.at: dict[int, dict[str, int]] = {}
+        matches = [(label[k], s, e) for k, s, e in t.phrase(doc)] + [
+            ("proper", s, e - 1) for _, s, e in t.matcher(doc)
+        ]
+        for kind, s, e in matches:
+            if kind == "stop" and not doc[s].text[:1].islower():
+                continue
+            here = self.at.setdefault(s, {})
+            here[kind] = max(here.get(kind, 0), e)
+
+    # -- helpers
+    def _tok(self, pos: int) -> int | None:
+        """Index of the first token starting at or after ``pos``."""
+        i = bisect_left(self._starts, pos)
+        return i if i < len(self.spans) else None
+
+    def head_end(self, i: int) -> tuple[str, int] | None:
+        """If a unit head starts at token ``i``: its kind and end token."""
+        here = self.at.get(i, {})
+        heads = {k: e for k, e in here.items() if k not in _NOT_HEADS}
+        if not heads:
+            return None
+        kind = max(heads, key=lambda k: (heads[k], k != "name"))
+        return kind, heads[kind]
+
+    def _is_stop(self, i: int) -> bool:
+        here = self.at.get(i, {})
+        return "stop" in here and "name" not in here and not self.head_end(i)
+
+    # -- the API
+    def unit_at(self, pos: int, limit: int) -> tuple[int, int, str, bool] | None:
+        """The unit whose name starts at ``pos`` (after "Giao", "các", ...), if any.
+
+        Returns:
+            (start, end, kind, verb) of the name, cut at the first stop word, colon,
+            bracket or line end before ``limit``; ``verb`` tells whether a role or task
+            word follows it. None if no unit head starts there.
+        """
+        i = self._tok(pos)
+        if i is None or self.spans[i][0] >= limit:
+            return None
+        if self.spans[i][0] > pos and self.text[pos : self.spans[i][0]].strip(" \t-+•*"):
+            return None
+        here = self.at.get(i, {})
+        if "prefix" in here:
+            i = here["prefix"]
+        first = i
+        while i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in _tables().plural:
+            i += 1
+        head = self.head_end(i) if i < len(self.spans) else None
+        if not head:
+            return None
+        kind, j = head
+        end, verb = self._cut(j, limit)
+        return self.spans[first][0], end, kind, verb
+
+    def _cut(self, j: int, limit: int) -> tuple[int, bool]:
+        """End offset of a name whose head ends at token ``j``: the first stop after it."""
+        end = self.spans[j - 1][1]
+        stop_text = _SENTINEL_END.search(self.text, end, limit)
+        hard = stop_text.start() if stop_text else limit
+        k = j
+        verb = False
+        while k < len(self.spans) and self.spans[k][0] < hard:
+            if self._is_stop(k):
+                verb = True
+                break
+            head = self.head_end(k)
+            if head:
+                k = head[1]
+                end = self.spans[k - 1][1]
+                continue
+            tok = self.text[slice(*self.spans[k])]
+            if tok in (";", "."):
+                break
+            end = self.spans[k][1]
+            k += 1
+        return len(self.text[:end].rstrip(" ,;.-–")), verb
+
+    def partners_after(self, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
+        """Units named after "phối hợp với" between ``pos`` and ``limit``."""
+        out = []
+        i = self._tok(pos)
+        while i is not None and i < len(self.spans) and self.spans[i][0] < limit:
+            here = self.at.get(i, {})
+            if "partner" in here:
+                j = here["partner"]
+                if j < len(self.spans):
+                    unit = self.unit_at(self.spans[j][0], limit)
+                    if unit:
+                        out.append(unit)
+                i = j
+                continue
+            i += 1
+        return out
+
+    def roles(self, start: int, end: int) -> list[str]:
+        """The role words that open the predicate between ``start`` and ``end``.
+
+        "Chủ trì, tham mưu cho ..." gives ["chủ trì", "tham mưu"]; reading stops at
+        the first word that is neither a role word nor glue (",", "và", "trực tiếp").
+        """
+        found: list[str] = []
+        i = self._tok(start)
+        while i is not None and i < len(self.spans) and self.spans[i][0] < end:
+            here = self.at.get(i, {})
+            if "role" in here:
+                e = here["role"]
+                role = _tables().roles.get(fold(self.text[self.spans[i][0] : self.spans[e - 1][1]]))
+                if role and role not in found:
+                    found.append(role)
+                i = e
+                continue
+            if fold(self.text[slice(*self.spans[i])]) not in _ROLE_GLUE:
+                break
+            i += 1
+        return found
+
+    def split(self, start: int, end: int, kind: str) -> list[tuple[int, int]]:
+        """Split a list of units into its members (office-holders are never split)."""
+        if kind == "person":
+            return [(start, end)]
+        return split_units(self.text, start, end)
+
+
+# --------------------------------------------------------------------------- lists
+_SEP = re.compile(r",\s*|\s+và\s+")
+
+
+@lru_cache(maxsize=1024)
+def _protected(text: str) -> tuple[tuple[int, int], ...]:
+    folded = fold(text)
+    spans = []
+    for name in _tables().names:
+        for m in re.finditer(re.escape(name), folded):
+            spans.append(m.span())
+    return tuple(spans)
+
+
+def split_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Members of the list ``text[start:end]`` as spans.
+
+    Commas and "và" separate members, except inside gazetteer names, between
+    administrative levels ("huyện, thị, thành ủy", "các xã, phường") and between party
+    cells paired into one unit ("Các cấp ủy, chi bộ cơ sở").
+    """
+    chunk = text[start:end]
+    guard = _protected(chunk)
+    parts: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SEP.finditer(chunk):
+        if any(s < m.start() < e for s, e in guard):
+            continue
+        parts.append((pos, m.start()))
+        pos = m.end()
+    parts.append((pos, len(chunk)))
+    parts = [(s, e) for s, e in parts if chunk[s:e].strip()]
+    merged: list[tuple[int, int]] = []
+    for s, e in parts:
+        if merged and _joins(chunk[merged[-1][0] : merged[-1][1]], chunk[s:e], chunk[merged[-1][1] : s]):
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return [(start + s, start + e) for s, e in merged]
+
+
+def _joins(left: str, right: str, sep: str) -> bool:
+    """Whether two list members are one unit written with a comma."""
+    t = _tables()
+    lw, rw = fold(left).split(), fold(right).split()
+    if not lw or not rw:
+        return True
+    if "và" in sep:
+        return False
+    if all(w.strip(",") in t.levels for w in lw) or lw[-1] in t.levels and " ".join(rw) in t.levels:
+        return True  # "huyện, thị, thành ủy"; "các xã, phường"
+    bare = " ".join(w for w in lw if w not in t.plural)
+    ends_with_cell = any(" ".join(lw).endswith(f"các {c}") for c in t.cells)
+    starts_with_cell = any(" ".join(rw).startswith(c) for c in t.cells)
+    return starts_with_cell and (bare in t.cells or ends_with_cell)
+
+
+def is_generic(name: str) -> bool:
+    """Whether a name names no particular unit ("các cơ quan liên quan", "các đơn vị")."""
+    t = _tables()
+    words = fold(name).strip(" ,;.").split()
+    while words and words[0] in t.plural:
+        words = words[1:]
+    core = " ".join(words)
+    return core in t.generic or any(core.endswith(g) for g in t.generic_suffix)
+
+
+__all__ = ["UnitFinder", "UnitMatch", "fold", "is_generic", "split_units", "to_doc", "tokens"]
