@@ -125,19 +125,25 @@ def _roles(finder: UnitFinder, body: int, a: _Anchor) -> str:
 
 
 def _occurrences(text: str, deadlines: tuple[Deadline, ...], start: int, end: int) -> list[tuple[int, Deadline]]:
-    """Where each deadline occurs in ``text[start:end]``.
+    """Where each deadline occurs in ``text[start:end]``, longest phrase first.
 
     Deadlines are listed once per document, but a unit's text may repeat one
-    ("thực hiện thường xuyên" under several units), so its text is looked up again.
+    ("thực hiện thường xuyên" under several units), so its text is looked up again;
+    a phrase inside a longer one ("hằng năm" in "thực hiện hằng năm") is not counted.
     """
-    found = []
     flat = text[start:end].replace("**", "")
+    spots: list[tuple[int, int, Deadline]] = []
     for d in deadlines:
-        if start <= d.offset < end:
-            found.append((d.offset, d))
-        elif d.text and d.text in flat:
-            found.append((start + flat.index(d.text), d))
-    return found
+        if not d.text:
+            continue
+        for m in re.finditer(re.escape(d.text), flat):
+            if not (m.start() and flat[m.start() - 1].isalnum()) and not (m.end() < len(flat) and flat[m.end()].isalnum()):
+                spots.append((m.start(), m.end(), d))
+    kept: list[tuple[int, int, Deadline]] = []
+    for s, e, d in sorted(spots, key=lambda x: (x[0], -x[1])):
+        if not any(s < ke and ks < e for ks, ke, _ in kept):
+            kept.append((s, e, d))
+    return [(start + s, d) for s, _, d in kept]
 
 
 def _task(text: str, a: _Anchor) -> str:
