@@ -2,8 +2,10 @@
 
 antiword is small, fast and reads Vietnamese correctly with ``-m UTF-8.txt``; ``-w 0``
 keeps each paragraph on one line, so symbols are not split by wrapping. It draws tables
-as ``|cell |cell |`` lines, one per *visual* line, so the lines of each column are joined
-back into cells (a fully blank line separates rows). LibreOffice
+as ``|cell |cell |`` lines, one per *visual* line and with no row borders, so rows are
+rebuilt: a line whose first column is filled (or a blank line) starts a new row, and the
+lines of each column within a row are joined into its cell. A layout table (issuer |
+date) thus keeps one row per line; a data table keeps one row per first-column entry. LibreOffice
 (``soffice --headless --convert-to txt``) is the fallback when antiword is missing or
 fails; encrypted files are recognised from the FIB before either runs.
 """
@@ -96,8 +98,10 @@ def _table_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
         cells = line[1:-1].split("|")
         if not any(c.strip() for c in cells):
             close()
-        else:
-            group.append(cells)
+            continue
+        if group and cells[0].strip():  # a filled first column starts a new row
+            close()
+        group.append(cells)
     close()
     width = max((len(r) for r in rows), default=0)
     return tuple(r + ("",) * (width - len(r)) for r in rows)
