@@ -65,7 +65,8 @@ def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]
                 blank = 0
                 last_closed = part.rstrip().endswith("./.")
                 continue
-            if items and not last_closed and blank == 0 and not _ON_BEHALF.match(part) and not part.isupper():
+            wrapped = items and not items[-1].rstrip().endswith((";", ".", ":"))
+            if wrapped and not last_closed and blank == 0 and not _ON_BEHALF.match(part) and not part.isupper():
                 items[-1] = f"{items[-1]} {part.strip()}"  # a wrapped item
                 continue
             if items:
@@ -91,9 +92,7 @@ def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
                 break
     if k is None:
         return None
-    for line in lines[k : k + 8]:
-        if not line:
-            continue
+    for line in [x for x in lines[k : k + 40] if x][:8]:
         if position is None and line.upper() == line and _POSITION.match(line):
             position = line
             continue

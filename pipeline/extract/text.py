@@ -92,8 +92,8 @@ def layout_lines(text: str, tables: Sequence[Table] = (), end: int | None = None
 
     A reader gives a layout table (the header's two columns, "Nơi nhận" beside the
     signature) as one text line per row with cells joined by " | "; here each cell's own
-    lines come back one by one, left column first, so header and signature parsing see
-    the lines as printed. Offsets inside a table are those of the row.
+    lines come back one by one, column by column (left column first, empty cells
+    dropped), so header and signature parsing see each printed block whole. Offsets inside a table are those of the row.
     """
     end = len(text) if end is None else end
     spans = sorted((t for t in tables if t.start < end), key=lambda t: t.start)
@@ -101,10 +101,12 @@ def layout_lines(text: str, tables: Sequence[Table] = (), end: int | None = None
     pos = 0
     for t in spans:
         out += _plain_lines(text, pos, min(t.start, end))
-        for r, row in enumerate(t.rows):
-            at = t.row_starts[r] if r < len(t.row_starts) else t.start
-            for cell in row:
-                out += [(at, line) for line in cell.split("\n")]
+        width = max((len(row) for row in t.rows), default=0)
+        for col in range(width):
+            for r, row in enumerate(t.rows):
+                if col < len(row) and row[col].strip():
+                    at = t.row_starts[r] if r < len(t.row_starts) else t.start
+                    out += [(at, line) for line in row[col].split("\n")]
         pos = max(pos, t.end)
     out += _plain_lines(text, pos, end)
     return out

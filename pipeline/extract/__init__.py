@@ -1,0 +1,82 @@
+"""``extract(doc) -> Extraction``: every extractor composed, in dependency order.
+
+header → citations (the own symbol excluded) → implements; deadlines → assignments (the
+organisation part, with their time limits); numbers; signer and recipients. Pure: no I/O,
+no network. The deadline/number/assignment extractors live in their own modules and are
+looked up at call time, so a missing or failing one degrades to an empty field instead
+of losing the document (the failure is recorded in ``Extraction`` as nothing else can
+be, so it is raised when ``strict`` is set, as the tests do).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from pipeline.errors import KehoachError, Reason
+from pipeline.extract.citations import find_citations
+from pipeline.extract.header import find_header
+from pipeline.extract.implements import find_implements
+from pipeline.extract.signature import find_recipients, find_signer
+from pipeline.models import Document, Extraction
+
+
+def _optional(module: str, name: str) -> Callable[..., tuple[Any, ...]] | None:
+    """``pipeline.extract.<module>.<name>`` if that module exists, else None."""
+    try:
+        mod = importlib.import_module(f"pipeline.extract.{module}")
+    except ModuleNotFoundError as e:
+        if e.name == f"pipeline.extract.{module}":
+            return None
+        raise
+    fn = getattr(mod, name, None)
+    return fn if callable(fn) else None
+
+
+def extract(doc: Document, *, strict: bool = True) -> Extraction:
+    """Extract the SCHEMA.md fields (plus numbers and evidence) from one document.
+
+    Args:
+        doc: a ``Document`` from ``pipeline.read.read``.
+        strict: raise ``KehoachError(Reason.extract_failed)`` when a sub-extractor
+            crashes; when False, that field is left empty and the rest is kept.
+    """
+    text, tables_ = doc.text, doc.tables
+    try:
+        header = find_header(text, tables_)
+        citations = find_citations(text, header, tables_)
+        implements = find_implements(text, citations, tables_)
+        signer = find_signer(text, tables_)
+        recipients = find_recipients(text, tables_)
+    except Exception as e:  # noqa: BLE001 - one boundary: a bug on one document is a typed failure
+        raise KehoachError(Reason.extract_failed, doc.path, f"{type(e).__name__}: {e}") from e
+    deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header)
+    numbers = _run("numbers", "find_numbers", doc, strict, doc)
+    assignments = _run("assignments", "find_assignments", doc, strict, doc, header, deadlines)
+    return Extraction(
+        doc=doc.stem,
+        header=header,
+        implements=implements,
+        citations=citations,
+        assignments=assignments,
+        deadlines=deadlines,
+        signer=signer,
+        recipients=recipients,
+        numbers=numbers,
+    )
+
+
+def _run(module: str, name: str, doc: Document, strict: bool, *args: Any) -> tuple[Any, ...]:
+    fn = _optional(module, name)
+    if fn is None:
+        return ()
+    try:
+        return tuple(fn(*args))
+    except Exception as e:  # noqa: BLE001
+        if strict:
+            raise KehoachError(Reason.extract_failed, doc.path, f"{module}: {type(e).__name__}: {e}") from e
+        return ()
+
+
+__all__ = ["extract"]
