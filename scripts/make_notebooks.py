@@ -79,9 +79,14 @@ CELLS: dict[str, list[tuple[str, str]]] = {
         ("code", SETUP),
         ("md", "## Coverage by level"),
         ("code", "reports.directive_coverage(con)"),
-        ("md", "## Directives that no plan carries out\n\nCited in the archive, implemented by none of its plans."),
+        ("md", "## Directives that no plan carries out\n\nCited in the archive, implemented by none of its documents "
+               "(the same list as `kehoach uncovered`)."),
         ("code", "reports.uncovered_directives(con)"),
-        ("md", "## Who carries out what\n\n`hops` = 1: the plan names the directive; 2: it carries out a plan that does."),
+        (
+            "md",
+            "## Who carries out what\n\n`depth` 1: the plan names the directive; 2: it carries out a plan "
+            "that does; `path` is the chain (the same walk as `kehoach implementers`).",
+        ),
         ("code", "reports.directive_implementers(con)"),
         ("md", "## The implements graph"),
         ("code", _plot("plot_coverage_graph(con, ax)", (11, 7))),

@@ -33,12 +33,7 @@ def build_db(archive: Path, db: Path) -> Path:
         load_archive(store)
         run_id = store.begin_run(str(archive), {"test": "reports"})
         todo = ingest.plan(ingest.discover(archive), {}, "test")
-        import pipeline.extract  # TEMP until extract() lands: read only, no extraction
-
-        settings = ingest.BatchSettings(root=str(archive))
-        if not hasattr(pipeline.extract, "extract"):
-            settings = ingest.BatchSettings(root=str(archive), extractor=_no_extractor)
-        outcomes = ingest.process_batch(todo.todo, settings)
+        outcomes = ingest.process_batch(todo.todo, ingest.BatchSettings(root=str(archive)))
         for outcome in outcomes:
             if outcome.ok:
                 store.put_document(run_id, outcome.info, outcome.document, outcome.extraction)
@@ -47,7 +42,3 @@ def build_db(archive: Path, db: Path) -> Path:
         store.rebuild_graph()
         store.finish_run(run_id, ingest.count(todo, outcomes), "ok")
     return db
-
-
-def _no_extractor(doc):  # TEMP
-    raise RuntimeError("extract not available yet")

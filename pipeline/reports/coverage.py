@@ -2,6 +2,9 @@
 
 Coverage follows ``implements`` edges transitively: a commune plan carrying out a
 district plan that carries out a provincial plan of Kết luận 21 covers Kết luận 21.
+The walk is ``pipeline.queries.implementers`` (the recursive SQL behind ``kehoach
+implementers``) and the graph is ``pipeline.graph.build_graph``, so the notebook, the
+CLI and the graph exports agree.
 """
 
 from __future__ import annotations
@@ -13,37 +16,34 @@ import networkx as nx
 import pandas as pd
 from matplotlib.axes import Axes
 
+from pipeline import queries
+from pipeline.graph import build_graph
 from pipeline.reports.drawing import fit, no_data
 from pipeline.reports.tables import (
     CENTRAL,
     NONE_LABEL,
     Connection,
-    column,
-    frame,
+    has_table,
     levels_sorted,
-    missing,
+    result_frame,
     text,
 )
 
-def implements_graph(con: Connection) -> nx.DiGraph:
-    """The ``implements`` edges (plan → what it carries out) between ``nodes``.
 
-    Node attributes are the ``nodes`` columns plus ``label`` (the store's, or the key)
-    and ``short`` (the symbol, for drawing).
+def implements_graph(con: Connection) -> nx.DiGraph:
+    """The store's graph with only its ``implements`` edges (plan → what it carries out).
+
+    Node attributes are those of ``pipeline.graph.build_graph`` plus ``short`` (the
+    symbol, for drawing and matrix columns).
     """
+    if not has_table(con, "nodes"):
+        return nx.DiGraph()
+    full = build_graph(con)
     graph = nx.DiGraph()
-    for row in frame(con, "nodes").to_dict("records"):
-        attrs = {k: (None if missing(v) else v) for k, v in row.items()}
-        node_id = attrs.pop("node_id")
-        attrs["label"] = text(attrs.get("label")) or text(attrs.get("key")) or str(node_id)
-        attrs["short"] = text(attrs.get("symbol")) or attrs["label"]
-        graph.add_node(node_id, **attrs)
-    edges = frame(con, "edges")
-    if not edges.empty:
-        edges = edges[column(edges, "type") == "implements"]
-    for source, target in zip(column(edges, "source"), column(edges, "target")):
-        if source in graph and target in graph:
-            graph.add_edge(source, target)
+    for node, attrs in full.nodes(data=True):
+        label = text(attrs.get("label")) or text(attrs.get("key")) or str(node)
+        graph.add_node(node, **{**attrs, "label": label, "short": text(attrs.get("symbol")) or label})
+    graph.add_edges_from((s, t) for s, t, a in full.edges(data=True) if a.get("type") == "implements")
     return graph
 
 
@@ -54,28 +54,22 @@ def is_central(attrs: dict[str, Any]) -> bool:
 def directive_implementers(con: Connection) -> pd.DataFrame:
     """For each central directive, every plan that carries it out, directly or via other plans.
 
-    ``hops`` is 1 for a plan that names the directive itself, 2 for a plan carrying out
-    a plan that names it, and so on; ``in_archive`` is False for plans known only
-    because an archive document cites them.
+    ``depth`` is 1 for a plan that names the directive itself, 2 for a plan carrying out
+    a plan that names it, and so on; ``path`` is the chain of plans; ``in_archive`` is
+    False for plans known only because an archive document cites them.
     """
     graph = implements_graph(con)
-    upward = graph.reverse(copy=False)
-    rows = []
+    parts = []
     for node, attrs in graph.nodes(data=True):
-        if not is_central(attrs):
-            continue
-        for plan, hops in nx.single_source_shortest_path_length(upward, node).items():
-            if plan == node:
-                continue
-            p = graph.nodes[plan]
-            rows.append(
-                {"directive": attrs["short"], "directive_node": node, "plan": p["label"],
-                 "plan_level": p.get("level"), "plan_issuer": p.get("issuer"), "plan_date": p.get("date"),
-                 "in_archive": p.get("in_archive"), "hops": hops}
-            )
-    columns = ["directive", "directive_node", "plan", "plan_level", "plan_issuer", "plan_date", "in_archive", "hops"]
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["directive", "hops", "plan"]).reset_index(drop=True)
+        if is_central(attrs) and graph.in_degree(node):
+            found = result_frame(queries.implementers(con, node))
+            parts.append(found.assign(directive=attrs["short"], directive_node=node))
+    columns = ["directive", "directive_node", "implementer", "level", "depth", "via", "path",
+               "doc_type", "date", "issuer", "in_archive", "files"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(parts, ignore_index=True)[columns]
+    return table.sort_values(["directive", "depth", "implementer"]).reset_index(drop=True)
 
 
 def directive_coverage(con: Connection) -> pd.DataFrame:
@@ -90,11 +84,11 @@ def directive_coverage(con: Connection) -> pd.DataFrame:
         ],
         columns=["directive", "directive_node", "doc_type", "date", "issuer"],
     )
-    levels = detail["plan_level"].fillna(NONE_LABEL)
+    levels = detail["level"].map(lambda v: text(v) or NONE_LABEL)
     counts = pd.crosstab(detail["directive_node"], levels).reindex(columns=levels_sorted(levels), fill_value=0)
     grouped = detail.groupby("directive_node")
-    direct = grouped["hops"].agg(lambda h: int((h == 1).sum())).rename("direct")
-    plans = grouped["plan"].agg(lambda p: ", ".join(sorted(set(p)))).rename("plans")
+    direct = grouped["depth"].agg(lambda d: int((d == 1).sum())).rename("direct")
+    plans = grouped["implementer"].agg(lambda p: ", ".join(sorted(set(p)))).rename("plans")
     table = base.join(counts, on="directive_node").join(direct, on="directive_node").join(plans, on="directive_node")
     count_cols = list(counts.columns) + ["direct"]
     table[count_cols] = table[count_cols].fillna(0).astype(int)
@@ -105,10 +99,14 @@ def directive_coverage(con: Connection) -> pd.DataFrame:
 
 
 def uncovered_directives(con: Connection) -> pd.DataFrame:
-    """Central directives that the archive cites but no plan in it carries out."""
-    table = directive_coverage(con)
-    columns = ["directive", "directive_node", "doc_type", "date", "issuer"]
-    return table.loc[table["total"] == 0, columns].reset_index(drop=True)
+    """Directives the archive cites that no document's ``implements`` edge reaches.
+
+    The same answer as ``kehoach uncovered`` (``pipeline.queries.uncovered``): directive
+    types, and plans of higher levels, per ``patterns/identity.json``.
+    """
+    if not has_table(con, "nodes"):
+        return pd.DataFrame(columns=["directive"])
+    return result_frame(queries.uncovered(con))
 
 
 def _drawn_part(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:

@@ -9,9 +9,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
+from pipeline import queries
 from pipeline.reports.coverage import implements_graph, is_central
 from pipeline.reports.drawing import no_data
-from pipeline.reports.tables import NONE_LABEL, Connection, column, doc_labels, doc_nodes, per_document, text
+from pipeline.reports.tables import (
+    NONE_LABEL,
+    Connection,
+    column,
+    doc_labels,
+    doc_nodes,
+    has_table,
+    per_document,
+    result_frame,
+)
 
 def deadline_calendar(con: Connection) -> pd.DataFrame:
     """Dated deadlines, one row each, with the month they fall due (end, else start)."""
@@ -71,53 +81,21 @@ def plot_deadline_timeline(
 
 
 def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
-    """Deadlines and assignments whose time ran out before ``as_of`` (recurring ones excluded).
+    """Deadlines and assignments whose end date is before ``as_of``, most overdue first.
 
-    The archive says nothing about completion, so "overdue" means "its end date has passed".
+    Rows come from ``pipeline.queries.deadlines`` (what ``kehoach deadlines`` lists, each
+    document once). The archive says nothing about completion, so "overdue" means "its
+    end date has passed"; an item with only a start date ("từ ngày ...") is not overdue.
     """
     cutoff = pd.Timestamp(as_of)
-    labels = doc_labels(con)
-    parts = []
-    deadlines = per_document(con, "deadlines")
-    if not deadlines.empty:
-        once = deadlines[~column(deadlines, "recurring").fillna(False).astype(bool)]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "source": "deadline",
-                    "plan": column(once, "doc_id").map(labels),
-                    "unit": None,
-                    "what": column(once, "text"),
-                    "due": pd.to_datetime(column(once, "end_date")),
-                    "sentence": column(once, "sentence"),
-                }
-            )
-        )
-    assignments = per_document(con, "assignments")
-    if not assignments.empty:
-        parts.append(
-            pd.DataFrame(
-                {
-                    "source": "assignment",
-                    "plan": column(assignments, "doc_id").map(labels),
-                    "unit": column(assignments, "unit"),
-                    "what": [
-                        " — ".join(t for t in (text(task), text(deadline)) if t)
-                        for task, deadline in zip(column(assignments, "task"), column(assignments, "deadline"))
-                    ],
-                    "due": pd.to_datetime(column(assignments, "deadline_end")),
-                    "sentence": column(assignments, "sentence"),
-                }
-            )
-        )
-    columns = ["source", "plan", "unit", "what", "due", "days_overdue", "sentence"]
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    columns = ["document", "kind", "unit", "role", "task", "deadline", "end", "days_overdue", "file"]
+    if not has_table(con, "deadlines"):
         return pd.DataFrame(columns=columns)
-    items = pd.concat(parts, ignore_index=True)
-    items = items[items["due"].notna() & (items["due"] < cutoff)].copy()
-    items["days_overdue"] = (cutoff - items["due"]).dt.days
-    return items[columns].sort_values(["due", "plan"]).reset_index(drop=True)
+    items = result_frame(queries.deadlines(con, today=cutoff.date()))
+    items["end"] = pd.to_datetime(items["end"])
+    items = items[items["end"].notna() & (items["end"] < cutoff)].copy()
+    items["days_overdue"] = (cutoff - items["end"]).dt.days
+    return items[columns].sort_values(["end", "document"]).reset_index(drop=True)
 
 
 def _doc_directives(con: Connection) -> dict[str, list[str]]:

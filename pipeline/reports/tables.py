@@ -45,6 +45,11 @@ def frame(con: Connection, table: str) -> pd.DataFrame:
     return con.execute(f'select * from "{table}"').df()
 
 
+def result_frame(result: Any) -> pd.DataFrame:
+    """A ``pipeline.queries.Result`` (columns + dict rows) as a DataFrame."""
+    return pd.DataFrame(result.rows, columns=list(result.columns))
+
+
 def column(df: pd.DataFrame, name: str) -> pd.Series:
     """A column, or a column of missing values when an older store lacks it."""
     if name in df.columns:
