@@ -162,6 +162,8 @@ class _Tables:
     recurring: tuple[tuple[re.Pattern[str], str | None], ...]
     verbs: re.Pattern[str]
     anniversary: re.Pattern[str]
+    yearless: re.Pattern[str]
+    date_line: re.Pattern[str]
 
 
 @cache
@@ -179,6 +181,7 @@ def _tables() -> _Tables:
     filler = rf"(?:ngày(?:{_GAP}[^\W\d_]+){{0,3}}{_GAP})"
     recur = "|".join(f"(?:{_fill(p)})" for p, _ in t["recurring"])
     rules = (
+        ("skip", "|".join(f"(?:{_fill(p).replace('$atom', a)})" for p in t["skip"])),
         ("anniversary", rf"\((?P<a1>{a}){_G0}[-–]{_G0}(?P<a2>{a})\)"),
         ("relative", "|".join(f"(?:{_fill(p)})" for p in t["relative"])),
         ("conditional", "|".join(f"(?:{_fill(p)})" for p in t["conditional"])),
@@ -191,7 +194,7 @@ def _tables() -> _Tables:
         ("from", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a})"),
         ("until", rf"{parts['until']}{_GAP}(?:ngày{_GAP})?(?P<a1>{a})"),
         ("window", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('half', 'edge')})"),
-        ("window", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('quarter')}|{_MONTH_Y})"),
+        ("window_bare", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('quarter')}|{_MONTH_Y})"),
         ("window", rf"{parts['window']}{_GAP}(?:(?:cả|suốt){_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}(?![\d/.])|năm{_GAP}{_Y})"),
         ("window", rf"(?:vào|trong){_GAP}(?:(?:buổi{_GAP})?(?:sáng|chiều|tối){_GAP})?(?P<a1>ngày{_G0}\d{{1,2}}{_G0}[/.\-]{_G0}\d{{1,2}}{_G0}[/.\-]{_G0}{_Y})"),
         ("recurring", recur),
@@ -205,6 +208,8 @@ def _tables() -> _Tables:
         recurring=tuple((re.compile(_fill(p), re.IGNORECASE), period) for p, period in t["recurring"]),
         verbs=re.compile(rf"{_fill(t['verbs'])}{_GAP}$", re.IGNORECASE),
         anniversary=re.compile(_fill(t["anniversary"]), re.IGNORECASE),
+        yearless=re.compile(_fill(t["yearless"]), re.IGNORECASE),
+        date_line=re.compile(t["date_line"], re.IGNORECASE),
     )
 
 
@@ -218,6 +223,12 @@ def _atoms(m: re.Match[str], *names: str) -> list[_Atom | None]:
 def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
     """Turn one rule match into a hit (``None`` drops it)."""
     s, e = m.span()
+    if name == "skip":
+        return _Hit(s, e, "skip")
+    if name == "window_bare":
+        line_start = text.rfind("\n", 0, s) + 1
+        if _tables().date_line.search(text[max(line_start, s - 20) : s]):
+            return None  # "Hà Nội, ngày 12 tháng 01 năm 2026": the date line
     if name in ("relative", "conditional"):
         return _Hit(s, e, name)
     if name == "recurring":
@@ -274,7 +285,7 @@ def _scan(text: str) -> list[_Hit]:
                 continue
             taken.append(m.span())
             hits.append(hit)
-    return sorted(hits, key=lambda h: h.start)
+    return sorted((h for h in hits if h.kind != "skip"), key=lambda h: h.start)
 
 
 # ------------------------------------------------------------------------ the year
@@ -312,6 +323,9 @@ def _fill_years(text: str, hits: list[_Hit], doc_year: int | None) -> list[_Hit]
     for h in hits:
         if all(a is None or a.year is not None for a in (h.lo, h.hi)):
             out.append(h)
+            continue
+        if _tables().yearless.search(text[h.end : h.end + 40]):
+            out.append(h)  # "... trong năm": every year, no year to fill in
             continue
         s, e = sentence_span_at(text, h.start)
         near = [(abs(pos - h.start), pos < h.start, y) for pos, y in explicit if s <= pos < e]
