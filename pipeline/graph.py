@@ -193,6 +193,7 @@ var network = new vis.Network(document.getElementById("network"), {{nodes: nodes
   nodes: {{font: {{size: 12}}}}, edges: {{smooth: {{type: "dynamic"}}}}
 }});
 document.getElementById("count").textContent = data.nodes.length + " documents, " + data.edges.length + " edges";
+network.once("afterDrawing", function () {{ console.log("kehoach-graph-drawn " + data.nodes.length); }});
 document.getElementById("search").addEventListener("change", function (e) {{
   var q = e.target.value.trim().toLowerCase();
   var hit = data.nodes.filter(function (n) {{ return n.label.toLowerCase().indexOf(q) >= 0; }}).map(function (n) {{ return n.id; }});

@@ -83,8 +83,8 @@ WITH RECURSIVE walk(node_id, depth, via, trail) AS (
     WHERE NOT list_contains(w.trail, e.source) AND w.depth < ?
 ),
 best AS (
-    SELECT node_id, min(depth) AS depth, arg_min(via, depth) AS via, arg_min(trail, depth) AS trail
-    FROM walk GROUP BY node_id
+    SELECT node_id, via, min(depth) AS depth, arg_min(trail, depth) AS trail
+    FROM walk GROUP BY node_id, via
 )
 SELECT t.label AS target, n.label AS implementer, b.depth, v.label AS via, b.trail,
        n.doc_type, n.date, n.issuer, n.scope, n.level, n.in_archive,
@@ -94,14 +94,17 @@ FROM best b
 JOIN nodes n ON n.node_id = b.node_id
 JOIN nodes v ON v.node_id = b.via
 JOIN nodes t ON t.node_id = b.trail[1]
-ORDER BY b.depth, n.date NULLS LAST, n.label
+ORDER BY b.depth, n.date NULLS LAST, n.label, v.label
 """
 
 
 def implementers(con: duckdb.DuckDBPyConnection, key: str, *, max_depth: int = 20) -> Result:
     """Documents that implement ``key``, directly (depth 1) or through others (depth > 1).
 
-    ``path`` is the chain from the target down to the implementer.
+    One row per implements edge in the closure: a plan that carries out both the
+    target and an intermediate plan appears twice (``via`` the target at depth 1 and
+    ``via`` the plan at depth 2). ``path`` is the shortest chain from the target down
+    to the implementer through ``via``.
     """
     targets = find_nodes(con, key)
     res = _fetch(con, IMPLEMENTERS_SQL, [targets, max_depth])

@@ -1,0 +1,146 @@
+"""Ready-made queries over the related-plans test archive and over the real corpus."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline import queries as q
+from pipeline.store import Store
+from pipeline.testing import archived, load_archive, make_citation
+
+
+@pytest.fixture(scope="module")
+def con():
+    with Store(":memory:") as s:
+        load_archive(s)
+        yield s.con
+
+
+def test_find_nodes_forms(con):
+    both = ["51-KH/TU@2022-01-28#Hải Dương", "51-KH/TU@2022-01-28#Quảng Ninh"]
+    assert q.find_nodes(con, "51-KH/TU") == both
+    assert q.find_nodes(con, "51-KH/TU@2022-01-28") == both
+    assert q.find_nodes(con, "51-KH/TU@2022") == both
+    assert q.find_nodes(con, "51-KH/TU@2021") == []
+    assert q.find_nodes(con, "51-KH/TU#quảng ninh") == ["51-KH/TU@2022-01-28#Quảng Ninh"]
+    assert q.find_nodes(con, "51-KH/TU@2022-01-28#Hải Dương") == ["51-KH/TU@2022-01-28#Hải Dương"]
+    assert q.find_nodes(con, "05-KH/ĐU") == ["5-KH/ĐU@2022-04-02#Hải Dương"]
+    assert q.find_nodes(con, "hai_duong/xa_5.txt") == ["5-KH/ĐU@2022-04-02#Hải Dương"]
+    assert q.find_nodes(con, "31-KH/ĐUK") == [
+        "31-KH/ĐUK#Hải Dương", "31-KH/ĐUK@2016-12-19#Hải Dương", "31-KH/ĐUK@2022-04-19#Hải Dương"
+    ]
+
+
+def test_implementers_direct_and_transitive(con):
+    res = q.implementers(con, "21-KL/TW")
+    depth: dict[str, int] = {}
+    for r in res.rows:
+        depth[r["node_id"]] = min(depth.get(r["node_id"], 99), r["depth"])
+    assert depth == {
+        "51-KH/TU@2022-01-28#Hải Dương": 1,
+        "51-KH/TU@2022-01-28#Quảng Ninh": 1,
+        "40-KH/ĐUK@2022-03-03#Hải Dương": 1,
+        "12-KH/HU@2022-03-20#Hải Dương": 2,
+        "20-KH/HU@2022-03-15#Quảng Ninh": 2,
+        "31-KH/ĐUK@2022-04-19#Hải Dương": 2,
+        "5-KH/ĐU@2022-04-02#Hải Dương": 3,
+    }
+    # 40-KH/ĐUK carries out both 21-KL/TW and 51-KH/TU: one row each
+    duk = [(r["depth"], r["via"]) for r in res.rows if r["node_id"].startswith("40-KH/ĐUK")]
+    assert duk == [(1, "21-KL/TW@2021-10-25"), (2, "51-KH/TU@2022-01-28 (Hải Dương)")]
+    commune = next(r for r in res.rows if r["depth"] == 3)
+    assert commune["via"] == "12-KH/HU@2022-03-20 (Hải Dương)"
+    assert commune["path"].split(" ← ")[1] == "51-KH/TU@2022-01-28 (Hải Dương)"
+    assert commune["files"] == "hai_duong/xa_5.txt" and commune["level"] == "commune"
+    # the ambiguous undated 31-KH/ĐUK is not one of the dated plans: 8-KH/ĐU stays out
+    assert not any(r["node_id"].startswith("8-KH/ĐU") for r in res.rows)
+
+
+def test_implementers_depth_limit_and_scope(con):
+    assert {r["depth"] for r in q.implementers(con, "21-KL/TW", max_depth=1).rows} == {1}
+    qn = q.implementers(con, "51-KH/TU#Quảng Ninh").rows
+    assert [r["node_id"] for r in qn] == ["20-KH/HU@2022-03-15#Quảng Ninh"]
+
+
+def test_uncovered(con):
+    rows = q.uncovered(con).rows
+    ids = {r["node_id"] for r in rows}
+    assert "37-QĐ/TW@2021-10-25" in ids  # a central rule cited but implemented by nobody
+    assert "31-KH/ĐUK@2016-12-19#Hải Dương" in ids  # a provincial plan only cited
+    assert "21-KL/TW@2021-10-25" not in ids and "51-KH/TU@2022-01-28#Hải Dương" not in ids
+    assert all(r["cited_by"] >= 1 for r in rows)
+
+
+def test_deadlines_filters(con):
+    rows = q.deadlines(con, before=date(2022, 4, 30), today=date(2022, 4, 20)).rows
+    ends = [r["end"] for r in rows]
+    assert ends == sorted(ends) and max(ends) <= date(2022, 4, 30)
+    overdue = {(r["unit"], r["overdue"]) for r in rows if r["kind"] == "assignment"}
+    assert ("Ban Tuyên giáo Huyện ủy", True) in overdue and ("Các chi bộ trực thuộc", False) in overdue
+    # two renders of one plan give one row
+    assert sum(1 for r in rows if r["unit"] == "Ban Tuyên giáo Tỉnh ủy") == 1
+    units = {r["unit"] for r in q.deadlines(con, unit="tuyên giáo").rows}
+    assert units == {"Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo Huyện ủy", "Ban Tuyên giáo Đảng ủy Khối"}
+    later = q.deadlines(con, after=date(2022, 6, 1)).rows
+    assert later and all((r["end"] or r["start"]) >= date(2022, 6, 1) for r in later)
+    every = q.deadlines(con).rows
+    assert any(r["end"] is None and r["start"] is None for r in every)  # "hằng năm": kept without a filter
+
+
+def test_show(con):
+    data = q.show(con, "51-KH/TU#Hải Dương")
+    (m,) = data["matches"]
+    assert m["node"]["in_archive"] and len(m["files"]) == 2
+    assert [e["node_id"] for e in m["edges_out"]] == ["21-KL/TW@2021-10-25"]
+    assert {e["node_id"] for e in m["edges_in"]} == {"12-KH/HU@2022-03-20#Hải Dương", "40-KH/ĐUK@2022-03-03#Hải Dương"}
+    assert q.show(con, "999-KH/TU")["matches"] == []
+
+
+def test_run_sql(con):
+    res = q.run_sql(con, "SELECT type, count(*) AS n FROM edges GROUP BY type ORDER BY type")
+    assert res.columns == ("type", "n")
+    assert [r["type"] for r in res.rows] == ["cites", "implements"]
+
+
+# ------------------------------------------------------------ the real corpus
+
+
+def _gold_archive(corpus: Path, gold: Path):
+    """The five real plans with their gold extraction (mentions located in the real text).
+
+    Stands in for the extractor so that identity and queries are checked on real
+    documents; the scope is the place the header gives (none for most of them).
+    """
+    files = []
+    for g in sorted(gold.glob("*.json")):
+        data = json.loads(g.read_text(encoding="utf-8"))
+        text = (corpus / f"{g.stem}.txt").read_text(encoding="utf-8")
+        h = data["header"]
+        cites = [make_citation(c["key"], text, doc_type=c["doc_type"], issuer=c["issuer"]) for c in data["citations"]]
+        files.append(
+            archived(
+                f"text/{g.stem}.txt", text, doc_type=h["doc_type"], symbol=h["symbol"], date=h["date"],
+                issuer=h["issuer"], place=h["place"], scope=h["place"], title=h["title"],
+                implements=data["implements"], citations=cites,
+            )
+        )
+    return files
+
+
+def test_real_corpus_implementers_and_restarted_number(corpus, gold):
+    with Store(":memory:") as s:
+        load_archive(s, _gold_archive(corpus, gold))
+        rows = q.implementers(s.con, "21-KL/TW").rows
+        direct = {r["files"] for r in rows if r["depth"] == 1}
+        assert {f"text/{s}.txt" for s in ("001_748aad981df4fb60", "003_e0cf88b19ba32315", "004_3e1be27b5e1fb67a")} <= direct
+        # 004 carries out 51-KH/TU, which 004's text says carries out 21-KL/TW: 51 (cited only)
+        # is a direct implementer and 004 also implements 21-KL/TW through it
+        assert any(r["implementer"].startswith("51-KH/TU@2022-01-28") and r["depth"] == 1 for r in rows)
+        via51 = [r for r in rows if r["via"].startswith("51-KH/TU")]
+        assert [(r["files"], r["depth"]) for r in via51] == [("text/004_3e1be27b5e1fb67a.txt", 2)]
+        restarted = q.find_nodes(s.con, "31-KH/ĐUK")
+        assert len([n for n in restarted if "@" in n]) == 2
