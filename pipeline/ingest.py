@@ -17,6 +17,7 @@ import hashlib
 import importlib
 import math
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,6 +37,10 @@ TRANSIENT_ERRNOS = frozenset(
     {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.EINTR, errno.ETIMEDOUT, errno.ESTALE, errno.ECONNRESET}
 )
 _CHUNK = 1 << 20
+# Extraction is pure Python (the GIL gives threads nothing) and spaCy's Vocab/Matcher are
+# not thread-safe ("E018 Can't retrieve string for hash"): one extraction at a time per
+# process. Reading (Tesseract, pdfium, antiword) still overlaps across threads.
+_EXTRACT_LOCK = threading.Lock()
 
 
 class FileStateLike(Protocol):
@@ -307,7 +312,8 @@ def process_file(
         doc = reader(path) if settings.read_settings is None else reader(path, settings=settings.read_settings)
         doc = replace(doc, path=info.path)
         try:
-            extraction = extractor(doc)
+            with _EXTRACT_LOCK:
+                extraction = extractor(doc)
         except KehoachError:
             raise
         except Exception as e:  # noqa: BLE001 - per-file boundary

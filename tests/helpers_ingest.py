@@ -8,6 +8,7 @@ same tests exercise the real reader, extractor and store once they exist.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import threading
 import uuid
 from dataclasses import dataclass
@@ -163,15 +164,17 @@ class FakeStore:
         return []
 
 
-def real_stages_available() -> bool:
-    """True once the real reader, extractor and store are importable."""
+def _importable(module: str, name: str) -> bool:
     try:
-        from pipeline.extract import extract  # noqa: F401
-        from pipeline.read import read  # noqa: F401
-        from pipeline.store import Store  # noqa: F401
+        return hasattr(importlib.import_module(module), name)
     except ImportError:
         return False
-    return True
+
+
+def real_stages_available() -> bool:
+    """True once the real reader, extractor and store are importable."""
+    return all(_importable(m, n) for m, n in (("pipeline.read", "read"), ("pipeline.extract", "extract"),
+                                              ("pipeline.store", "Store")))
 
 
 # ------------------------------------------------------------------ Prefect + stages
@@ -193,28 +196,40 @@ def prefect_harness():
 
 
 class Stages:
-    """The reader/extractor/store a flow test runs with, recording which files were read."""
+    """The reader/extractor/store a flow test runs with, recording which files were read.
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, real: bool | None = None) -> None:
+    Each stage is the real one when importable, else its stand-in. ``reader_ref`` and
+    ``extractor_ref`` name them as ``module:function`` for Dask worker processes.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         import flows.ingest as fi
         from pipeline.ingest import BatchSettings
 
-        self.real = real_stages_available() if real is None else real
         self.read_calls: list[str] = []
+        self.real_read = _importable("pipeline.read", "read")
+        self.real_extract = _importable("pipeline.extract", "extract")
+        self.real = _importable("pipeline.store", "Store")  # the store decides how tables are read
+        self.reader_ref = "pipeline.read:read" if self.real_read else "helpers_ingest:fake_read"
+        self.extractor_ref = "pipeline.extract:extract" if self.real_extract else "helpers_ingest:fake_extract"
+        from pipeline.ingest import resolve_callable
+
+        self.base_read = resolve_callable(self.reader_ref)
+        self.extract = resolve_callable(self.extractor_ref)
         if self.real:
-            from pipeline.extract import extract
-            from pipeline.read import read
             from pipeline.store import Store
 
             self.store_class: Any = Store
-            base_read, self.extract = read, extract
         else:
             self.store_class = FakeStore
-            base_read, self.extract = fake_read, fake_extract
             monkeypatch.setattr(fi, "_open_store", lambda db: FakeStore(db))
-        self.base_read = base_read
-        monkeypatch.setattr(
-            fi, "BatchSettings", functools.partial(BatchSettings, reader=self.read, extractor=self.extract)
+        self.fi, self.settings_class, self.monkeypatch = fi, BatchSettings, monkeypatch
+        self.use(self.read, self.extract)
+
+    def use(self, reader: Any, extractor: Any) -> None:
+        """Make the flow build its BatchSettings with these stages."""
+        self.monkeypatch.setattr(
+            self.fi, "BatchSettings", functools.partial(self.settings_class, reader=reader, extractor=extractor)
         )
 
     def read(self, path: Path, **kw: Any) -> Document:

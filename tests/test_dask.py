@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,9 @@ def test_dask_runner_gives_the_same_tables_as_threads(
 ) -> None:
     pytest.importorskip("prefect_dask")
     import flows.ingest as fi
-    from pipeline.ingest import BatchSettings
 
     stages = Stages(monkeypatch)
-    if not stages.real:  # Dask workers are other processes: name the stand-ins, don't pass closures
-        monkeypatch.setattr(
-            fi, "BatchSettings",
-            functools.partial(BatchSettings, reader="helpers_ingest:fake_read", extractor="helpers_ingest:fake_extract"),
-        )
-    else:
-        monkeypatch.setattr(fi, "BatchSettings", BatchSettings)
+    stages.use(stages.reader_ref, stages.extractor_ref)  # Dask workers are other processes: pass names
     arch = tmp_path / "raw"
     write_archive(arch, 5)
     (arch / "hong.txt").write_bytes(GARBAGE)
@@ -46,16 +38,9 @@ def test_dask_runner_gives_the_same_tables_as_threads(
 def test_dask_runner_on_an_existing_scheduler(tmp_path: Path, monkeypatch, prefect_harness: None) -> None:  # noqa: F811
     distributed = pytest.importorskip("distributed")
     import flows.ingest as fi
-    from pipeline.ingest import BatchSettings
 
     stages = Stages(monkeypatch)
-    if not stages.real:
-        monkeypatch.setattr(
-            fi, "BatchSettings",
-            functools.partial(BatchSettings, reader="helpers_ingest:fake_read", extractor="helpers_ingest:fake_extract"),
-        )
-    else:
-        monkeypatch.setattr(fi, "BatchSettings", BatchSettings)
+    stages.use(stages.reader_ref, stages.extractor_ref)
     arch = tmp_path / "raw"
     write_archive(arch, 3)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:

@@ -85,11 +85,7 @@ def test_transient_io_fault_retries_the_batch(tmp_path: Path, stages: Stages, mo
             raise OSError(errno.EIO, "Input/output error")
         return base(path, **kw)
 
-    monkeypatch.setattr(stages, "read", read)
-    import flows.ingest as fi
-    from pipeline.ingest import BatchSettings
-
-    monkeypatch.setattr(fi, "BatchSettings", lambda root: BatchSettings(root, reader=read, extractor=stages.extract))
+    stages.use(read, stages.extract)
     summary = ingest_flow(archive=str(arch), db=str(db), batch_size=1)
     assert summary["counts"]["new"] == 1
     assert summary["failures"] == [
@@ -124,3 +120,33 @@ def test_cli_ingest_refuses_a_missing_folder_and_a_bad_runner(tmp_path: Path) ->
     assert r.exit_code == ExitCode.input_file
     r = _cli("ingest", str(tmp_path), "--runner", "spark")
     assert r.exit_code == ExitCode.bad_args
+
+
+def test_a_second_ingest_on_a_held_database_is_refused(tmp_path: Path, stages: Stages) -> None:
+    """Another process holds the DuckDB file: the flow raises DatabaseLocked, the CLI exits 5."""
+    import subprocess
+    import sys
+
+    from flows.ingest import ingest_flow
+    from pipeline.errors import DatabaseLocked
+
+    if not stages.real:
+        pytest.skip("needs the real store's file lock")
+    arch, db = tmp_path / "raw", tmp_path / "kehoach.duckdb"
+    write_archive(arch, 1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pipeline.store import Store; s = Store(sys.argv[1]); print('held', flush=True);"
+         " time.sleep(120)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DatabaseLocked):
+            ingest_flow(archive=str(arch), db=str(db))
+        r = _cli("ingest", str(arch), "--db", str(db), "--no-progress")
+        assert r.exit_code == ExitCode.database_locked
+        assert "DatabaseLocked" in r.output
+    finally:
+        holder.kill()
+        holder.wait(10)
