@@ -38,7 +38,7 @@ class _Anchor:
 
 
 def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...]) -> list[int]:
-    starts = {s.body_start for s in sections if s.kind in ("item", "letter") and start <= s.start < end}
+    starts = {start} | {s.body_start for s in sections if s.kind in ("item", "letter") and start <= s.start < end}
     for m in _CLAUSE.finditer(text, start, end):
         starts.add(m.end())
     return sorted(starts)
@@ -57,12 +57,14 @@ def _line_end(text: str, pos: int, limit: int) -> int:
 
 def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
     """All unit mentions that open a clause (or follow "phối hợp với") in the part."""
-    body = text.find("\n", part.start, part.end)
+    # A part's heading line is only its title; an article's heading line already
+    # assigns ("Điều 3. Ban Thường trực ... chịu trách nhiệm thi hành ...").
+    body = part.body_start if part.kind == "article" else text.find("\n", part.start, part.end)
     body = part.end if body < 0 else body
     region = text[body : part.end]
     finder = UnitFinder(region)
     sections = find_sections(text)
-    heads = {s.body_start for s in sections if s.kind in ("item", "letter")}
+    heads = {s.body_start for s in sections if s.kind in ("item", "letter")} | {body}
     anchors: list[_Anchor] = []
     taken_until = -1
     for c in _clause_starts(text, body, part.end, sections):

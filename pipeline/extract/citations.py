@@ -19,7 +19,7 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.patterns import DocType, doc_type, normalise_issuer, tables
 from pipeline.extract.shortforms import Resolver, ShortForm, construct, find_short_forms, resolve_unique
 from pipeline.extract.symbols import Symbol, find_symbols, make_key
-from pipeline.extract.text import sentence_at, squash
+from pipeline.extract.text import sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
 
@@ -177,7 +177,7 @@ def _line_start(ft: str, pos: int) -> int:
 
 def find_mentions(text: str) -> list[_Found]:
     """Every full and short mention in ``text``, in text order."""
-    ft = fold_tones(text)
+    ft = unwrap(fold_tones(text))
     found: list[_Found] = []
     for sym in find_symbols(ft):
         t, start = _type_before(ft, sym.start, _line_start(ft, sym.start))
@@ -222,7 +222,7 @@ def find_citations(
         tables_: ``Document.tables``, to mark mentions read from a table row.
         resolve_short: picks the full citation a short form refers to (see shortforms).
     """
-    ft = fold_tones(text)
+    ft = unwrap(fold_tones(text))
     own_key = None
     if own and own.symbol:
         syms = find_symbols(fold_tones(own.symbol))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pipeline.extract.dates import find_dates
 from pipeline.extract.patterns import NAME_WORD, UPPER, doc_type, normalise_issuer, tables
 from pipeline.extract.symbols import find_symbols
-from pipeline.extract.text import layout_lines, squash
+from pipeline.extract.text import layout_lines, squash, unwrap
 from pipeline.models import Header, Table
 from pipeline.normalise import fold_tones
 
@@ -204,7 +204,7 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
 def _issuer_from_opening(text: str, start: int, own_type: str | None) -> str | None:
     """The subject of "X ban hành/xây dựng Kế hoạch" in the opening paragraph(s)."""
     word = own_type or "Kế hoạch"
-    ft = fold_tones(text[start : start + 4000])
+    ft = unwrap(fold_tones(text[start : start + 4000]))
     verb = re.compile(_PLAN_VERB.pattern % re.escape(word), re.IGNORECASE)
     m = None
     for m in verb.finditer(ft):

@@ -27,24 +27,29 @@ _HEADING = re.compile(r"^\W{0,3}(?:[IVXLC]+\s*[.\-–/)]|Điều\s+\d|Chương\s
 
 
 def _paragraphs(text: str, tables_: Sequence[Table], start: int, end: int) -> list[tuple[int, int, str]]:
-    """Paragraphs of ``text[start:end]``: PDF-wrapped lines joined until one ends a sentence."""
+    """Paragraphs of ``text[start:end]``: wrapped lines joined until one ends a sentence
+    (".", ":") or the next opens a clause of its own ("Căn cứ", "Xét", a heading)."""
     paras: list[tuple[int, int, str]] = []
     cur: list[tuple[int, str]] = []
+
+    def close() -> None:
+        if cur:
+            paras.append((cur[0][0], cur[-1][0] + len(cur[-1][1]), " ".join(x[1].strip() for x in cur)))
+            cur.clear()
+
     for at, line in layout_lines(text, tables_, end):
         if at < start:
             continue
         stripped = line.strip()
         if not stripped:
-            if cur:
-                paras.append((cur[0][0], cur[-1][0] + len(cur[-1][1]), " ".join(x[1].strip() for x in cur)))
-                cur = []
+            close()
             continue
+        if _OPENER.match(stripped) or _SKIP.match(stripped) or _HEADING.match(stripped) or stripped.isupper():
+            close()
         cur.append((at, line))
-        if stripped[-1] in ".:;!?" or stripped.isupper():
-            paras.append((cur[0][0], cur[-1][0] + len(cur[-1][1]), " ".join(x[1].strip() for x in cur)))
-            cur = []
-    if cur:
-        paras.append((cur[0][0], cur[-1][0] + len(cur[-1][1]), " ".join(x[1].strip() for x in cur)))
+        if stripped[-1] in ".:!?" or stripped.isupper():
+            close()
+    close()
     return paras
 
 

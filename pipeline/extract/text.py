@@ -122,9 +122,22 @@ def _plain_lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
+# A line break that only wraps a line (PDF text layers, fixed-width exports): not after
+# a sentence end, not before a list marker or heading, not a blank line.
+_SOFT_BREAK = re.compile(
+    r"(?<![.:;!?\n|])[ \t]*\n(?![ \t]*(?:\n|[-+•*–|]|\d+(?:\.\d+)*[.)]\s|[IVXLC]+[.\-–]\s|[a-zđ]\)\s))"
+)
+
+
+@lru_cache(maxsize=64)
+def unwrap(text: str) -> str:
+    """``text`` with wrapping line breaks turned into spaces (same length, same offsets)."""
+    return _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text)
+
+
 def squash(s: str) -> str:
     """Collapse runs of whitespace (line breaks included) to single spaces and trim."""
     return re.sub(r"\s+", " ", s).strip()
 
 
-__all__ = ["layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
+__all__ = ["unwrap", "layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]

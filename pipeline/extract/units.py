@@ -28,7 +28,7 @@ from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as _uts_t
 from pipeline.extract import patterns
 from pipeline.normalise import fold_tones
 
-_SENTINEL_END = re.compile(r"[:\n(]")
+_HARD_STOPS = {":", "(", ";", ".", "..."}
 _NOT_HEADS = ("stop", "prefix", "partner", "role")
 # Words that may stand between a unit and its role words ("trực tiếp lãnh đạo").
 _ROLE_GLUE = {",", "và", "trực", "tiếp", "chủ", "động", "thường", "xuyên", "cùng", ":", "-", "đồng", "thời"}
@@ -198,30 +198,41 @@ class UnitFinder:
             return None
         kind, j = head
         end, verb = self._cut(j, limit)
+        k = self._tok(end)
+        nxt = self._tok(end + 1) if k is not None and self.spans[k][0] < end else k
+        if verb and nxt is not None and "prefix" in self.at.get(nxt, {}) and self.text[self.spans[nxt][0]].islower():
+            # "Hội đồng nhân dân tỉnh giao Ủy ban nhân dân tỉnh ...": the one handed the task
+            return self.unit_at(self.spans[self.at[nxt]["prefix"]][0], limit) if self.at[nxt]["prefix"] < len(self.spans) else None
         return self.spans[first][0], end, kind, verb
 
     def _cut(self, j: int, limit: int) -> tuple[int, bool]:
-        """End offset of a name whose head ends at token ``j``: the first stop after it."""
+        """End of a name whose head ends at token ``j``, and whether a verb follows.
+
+        The name stops before a stop word, a colon, bracket, semicolon or full stop, or
+        a line break; heads met on the way ("... của Đảng ủy Khối") are taken whole, so
+        a bracket inside a head ("các ông (bà)") does not cut it.
+        """
         end = self.spans[j - 1][1]
-        stop_text = _SENTINEL_END.search(self.text, end, limit)
-        hard = stop_text.start() if stop_text else limit
         k = j
-        verb = False
-        while k < len(self.spans) and self.spans[k][0] < hard:
-            if self._is_stop(k):
-                verb = True
-                break
+        while k < len(self.spans) and self.spans[k][0] < limit:
+            s, e = self.spans[k]
+            if "\n" in self.text[end:s]:
+                return self._trim(end), False
             head = self.head_end(k)
             if head:
                 k = head[1]
                 end = self.spans[k - 1][1]
                 continue
-            tok = self.text[slice(*self.spans[k])]
-            if tok in (";", "."):
+            if self._is_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower()):
+                return self._trim(end), True
+            if self.text[s:e] in _HARD_STOPS:
                 break
-            end = self.spans[k][1]
+            end = e
             k += 1
-        return len(self.text[:end].rstrip(" ,;.-–")), verb
+        return self._trim(end), False
+
+    def _trim(self, end: int) -> int:
+        return len(self.text[:end].rstrip(" ,;.-–"))
 
     def partners_after(self, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
         """Units named after "phối hợp với" between ``pos`` and ``limit``."""
@@ -266,7 +277,20 @@ class UnitFinder:
         """Split a list of units into its members (office-holders are never split)."""
         if kind == "person":
             return [(start, end)]
-        return split_units(self.text, start, end)
+        parts = split_units(self.text, start, end)
+        t = _tables()
+        for s, _ in parts[:-1]:
+            i = self._tok(s)
+            while i is not None and i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in t.plural:
+                i += 1
+            if i is None or i >= len(self.spans):
+                break
+            word = fold(self.text[slice(*self.spans[i])])
+            if not self.head_end(i) and word not in t.levels:
+                # "Thường trực, các ban, các tổ đại biểu Hội đồng nhân dân tỉnh": a member
+                # that names no body by itself shares the last one's owner: one unit.
+                return [(start, end)]
+        return parts
 
 
 # --------------------------------------------------------------------------- lists
