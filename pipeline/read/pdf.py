@@ -82,13 +82,18 @@ def _open(pdfium: object, data: bytes, spath: str) -> object:
     import pypdfium2.raw as c
 
     try:
-        return pdfium.PdfDocument(data)  # type: ignore[attr-defined]
+        pdf = pdfium.PdfDocument(data)  # type: ignore[attr-defined]
     except pdfium.PdfiumError as e:  # type: ignore[attr-defined]
         if getattr(e, "err_code", None) == c.FPDF_ERR_PASSWORD:
             raise KehoachError(Reason.encrypted, spath, "password-protected PDF") from None
         if getattr(e, "err_code", None) == c.FPDF_ERR_SECURITY:
             raise KehoachError(Reason.encrypted, spath, "unsupported PDF security handler") from None
         raise KehoachError(Reason.corrupt, spath, "damaged or truncated PDF") from None
+    try:
+        pdf.init_forms()  # so that renders show form fields and signature stamps (numbers, dates)
+    except Exception:  # noqa: BLE001 - no form environment: render without it
+        pass
+    return pdf
 
 
 def _page_text(page: object, data: bytes, index: int, spath: str) -> _PageText:

@@ -99,7 +99,7 @@ def _sniff_ole(path: Path) -> str:
         return "doc"
     if "EncryptedPackage" in streams or "EncryptionInfo" in streams:
         return "office-encrypted"
-    if "WordDocument" in streams:
+    if "WordDocument" in streams or not streams:  # no streams at all: a damaged container
         return "doc"
     return "ole"
 
