@@ -162,3 +162,19 @@ def test_write_reports_on_an_empty_store_says_so(tmp_path: Path) -> None:
     written = reports.write_reports(empty, tmp_path / "out")
     assert len(written) == len(reports.FIGURES)
     assert all(p.stat().st_size > 1_000 for p in written)
+
+
+def test_every_table_is_empty_not_an_error_on_a_new_store(tmp_path: Path) -> None:
+    empty = tmp_path / "new.duckdb"
+    Store(empty).close()
+    con = reports.open_db(empty)
+    tables = [
+        reports.ingest_overview, reports.failures, reports.failure_reasons, reports.run_history,
+        reports.directive_implementers, reports.directive_coverage, reports.uncovered_directives,
+        reports.deadline_calendar, reports.deadlines_by_month, reports.assignment_matrix,
+        reports.number_targets, reports.number_summary,
+    ]
+    for table in tables:
+        assert table(con).empty, table.__name__
+    assert reports.overdue(con, "2030-01-01").empty
+    con.close()

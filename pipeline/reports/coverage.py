@@ -54,9 +54,11 @@ def is_central(attrs: dict[str, Any]) -> bool:
 def directive_implementers(con: Connection) -> pd.DataFrame:
     """For each central directive, every plan that carries it out, directly or via other plans.
 
-    ``depth`` is 1 for a plan that names the directive itself, 2 for a plan carrying out
-    a plan that names it, and so on; ``path`` is the chain of plans; ``in_archive`` is
-    False for plans known only because an archive document cites them.
+    One row per plan: ``depth`` is its shortest distance (1: the plan names the
+    directive itself; 2: it carries out a plan that names it, ...), ``path`` that
+    shortest chain, and ``via`` every document it carries out on the way (a plan naming
+    both the directive and a provincial plan has two). ``in_archive`` is False for
+    plans known only because an archive document cites them.
     """
     graph = implements_graph(con)
     parts = []
@@ -68,7 +70,10 @@ def directive_implementers(con: Connection) -> pd.DataFrame:
                "doc_type", "date", "issuer", "in_archive", "files"]
     if not parts:
         return pd.DataFrame(columns=columns)
-    table = pd.concat(parts, ignore_index=True)[columns]
+    edges = pd.concat(parts, ignore_index=True).sort_values(["depth", "via"])
+    vias = edges.groupby(["directive_node", "node_id"])["via"].agg(lambda v: "; ".join(dict.fromkeys(v)))
+    table = edges.drop_duplicates(["directive_node", "node_id"]).drop(columns="via")
+    table = table.join(vias, on=["directive_node", "node_id"])[columns]
     return table.sort_values(["directive", "depth", "implementer"]).reset_index(drop=True)
 
 
