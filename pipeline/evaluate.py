@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -210,8 +211,11 @@ def evaluate(
     """Read, extract and score every document that has a gold JSON in ``gold_dir``."""
     if reader is None:
         from pipeline.read import read as reader  # noqa: PLC0415 - the readers are heavy
+    lenient: Callable[[Document], Extraction] | None = None
     if extractor is None:
         from pipeline.extract import extract as extractor  # noqa: PLC0415
+
+        lenient = partial(extractor, strict=False)
     dirs = list(docs_dirs) if docs_dirs else default_docs_dir(Path(gold_dir))
     pairs, missing = find_pairs(Path(gold_dir), dirs, formats)
     scores: list[DocScore] = []
@@ -221,10 +225,16 @@ def evaluate(
         gold.setdefault("doc", gold_path.stem)
         try:
             doc = reader(doc_path)
-            pred = extractor(doc).to_json()
         except KehoachError as e:
             errors.append((str(doc_path), e.message))
             continue
+        try:
+            pred = extractor(doc).to_json()
+        except KehoachError as e:
+            errors.append((str(doc_path), e.message))
+            if lenient is None:
+                continue
+            pred = lenient(doc).to_json()  # score what the other extractors found
         scores.append(score_document(pred, gold, str(doc_path), doc.format))
     return Report(tuple(scores), tuple(errors), tuple(missing))
 

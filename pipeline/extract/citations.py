@@ -17,7 +17,15 @@ from functools import cache
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.patterns import DocType, doc_type, normalise_issuer, tables
-from pipeline.extract.shortforms import Resolver, ShortForm, construct, find_short_forms, resolve_unique
+from pipeline.extract.shortforms import (
+    Resolver,
+    ShortForm,
+    construct,
+    find_anaphora,
+    find_short_forms,
+    resolve_anaphor,
+    resolve_unique,
+)
 from pipeline.extract.symbols import Symbol, find_symbols, make_key
 from pipeline.extract.text import sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
@@ -27,6 +35,7 @@ _GAP_TO_DATE = re.compile(r"[\s,(\-–]*(?:(?:được\s+)?ban hành(?:\s+kèm t
 _GAP_TO_ISSUER = re.compile(r"[\s,]*(?:của|do)\s+", re.IGNORECASE)
 _ROMAN_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXLC]+\)?", re.IGNORECASE)
 _ISSUER_END = re.compile(r"[\n,;:.()“”\"«»\[\]|<>]")
+_YEAR_ONLY = re.compile(r"[ \t,]*(?:ban hành\s+)?năm\s+((?:19|20)\d\d)(?=\s*(?:của|do|về|[,;.)]|$))", re.IGNORECASE)
 _SELF_CAPTION = re.compile(r"(?:kèm theo|ban hành kèm)[^\n]{0,40}$", re.IGNORECASE)
 
 
@@ -151,6 +160,10 @@ def _tail(ft: str, pos: int) -> tuple[str | None, str | None, int]:
         if dm.date and _GAP_TO_DATE.fullmatch(gap):
             date, end = dm.iso, pos + dm.end
         break
+    if date is None:
+        ym = _YEAR_ONLY.match(ft, pos)
+        if ym:  # "Chương trình số 18-CTr/TU năm 2021 của ...": only the year is known
+            date, end = ym.group(1), ym.end(1)
     m = _GAP_TO_ISSUER.match(ft, end)
     if m:
         issuer, iend = _issuer_at(ft, m.end())
@@ -232,7 +245,7 @@ def find_citations(
     by_base: dict[str, list[_Draft]] = {}
     # Full mentions first: dated mentions make documents, undated ones join them.
     full = [f for f in found if f.symbol is not None and not _is_self(f, own, own_key, ft)]
-    for f in sorted(full, key=lambda f: (f.date is None, f.start)):
+    for f in sorted(full, key=lambda f: (_precision(f.date), f.start)):
         assert f.symbol is not None
         group = by_base.setdefault(f.symbol.base_key, [])
         target = _pick(group, f)
@@ -260,13 +273,36 @@ def find_citations(
         d = unresolved.get(written) or _Draft(Symbol(f.short.number, f.short.type.code, ""), f.date, resolved=False, written=written)
         unresolved[written] = d
         _absorb(d, f, _mention(text, f, tables_, "short"))
+    _add_anaphora(text, ft, drafts, own, tables_)
     ordered = sorted(drafts, key=lambda d: d.mentions[0].start) + list(unresolved.values())
     return tuple(_freeze(d) for d in ordered)
+
+
+def _add_anaphora(text: str, ft: str, drafts: list[_Draft], own: Header | None, tables_: tuple[Table, ...]) -> None:
+    """Attach "Chỉ thị này" / "Kết luận nói trên" to the one earlier citation of that type."""
+    resolved = [d for d in drafts if d.resolved]
+    first_at = [d.mentions[0].start for d in resolved]
+    for s, e, t, ref in find_anaphora(ft):
+        if ref == "này" and own is not None and own.doc_type == t.name:
+            continue  # "Kế hoạch này" in a plan is the plan itself
+        i = resolve_anaphor(s, t, resolved, first_at)
+        if i is not None:
+            f = _Found(s, e, None, t, None, None)
+            resolved[i].mentions.append(_mention(text, f, tables_, "short"))
+            resolved[i].mentions.sort(key=lambda x: x.start)
+
+
+def _precision(date: str | None) -> int:
+    """Full dates make documents first, then year-only mentions, then undated ones join."""
+    return 2 if date is None else (1 if len(date) == 4 else 0)
 
 
 def _pick(group: list[_Draft], f: _Found) -> _Draft | None:
     if not group:
         return None
+    if f.date is not None and len(f.date) == 4:  # year only: the dated document of that year
+        same = [d for d in group if d.date and d.date[:4] == f.date]
+        return same[0] if len(same) == 1 else None
     if f.date is not None:
         return next((d for d in group if d.date == f.date), None)
     before = [d for d in group if d.mentions and d.mentions[0].start <= f.start]
@@ -288,11 +324,12 @@ def _freeze(d: _Draft) -> Citation:
     s = d.symbol
     doc_type_ = d.doc_type or _type_from_code(s)
     year = int(d.date[:4]) if d.date else s.year
+    date = d.date if d.date and len(d.date) > 4 else None
     return Citation(
         key=d.key,
         doc_type=doc_type_,
         symbol=s.text if d.resolved else None,
-        date=d.date,
+        date=date,
         issuer=d.issuer,
         number=str(int(s.number)),
         type_code=s.type_code,

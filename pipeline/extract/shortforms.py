@@ -66,6 +66,30 @@ def find_short_forms(folded: str) -> list[tuple[int, int, DocType, str]]:
     return out
 
 
+@cache
+def _anaphor_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?P<type>{tables().type_re.pattern})[ \t]+(?P<ref>nói trên|trên|này|đó|vừa nêu|nêu trên)(?!\w)",
+        re.IGNORECASE,
+    )
+
+
+def find_anaphora(folded: str) -> list[tuple[int, int, DocType, str]]:
+    """``(start, end, type, word)`` of every "Chỉ thị này", "Kết luận nói trên", ..."""
+    out = []
+    for m in _anaphor_re().finditer(folded):
+        t = doc_type(m.group("type"))
+        if t is not None and t.code and m.group("type")[0].isupper():
+            out.append((m.start(), m.end(), t, m.group("ref").lower()))
+    return out
+
+
+def resolve_anaphor(start: int, type_: DocType, candidates: Sequence[Candidate], first_at: Sequence[int]) -> int | None:
+    """The one earlier-mentioned citation of this type an anaphor ("Chỉ thị này") refers to."""
+    hits = [i for i, c in enumerate(candidates) if c.type_code == type_.code and first_at[i] < start]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _fits(short: ShortForm, c: Candidate) -> bool:
     if c.type_code != short.type.code or int(c.number) != int(short.number):
         return False
@@ -91,4 +115,7 @@ def construct(short: ShortForm) -> Symbol | None:
     return Symbol(short.number, short.type.code, "TW", start=short.start, end=short.end)
 
 
-__all__ = ["Candidate", "Resolver", "ShortForm", "construct", "find_short_forms", "resolve_unique"]
+__all__ = [
+    "Candidate", "Resolver", "ShortForm", "construct", "find_anaphora", "find_short_forms", "resolve_anaphor",
+    "resolve_unique",
+]  # fmt: skip

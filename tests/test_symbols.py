@@ -1,0 +1,65 @@
+"""Symbol (số ký hiệu) normalisation and document keys, SCHEMA.md rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.symbols import find_symbols, key_of, make_key, normalise_symbol, parse_symbol
+
+# fmt: off
+NORMALISED = [
+    ("21- KL/TW", "21-KL/TW", "21-KL/TW"),
+    ("27 - CT/TW", "27-CT/TW", "27-CT/TW"),
+    ("05 – CT/TW", "05-CT/TW", "5-CT/TW"),
+    ("46 - CT/TW", "46-CT/TW", "46-CT/TW"),
+    ("12- HD/BTCTW", "12-HD/BTCTW", "12-HD/BTCTW"),
+    ("08 –HD/BTCTU", "08-HD/BTCTU", "8-HD/BTCTU"),
+    ("Số 40 - KH/ĐUK", "40-KH/ĐUK", "40-KH/ĐUK"),
+    ("51-KH/TU", "51-KH/TU", "51-KH/TU"),
+    ("18-CTr/TU", "18-CTr/TU", "18-CTr/TU"),
+    ("13-CTR/TU", "13-CTr/TU", "13-CTr/TU"),
+    ("05-QĐ/ThU", "05-QĐ/ThU", "5-QĐ/ThU"),
+    ("183-QĐ/THU", "183-QĐ/ThU", "183-QĐ/ThU"),
+    ("09-nq/tu", None, None),  # lower-case first letters are not a symbol
+    ("35/2022/NĐ-CP", "35/2022/NĐ-CP", "35/2022/NĐ-CP"),
+    ("1074/QĐ-BXD", "1074/QĐ-BXD", "1074/QĐ-BXD"),
+    ("Số: 134 /KH-UBND", "134/KH-UBND", "134/KH-UBND"),
+    ("16/KH-MTTQ-BTT", "16/KH-MTTQ-BTT", "16/KH-MTTQ-BTT"),
+    ("03/QĐ-UBBC", "03/QĐ-UBBC", "3/QĐ-UBBC"),
+    ("28/CT-TTg", "28/CT-TTg", "28/CT-TTg"),
+    ("72/2025/QH15", "72/2025/QH15", "72/2025/QH15"),
+    ("02/2011/QH13", "02/2011/QH13", "2/2011/QH13"),
+    ("123/UBND - VP", "123/UBND-VP", "123/UBND-VP"),
+    ("01/2024/TT-BNV", "01/2024/TT-BNV", "1/2024/TT-BNV"),
+    ("15/NQ-HĐND", "15/NQ-HĐND", "15/NQ-HĐND"),
+]
+NOT_SYMBOLS = ["ngày 25/10/2021", "19/5/1890", "2020-2025", "tỷ lệ 1/2", "COVID-19", "Điều 3/4", "số 45"]
+# fmt: on
+
+
+@pytest.mark.parametrize("written,symbol,key", NORMALISED)
+def test_normalise(written: str, symbol: str | None, key: str | None) -> None:
+    sym = parse_symbol(written)
+    assert (sym.text if sym else None) == symbol
+    assert (sym.base_key if sym else None) == key
+
+
+@pytest.mark.parametrize("text", NOT_SYMBOLS)
+def test_not_symbols(text: str) -> None:
+    assert find_symbols(text) == ()
+
+
+def test_spans_and_order() -> None:
+    text = "Căn cứ Nghị định số 35/2022/NĐ-CP và Chỉ thị số 05 – CT/TW, Kế hoạch 38-KH/ĐU"
+    found = find_symbols(text)
+    assert [s.text for s in found] == ["35/2022/NĐ-CP", "05-CT/TW", "38-KH/ĐU"]
+    assert [text[s.start : s.end] for s in found] == ["35/2022/NĐ-CP", "05 – CT/TW", "38-KH/ĐU"]
+    assert found[0].state and found[0].year == 2022 and found[0].issuer_code == "CP"
+
+
+def test_keys() -> None:
+    assert make_key("21-KL/TW", "2021-10-25") == "21-KL/TW@2021-10-25"
+    assert make_key("21-KL/TW", None, 2021) == "21-KL/TW@2021"
+    assert make_key("37-QĐ/TW") == "37-QĐ/TW"
+    assert key_of("05-CT/TW", "2016-05-15") == "5-CT/TW@2016-05-15"
+    assert normalise_symbol("Số 108 -KH/ĐUK") == "108-KH/ĐUK"
