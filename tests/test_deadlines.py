@@ -1,0 +1,135 @@
+"""Time phrases → date ranges: every form of the brief, exclusions, and the corpus score."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.deadlines import document_year, find_deadlines
+from pipeline.extract.header import find_header
+from pipeline.models import Header
+from tests.helpers_extract_b import gold, make_doc, micro_f1
+
+
+def _bounds(text: str, date: str | None = "2022-03-03") -> list[tuple[str | None, str | None]]:
+    return [(d.start, d.end) for d in find_deadlines(make_doc(text), Header(date=date))]
+
+
+# fmt: off
+FORMS = [
+    ("Hoàn thành trong tháng 3/2022.", ("2022-03-01", "2022-03-31")),
+    ("Nộp báo cáo trước ngày 30/6/2022.", (None, "2022-06-30")),
+    ("Ban Chấp hành tổ chức sinh hoạt trước 06/9/2022.", (None, "2022-09-06")),
+    ("Tổ chức hội nghị trong Quý II/2022.", ("2022-04-01", "2022-06-30")),
+    ("Hoàn thành trong **Quý I/2022**.", ("2022-01-01", "2022-03-31")),
+    ("Sơ kết 6 tháng đầu năm 2022.", ("2022-01-01", "2022-06-30")),
+    ("Đánh giá 6 tháng cuối năm 2023.", ("2023-07-01", "2023-12-31")),
+    ("Thực hiện trong năm 2022.", ("2022-01-01", "2022-12-31")),
+    ("Thời gian: bắt đầu từ tháng 4 đến tháng 11/2022.", ("2022-04-01", "2022-11-30")),
+    ("Tuyên truyền từ ngày 01/3/2024 đến ngày 31/5/2024.", ("2024-03-01", "2024-05-31")),
+    ("Kiểm điểm cuối năm 2022.", ("2022-12-01", "2022-12-31")),
+    ("Báo cáo vào cuối tháng 3/2022.", ("2022-03-21", "2022-03-31")),
+    ("Báo cáo cuối Quý IV/2022.", ("2022-12-01", "2022-12-31")),
+    ("Thực hiện từ năm 2022.", ("2022-01-01", None)),
+    ("Theo dõi việc thực hiện đến năm 2025.", (None, "2025-12-31")),
+    ("Đợt 1: Trong tháng 12/2025", ("2025-12-01", "2025-12-31")),
+    ("Đợt 2: Từ tháng 01 đến ngày bầu cử 15/3/2026", ("2026-01-01", "2026-03-15")),
+    ("Đợt 3: Sau ngày bầu cử 15/3/2026", ("2026-03-16", None)),
+    ("Tổ chức hiệp thương: Chậm nhất ngày 10/12/2025", (None, "2025-12-10")),
+    ("Nộp hồ sơ trước 17 giờ 00, ngày 01/02/2026.", (None, "2026-02-01")),
+    ("Thời gian: Quý IV/2025 và Quý I/2026", ("2025-10-01", "2026-03-31")),
+    ("Thời gian: Từ tháng 12/2025 đến quý I/2026", ("2025-12-01", "2026-03-31")),
+    ("Trao tặng kể từ đợt 02/9/2025.", ("2025-09-02", None)),
+    ("Thực hiện hằng năm từ 2022.", ("2022-01-01", None)),
+    ("Kỷ niệm 95 năm Ngày thành lập Đảng (03/02/1930 - 03/02/2025).", ("2025-02-03", "2025-02-03")),
+    ("Tháng 4/2022\tNghị quyết số 03-NQ/TW", ("2022-04-01", "2022-04-30")),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", FORMS)
+def test_forms(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert _bounds(text, "2021-12-01") == [expected]
+
+
+# fmt: off
+UNBOUNDED = [
+    ("Sinh hoạt chi bộ hằng tháng.", "recurring", "month"),
+    ("Đánh giá kết quả hằng năm.", "recurring", "year"),
+    ("Định kỳ hàng quý báo cáo kết quả.", "recurring", "quarter"),
+    ("Định kỳ báo cáo kết quả.", "recurring", None),
+    ("Tuyên truyền thường xuyên trên trang thông tin.", "recurring", "continuous"),
+    ("Gửi báo cáo trước 05 ngày tổ chức hội nghị.", "relative", None),
+    ("Thực hiện theo yêu cầu của cấp ủy cấp trên.", "conditional", None),
+    ("Báo cáo Hội đồng nhân dân tại kỳ họp gần nhất.", "relative", None),
+    ("Tổ tự giải thể sau khi kết thúc bầu cử.", "relative", None),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,kind,period", UNBOUNDED)
+def test_unbounded(text: str, kind: str, period: str | None) -> None:
+    (d,) = find_deadlines(make_doc(text), Header(date="2022-03-03"))
+    assert (d.start, d.end, d.kind, d.period) == (None, None, kind, period)
+    assert d.recurring == (kind == "recurring")
+
+
+def test_year_from_same_sentence_then_document() -> None:
+    text = "Báo cáo vào cuối tháng 3/2022, cuối Quý II, cuối Quý IV/2022. Kiểm điểm cuối năm."
+    assert _bounds(text, None) == [
+        ("2022-03-21", "2022-03-31"), ("2022-06-01", "2022-06-30"), ("2022-12-01", "2022-12-31"), ("2022-12-01", "2022-12-31"),
+    ]
+
+
+def test_year_from_latest_full_date_when_undated() -> None:
+    doc = make_doc("Thực hiện Kế hoạch số 5-KH/TU, ngày 10/01/2023 của Tỉnh ủy. Hoàn thành trong Quý I.")
+    assert document_year(doc, Header()) == 2023
+    assert [(d.start, d.end) for d in find_deadlines(doc, Header())] == [("2023-01-01", "2023-03-31")]
+
+
+def test_year_not_fixed_gives_no_bounds() -> None:
+    assert _bounds("Hoàn thành trong Quý I.", None) == [(None, None)]
+
+
+# fmt: off
+NOT_DEADLINES = [
+    "Hội nghị trực tuyến vào sáng ngày 09/12/2021.",  # past event (document of 03/3/2022)
+    "Thực hiện Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương.",  # citation date
+    "Hà Nội, ngày 12 tháng 01 năm 2026",  # the date line
+    "Nghị quyết này có hiệu lực từ ngày 26 tháng 12 năm 2025.",  # entry into force
+    "Nghị quyết số 06-NQ/TU về xây dựng Đảng từ nay đến năm 2010.",  # a past horizon
+    "Hội nghị Trung ương 3 (khoá VII) năm 1992; nhiệm kỳ 2020-2025; sơ kết 5 năm.",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text", NOT_DEADLINES)
+def test_not_deadlines(text: str) -> None:
+    assert _bounds(text, "2022-03-03") == []
+
+
+def test_yearly_frame_without_year() -> None:
+    assert _bounds("Đủ tuổi đảng từ ngày 01/3 đến hết tháng 5 trong năm.", None) == [(None, None)]
+
+
+def test_duplicates_listed_once_and_evidence() -> None:
+    doc = make_doc("Nội dung A (thực hiện thường xuyên).\nNội dung B (thực hiện thường xuyên).")
+    (d,) = find_deadlines(doc, Header(date="2022-03-03"))
+    assert d.text == "thực hiện thường xuyên"
+    assert d.sentence == "Nội dung A (thực hiện thường xuyên)."
+    assert doc.text[d.offset :].startswith("thực hiện thường xuyên")
+
+
+def test_text_keeps_the_verb() -> None:
+    (d,) = find_deadlines(make_doc("- Xây dựng kế hoạch (hoàn thành xong trong tháng 3/2022)."), Header(date="2022-03-03"))
+    assert d.text == "hoàn thành xong trong tháng 3/2022"
+
+
+def test_corpus_micro_f1(corpus) -> None:
+    pairs = []
+    for path in sorted(corpus.glob("*.txt")):
+        g = gold(corpus.parent / "gold" / f"{path.stem}.json")
+        doc = make_doc(path.read_text("utf-8"), str(path))
+        header = find_header(doc.text, doc.tables)
+        got = {(d.start, d.end) for d in find_deadlines(doc, header)}
+        pairs.append((got, {(d["start"], d["end"]) for d in g["deadlines"]}))
+    assert micro_f1(pairs) >= 0.9

@@ -1,0 +1,87 @@
+"""Headings and their spans: parts, items, letters, end markers, the organisation part."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.sections import enclosing, find_sections, fold, organisation_part
+
+PLAN = """KẾ HOẠCH
+**I- MỤC ĐÍCH, YÊU CẦU**
+1. Mục đích
+- Nâng cao nhận thức.
+## II- NỘI DUNG
+1.4 Chú trọng triển khai.
+2.1. Hình thức
+a) Mở đầu
+b) Kết thúc
+25.10.2021 không phải là mục
+III- TÔ CHỨC THỰC HIỆN
+1. Ban Tổ chức Tỉnh ủy: Hướng dẫn.
+2. Văn phòng Tỉnh ủy
+Theo dõi, đôn đốc.
+Trên đây là Kế hoạch ...
+Nơi nhận:
+- Như trên,
+T/M BAN THƯỜNG VỤ
+"""
+
+
+def test_heading_kinds_and_labels() -> None:
+    found = [(s.kind, s.label, s.level) for s in find_sections(PLAN)]
+    assert ("part", "I", 1) in found
+    assert ("part", "II", 1) in found  # markdown "##" ignored
+    assert ("item", "1.4", 3) in found  # "1.4 " without a final dot
+    assert ("item", "2.1", 3) in found
+    assert ("letter", "a", 6) in found and ("letter", "b", 6) in found
+    assert ("part", "III", 1) in found  # "TÔ CHỨC" spelling slip still a part
+    assert [k for k, *_ in found][-3:] == ["closing", "recipients", "signature"]
+    assert not any(label.startswith("25") for _, label, _ in found)  # a date is not a label
+
+
+def test_spans_close_at_same_or_higher_level() -> None:
+    sections = find_sections(PLAN)
+    part1 = next(s for s in sections if s.label == "I")
+    part2 = next(s for s in sections if s.label == "II")
+    assert part1.end == part2.start
+    a = next(s for s in sections if s.label == "a")
+    assert PLAN[a.start : a.end].startswith("a) Mở đầu") and "b)" not in PLAN[a.start : a.end]
+    item = enclosing(sections, PLAN.index("Theo dõi"))
+    assert item is not None and item.title == "Văn phòng Tỉnh ủy"
+
+
+def test_organisation_part_ends_before_closing() -> None:
+    part = organisation_part(PLAN)
+    assert part is not None and part.label == "III"
+    body = PLAN[part.start : part.end]
+    assert "Ban Tổ chức Tỉnh ủy" in body and "Trên đây" not in body and "Nơi nhận" not in body
+
+
+def test_organisation_article_of_a_decision() -> None:
+    text = "Điều 1. Thành lập Tổ.\nĐiều 2. Nhiệm vụ của Tổ.\nĐiều 3. Văn phòng và các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.\n"
+    part = organisation_part(text)
+    assert part is not None and part.label == "Điều 3"
+
+
+def test_numbered_item_titled_organisation() -> None:
+    text = "1. Mục đích\nNâng cao.\n4. Tổ chức thực hiện\nSở Tài chính chủ trì.\n"
+    part = organisation_part(text)
+    assert part is not None and part.label == "4"
+
+
+def test_no_organisation_part() -> None:
+    assert organisation_part("Thông báo\nNội dung không có phần tổ chức.") is None
+
+
+def test_fold() -> None:
+    assert fold("Tổ chức  thực hiện") == "TO CHUC THUC HIEN"
+    assert fold("ĐẢNG ỦY") == "DANG UY"
+
+
+@pytest.mark.parametrize("stem", ["000_3b1757ecb9cfc0d3", "001_748aad981df4fb60", "002_da91f612a0e083d6", "003_e0cf88b19ba32315", "004_3e1be27b5e1fb67a"])
+def test_corpus_organisation_parts(corpus, stem: str) -> None:
+    text = (corpus / f"{stem}.txt").read_text("utf-8")
+    part = organisation_part(text)
+    assert part is not None and part.kind == "part" and part.label == "III"
+    items = [s for s in find_sections(text) if s.kind == "item" and part.start < s.start < part.end]
+    assert len(items) >= 2
