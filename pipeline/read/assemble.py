@@ -95,6 +95,33 @@ def _layout(raw: RawRead) -> tuple[str, list[tuple[int, int]], list[tuple[int, l
     return "".join(parts), page_spans, tables
 
 
+def _join_continued(
+    raw: RawRead, table_pos: list[tuple[int, list[int], int]]
+) -> list[tuple[tuple[tuple[str, ...], ...], int, list[int], int]]:
+    """Tables with their positions; a table that ends a page and one of the same width
+    that starts the next page are one table broken by the page (PDF renders)."""
+    raw_tables: list[tuple[RawTable, bool, bool]] = []  # (table, first block of page, last block)
+    for page in raw.pages:
+        blocks = [b for b in page.blocks if not (isinstance(b, str) and not b.strip())]
+        for k, b in enumerate(blocks):
+            if isinstance(b, RawTable):
+                raw_tables.append((b, k == 0, k == len(blocks) - 1))
+    out: list[tuple[tuple[tuple[str, ...], ...], int, list[int], int]] = []
+    last_page: list[int] = []  # page on which each table of ``out`` ends
+    prev_last = False
+    for (rt, first, last), (t_start, starts, pno) in zip(raw_tables, table_pos):
+        width = max((len(r) for r in rt.rows), default=0)
+        if out and prev_last and first and pno == last_page[-1] + 1 and width == max(len(r) for r in out[-1][0]):
+            rows, start, prev_starts, first_page = out[-1]
+            out[-1] = (rows + rt.rows, start, prev_starts + starts, first_page)
+            last_page[-1] = pno
+        else:
+            out.append((rt.rows, t_start, list(starts), pno))
+            last_page.append(pno)
+        prev_last = last
+    return out
+
+
 def assemble(raw: RawRead, *, path: str, sha256: str, fmt: str) -> Document:
     """Normalise a reader's result into a ``Document`` with pages and tables placed."""
     raw_text, page_spans, table_pos = _layout(raw)
@@ -108,16 +135,15 @@ def assemble(raw: RawRead, *, path: str, sha256: str, fmt: str) -> Document:
         Page(number=n, start=at(s), end=at(e), ocr=p.ocr, confidence=p.confidence)
         for n, ((s, e), p) in enumerate(zip(page_spans, raw.pages), start=1)
     )
-    raw_tables = [b for p in raw.pages for b in p.blocks if isinstance(b, RawTable)]
     tables = []
-    for index, (rt, (t_start, starts, pno)) in enumerate(zip(raw_tables, table_pos)):
-        end = starts[-1] + len(row_line(rt.rows[-1])) if starts else t_start
+    for index, (rows, t_start, starts, pno) in enumerate(_join_continued(raw, table_pos)):
+        end = starts[-1] + len(row_line(rows[-1])) if starts else t_start
         tables.append(
             Table(
                 index=index,
                 start=at(t_start),
                 end=at(end),
-                rows=tuple(tuple(normalise_text(c) for c in row) for row in rt.rows),
+                rows=tuple(tuple(normalise_text(c) for c in row) for row in rows),
                 row_starts=tuple(at(s) for s in starts),
                 page=pno if len(raw.pages) > 1 else None,
             )

@@ -26,7 +26,7 @@ from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
 if TYPE_CHECKING:
     from pipeline.read import ReadSettings
 
-MIN_TABLE_PATHS = 6  # drawn path objects on a page before pdfplumber is asked for tables
+MIN_TABLE_PATHS = 3  # drawn path objects on a page before pdfplumber is asked for tables
 _USEFUL = re.compile(r"[^\W_]", re.UNICODE)
 _EMPTY_NUMBER = re.compile(r"Số(?::)?\s*[-–]\s*[A-ZĐ]{1,6}/|ngày\s+tháng\s+\d{1,2}\s+năm", re.IGNORECASE)
 
