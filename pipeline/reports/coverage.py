@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib
 import networkx as nx
 import pandas as pd
 from matplotlib.axes import Axes
 
 from pipeline import queries
-from pipeline.graph import build_graph
+from pipeline.graph import LEVEL_COLOURS, build_graph, layered_positions
 from pipeline.reports.drawing import fit, no_data
 from pipeline.reports.tables import (
     CENTRAL,
@@ -132,41 +131,42 @@ def _drawn_part(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
 def _drawn_label(attrs: dict[str, Any]) -> str:
     """The symbol, with the province/body under it where the same code means several bodies."""
     scope = text(attrs.get("scope"))
-    if scope and not is_central(attrs) and scope != "unknown":
+    if scope and not is_central(attrs) and scope not in ("?", "unknown"):
         return f"{attrs['short']}\n{scope}"
     return str(attrs["short"])
 
 
+def _level(attrs: dict[str, Any]) -> str:
+    return text(attrs.get("level")) or "unknown"
+
+
 def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None:
-    """The implements graph drawn in layers, central directives on top, coloured by level.
+    """The implements graph, one row per level (central on top), nodes coloured by level.
 
     Only linked documents are drawn (directives nobody carries out are listed by
     :func:`uncovered_directives`); on a large archive, the biggest chains up to
-    ``max_nodes`` nodes, labelled only while they stay legible.
+    ``max_nodes`` nodes, labelled only while they stay legible. Rows and colours are
+    those of ``kehoach graph --format png`` (``pipeline.graph``).
     """
     graph = _drawn_part(implements_graph(con), max_nodes)
     if graph.number_of_nodes() == 0:
         no_data(ax, "No implements links")
         return
-    levels = levels_sorted(a.get("level") for _, a in graph.nodes(data=True))
-    layers = levels + [NONE_LABEL]
-    for _, attrs in graph.nodes(data=True):
-        attrs["layer"] = -layers.index(attrs.get("level") or NONE_LABEL)  # central on top
-    pos = nx.multipartite_layout(graph, subset_key="layer", align="horizontal")
-    cmap = matplotlib.colormaps["tab10"]
-    colours = [cmap(layers.index(a.get("level") or NONE_LABEL) % 10) for _, a in graph.nodes(data=True)]
+    pos = layered_positions(graph)
     small = graph.number_of_nodes() <= 60
+    colours = [LEVEL_COLOURS.get(_level(a), LEVEL_COLOURS["unknown"]) for _, a in graph.nodes(data=True)]
     nx.draw_networkx_edges(
         graph, pos, ax=ax, arrows=True, arrowsize=10 if small else 5, edge_color="0.6",
         connectionstyle="arc3,rad=0.15",  # curved, so links skipping a level stay visible
     )
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=300 if small else 40)
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=200 if small else 40)
     if small:
         labels = {n: _drawn_label(a) for n, a in graph.nodes(data=True)}
-        nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7)
-    for level in levels + ([NONE_LABEL] if any(not a.get("level") for _, a in graph.nodes(data=True)) else []):
-        ax.scatter([], [], color=cmap(layers.index(level) % 10), label=level)
-    ax.legend(loc="best", fontsize=7, title="level")
+        above = {n: (x, y + 0.07) for n, (x, y) in pos.items()}  # rows are 1 apart
+        nx.draw_networkx_labels(graph, above, labels=labels, ax=ax, font_size=6, verticalalignment="bottom")
+    for level in levels_sorted(_level(a) for _, a in graph.nodes(data=True)):
+        ax.scatter([], [], color=LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"]), label=level)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, title="level", frameon=False)
     fit(ax, pos.values())
     ax.set_title("Plans carrying out directives (arrow: implements)")
     ax.axis("off")

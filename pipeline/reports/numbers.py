@@ -8,6 +8,7 @@ from matplotlib.axes import Axes
 from pipeline.reports.drawing import no_data
 from pipeline.reports.tables import Connection, column, doc_labels, per_document
 
+
 def number_targets(con: Connection, kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The quantitative facts found, with the sentence each stands in as evidence."""
     numbers = per_document(con, "numbers")

@@ -9,6 +9,7 @@ from pipeline.errors import REMEDIES, Reason
 from pipeline.reports.drawing import no_data
 from pipeline.reports.tables import Connection, column, frame
 
+
 def ingest_overview(con: Connection) -> pd.DataFrame:
     """Files by format (rows) and status (columns), with totals."""
     files = frame(con, "files")

@@ -23,6 +23,7 @@ from pipeline.reports.tables import (
     result_frame,
 )
 
+
 def deadline_calendar(con: Connection) -> pd.DataFrame:
     """Dated deadlines, one row each, with the month they fall due (end, else start)."""
     deadlines = per_document(con, "deadlines")
@@ -136,9 +137,12 @@ def assignment_matrix(con: Connection) -> pd.DataFrame:
     return matrix.loc[order]
 
 
-def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30) -> None:
-    """Heatmap of :func:`assignment_matrix`, the ``top`` busiest units only."""
-    matrix = assignment_matrix(con).head(top)
+def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30, top_directives: int = 20) -> None:
+    """Heatmap of :func:`assignment_matrix`: the ``top`` busiest units × ``top_directives``."""
+    matrix = assignment_matrix(con)
+    if not matrix.empty:
+        busiest = matrix.sum().sort_values(ascending=False, kind="stable").index[:top_directives]
+        matrix = matrix[busiest].head(top)
     if matrix.empty:
         no_data(ax, "No assignments")
         return
@@ -153,4 +157,4 @@ def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30) -> None:
             colour = "white" if value > values.max() / 2 else "black"
             ax.text(j, i, str(value), ha="center", va="center", fontsize=7, color=colour)
     ax.figure.colorbar(image, ax=ax, label="assignments")
-    ax.set_title("Units × central directives")
+    ax.set_title("Units × directives (central ones where the chain reaches them)")
