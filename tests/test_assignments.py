@@ -1,0 +1,113 @@
+"""Assignments: only the organisation part, one entry per unit, roles and deadlines."""
+
+from __future__ import annotations
+
+from pipeline.extract.assignments import find_assignments
+from pipeline.extract.deadlines import find_deadlines
+from pipeline.extract.header import find_header
+from pipeline.models import Header
+from tests.helpers_extract_b import gold, make_doc, micro_f1, norm
+
+PLAN = """KẾ HOẠCH
+I. MỤC ĐÍCH, YÊU CẦU
+Ban Tuyên giáo Tỉnh ủy chủ trì tuyên truyền (không phải phần tổ chức thực hiện).
+II. NỘI DUNG
+1. Các chi bộ tổ chức sinh hoạt hằng tháng.
+III. TỔ CHỨC THỰC HIỆN
+1. Ủy ban nhân dân các xã, phường chủ trì, phối hợp với Mặt trận Tổ quốc tổ chức tuyên truyền (hoàn thành trong Quý II/2024).
+2. Giao Văn phòng Tỉnh ủy theo dõi, đôn đốc việc thực hiện Kế hoạch; báo cáo Ban Thường vụ trước ngày 15/12/2024.
+3. Sở Văn hóa, Thể thao và Du lịch: Hướng dẫn các huyện tổ chức các hoạt động; định kỳ hằng quý báo cáo.
+4. Công an tỉnh
+- Chủ trì, phối hợp với các cơ quan liên quan bảo đảm an ninh, trật tự.
+- Đồng chí Giám đốc Công an tỉnh trực tiếp chỉ đạo và chịu trách nhiệm.
+5. Các đảng đoàn, ban cán sự đảng, huyện, thị, thành ủy và các tổ chức chính trị - xã hội tỉnh
+Tổ chức quán triệt. Báo cáo Ban Thường vụ Tỉnh ủy (qua Ban Tuyên giáo Tỉnh ủy) vào cuối tháng 6/2024.
+Nơi nhận:
+- Ban Tổ chức Tỉnh ủy,
+- Lưu VP.
+"""
+
+
+def _by_unit():
+    doc = make_doc(PLAN)
+    header = Header(date="2024-03-01")
+    return {a.unit: a for a in find_assignments(doc, header, find_deadlines(doc, header))}
+
+
+def test_units_of_the_organisation_part_only() -> None:
+    units = set(_by_unit())
+    assert units == {
+        "Ủy ban nhân dân các xã, phường", "Mặt trận Tổ quốc", "Văn phòng Tỉnh ủy",
+        "Sở Văn hóa, Thể thao và Du lịch", "Công an tỉnh", "Đồng chí Giám đốc Công an tỉnh",
+        "Các đảng đoàn", "ban cán sự đảng", "huyện, thị, thành ủy", "các tổ chức chính trị - xã hội tỉnh",
+    }  # not: Ban Tuyên giáo (part I), Ban Thường vụ (receives reports), generic partners, Nơi nhận
+
+
+def test_roles() -> None:
+    a = _by_unit()
+    assert a["Ủy ban nhân dân các xã, phường"].role == "chủ trì, phối hợp"
+    assert a["Mặt trận Tổ quốc"].role == "phối hợp"
+    assert a["Văn phòng Tỉnh ủy"].role == "theo dõi, đôn đốc"
+    assert a["Sở Văn hóa, Thể thao và Du lịch"].role == "hướng dẫn"
+    assert a["Đồng chí Giám đốc Công an tỉnh"].role == "chỉ đạo, chịu trách nhiệm"
+    assert a["Các đảng đoàn"].role == "thực hiện"
+
+
+def test_deadlines_of_each_unit() -> None:
+    a = _by_unit()
+    office = a["Văn phòng Tỉnh ủy"]
+    assert office.deadline == "trước ngày 15/12/2024"
+    assert (office.deadline_start, office.deadline_end) == (None, "2024-12-15")
+    assert a["Ủy ban nhân dân các xã, phường"].deadline == "hoàn thành trong Quý II/2024"
+    assert a["Sở Văn hóa, Thể thao và Du lịch"].deadline == "định kỳ hằng quý"
+    assert a["Công an tỉnh"].deadline is None
+    assert a["huyện, thị, thành ủy"].deadline == "vào cuối tháng 6/2024"
+
+
+def test_evidence_and_task() -> None:
+    a = _by_unit()["Văn phòng Tỉnh ủy"]
+    assert PLAN[a.offset :].startswith("Văn phòng Tỉnh ủy theo dõi")
+    assert a.sentence.startswith("2. Giao Văn phòng Tỉnh ủy theo dõi")
+    assert a.task.startswith("theo dõi, đôn đốc việc thực hiện Kế hoạch")
+
+
+def test_one_entry_per_unit_heading_spelling_kept() -> None:
+    text = (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "Các ban, các đoàn thể trực thuộc Đảng ủy Khối và các cấp ủy chủ động ban hành văn bản.\n"
+        "1. Các đoàn thể trực thuộc Đảng ủy Khối\n- Thường xuyên tuyên truyền.\n"
+    )
+    doc = make_doc(text)
+    found = find_assignments(doc, Header(), find_deadlines(doc, Header()))
+    names = [a.unit for a in found]
+    assert names.count("Các đoàn thể trực thuộc Đảng ủy Khối") == 1
+    assert "các đoàn thể trực thuộc Đảng ủy Khối" not in names
+
+
+def test_decision_article() -> None:
+    text = (
+        "Điều 1. Thành lập Tổ tiếp công dân.\nĐiều 2. Nhiệm vụ của Tổ.\n"
+        "Điều 3. Văn phòng Ủy ban nhân dân xã, các bộ phận chuyên môn thuộc Ủy ban nhân dân xã và "
+        "các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.\n"
+    )
+    doc = make_doc(text)
+    names = [a.unit for a in find_assignments(doc, Header(), ())]
+    assert names == [
+        "Văn phòng Ủy ban nhân dân xã", "các bộ phận chuyên môn thuộc Ủy ban nhân dân xã", "các ông (bà) có tên tại Điều 1",
+    ]
+
+
+def test_no_organisation_part() -> None:
+    doc = make_doc("Thông báo\nBan Tổ chức Tỉnh ủy chủ trì.")
+    assert find_assignments(doc, Header(), ()) == ()
+
+
+def test_corpus_micro_f1_by_unit(corpus) -> None:
+    pairs = []
+    for path in sorted(corpus.glob("*.txt")):
+        g = gold(corpus.parent / "gold" / f"{path.stem}.json")
+        doc = make_doc(path.read_text("utf-8"), str(path))
+        header = find_header(doc.text, doc.tables)
+        got = {norm(a.unit) for a in find_assignments(doc, header, find_deadlines(doc, header))}
+        pairs.append((got, {norm(a["unit"]) for a in g["assignments"]}))
+    assert micro_f1(pairs) >= 0.9

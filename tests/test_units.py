@@ -1,0 +1,102 @@
+"""Unit recognition: tokens with offsets, heads and stops, cutting names, splitting lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.units import UnitFinder, is_generic, split_units, to_doc, tokens
+
+
+def _unit(text: str) -> str | None:
+    hit = UnitFinder(text).unit_at(0, len(text))
+    return text[hit[0] : hit[1]] if hit else None
+
+
+def test_tokens_keep_source_spelling_and_offsets() -> None:
+    text = "Uỷ ban Kiểm tra Đảng uỷ Khối: 21-KL/TW."
+    doc, spans = to_doc(text)
+    assert [t.text for t in doc][:6] == ["Uỷ", "ban", "Kiểm", "tra", "Đảng", "uỷ"]
+    assert doc[0].norm_ == "ủy"
+    assert all(text[s:e] == t.text for (s, e), t in zip(spans, doc))
+    assert tokens("a  b") == [(0, 1), (3, 4)]
+
+
+# fmt: off
+NAMES = [
+    ("Ban Tổ chức Đảng ủy Khối: Chủ trì, tham mưu", "Ban Tổ chức Đảng ủy Khối"),
+    ("Uỷ ban Kiểm tra Đảng ủy Khối\nChủ trì", "Uỷ ban Kiểm tra Đảng ủy Khối"),
+    ("Giao Văn phòng Tỉnh ủy theo dõi, đôn đốc việc thực hiện", "Văn phòng Tỉnh ủy"),
+    ("Cấp ủy các chi bộ căn cứ Kế hoạch tổ chức quán triệt", "Cấp ủy các chi bộ"),
+    ("Ủy ban nhân dân các xã, phường chủ trì, phối hợp với Mặt trận Tổ quốc", "Ủy ban nhân dân các xã, phường"),
+    ("Sở Văn hóa, Thể thao và Du lịch hướng dẫn các huyện", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("Đồng chí bí thư cấp ủy, người đứng đầu cơ quan, đơn vị trực tiếp lãnh đạo", "Đồng chí bí thư cấp ủy, người đứng đầu cơ quan, đơn vị"),
+    ("Đoàn công tác theo Quyết định 82-QĐ/ĐU\n- Hỗ trợ", "Đoàn công tác theo Quyết định 82-QĐ/ĐU"),
+    ("Các đoàn thể trực thuộc căn cứ Kế hoạch", "Các đoàn thể trực thuộc"),
+    ("Trường Đào tạo cán bộ Nguyễn Văn Cừ: Chủ trì", "Trường Đào tạo cán bộ Nguyễn Văn Cừ"),
+    ("Hội đồng nhân dân tỉnh giao Ủy ban nhân dân tỉnh tổ chức thực hiện", "Ủy ban nhân dân tỉnh"),
+    ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên truyền", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh"),
+    ("Công an tỉnh chủ trì bảo đảm an ninh", "Công an tỉnh"),
+    ("Báo cáo Ban Thường vụ Tỉnh ủy kết quả", None),
+    ("Căn cứ Kế hoạch này xây dựng kế hoạch", None),
+    ("Hội nghị cán bộ toàn quốc", None),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,name", NAMES)
+def test_unit_names(text: str, name: str | None) -> None:
+    assert _unit(text) == name
+
+
+def test_verb_flag() -> None:
+    text = "Ban Tuyên giáo Tỉnh ủy chỉ đạo"
+    assert UnitFinder(text).unit_at(0, len(text))[3] is True
+    text = "Ban Tuyên giáo Tỉnh ủy"
+    assert UnitFinder(text).unit_at(0, len(text))[3] is False
+
+
+def _split(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_units(text, 0, len(text))]
+
+
+# fmt: off
+LISTS = [
+    ("Các đảng đoàn, ban cán sự đảng, huyện, thị, thành ủy, đảng ủy trực thuộc tỉnh, Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội",
+     ["Các đảng đoàn", "ban cán sự đảng", "huyện, thị, thành ủy", "đảng ủy trực thuộc tỉnh", "Ủy ban Mặt trận Tổ quốc", "các tổ chức chính trị - xã hội"]),
+    ("Chi uỷ, Chi bộ trực thuộc Đảng bộ xã", ["Chi uỷ, Chi bộ trực thuộc Đảng bộ xã"]),
+    ("Cấp ủy các chi bộ, đảng bộ cơ sở", ["Cấp ủy các chi bộ, đảng bộ cơ sở"]),
+    ("các Ban xây dựng Đảng, Văn phòng Đảng ủy Khối, các đoàn thể trực thuộc Đảng ủy Khối và các cấp ủy, chi bộ cơ sở",
+     ["các Ban xây dựng Đảng", "Văn phòng Đảng ủy Khối", "các đoàn thể trực thuộc Đảng ủy Khối", "các cấp ủy, chi bộ cơ sở"]),
+    ("Văn phòng Đảng uỷ, Cán bộ phụ trách tổ chức của Đảng uỷ", ["Văn phòng Đảng uỷ", "Cán bộ phụ trách tổ chức của Đảng uỷ"]),
+    ("Sở Văn hóa, Thể thao và Du lịch, Sở Tài chính", ["Sở Văn hóa, Thể thao và Du lịch", "Sở Tài chính"]),
+    ("Ủy ban nhân dân các xã, phường", ["Ủy ban nhân dân các xã, phường"]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,parts", LISTS)
+def test_split_lists(text: str, parts: list[str]) -> None:
+    assert _split(text) == parts
+
+
+def test_shared_owner_list_kept_whole() -> None:
+    text = "Thường trực, các ban, các tổ đại biểu Hội đồng nhân dân tỉnh"
+    assert UnitFinder(text).split(0, len(text), "state") == [(0, len(text))]
+
+
+def test_person_never_split() -> None:
+    text = "Đồng chí Bí thư, Chủ tịch Ủy ban nhân dân xã"
+    assert UnitFinder(text).split(0, len(text), "person") == [(0, len(text))]
+
+
+def test_partners_and_roles() -> None:
+    text = "Sở Nội vụ chủ trì, phối hợp với Sở Tài chính và các cơ quan liên quan tham mưu."
+    f = UnitFinder(text)
+    partners = [text[s:e] for s, e, *_ in f.partners_after(0, len(text))]
+    assert partners == ["Sở Tài chính và các cơ quan liên quan"]
+    assert f.roles(len("Sở Nội vụ"), len(text)) == ["chủ trì", "phối hợp"]
+
+
+@pytest.mark.parametrize("name,generic", [("các cơ quan liên quan", True), ("các cơ quan, đơn vị", True), ("các đơn vị có liên quan", True), ("Sở Tài chính", False), ("Các đoàn thể trực thuộc", False)])
+def test_generic(name: str, generic: bool) -> None:
+    assert is_generic(name) is generic
