@@ -188,12 +188,13 @@ var data = {data};
 var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
 var network = new vis.Network(document.getElementById("network"), {{nodes: nodes, edges: edges}}, {{
   layout: {{hierarchical: {{enabled: {hierarchical}, direction: "UD", sortMethod: "directed", levelSeparation: 140, nodeSpacing: 210}}}},
-  physics: {{enabled: {physics}, stabilization: {{iterations: 200}}}},
+  physics: {{enabled: {physics}, solver: "forceAtlas2Based", stabilization: {{iterations: 300}}}},
   interaction: {{hover: true, tooltipDelay: 100}},
   nodes: {{font: {{size: 12}}}}, edges: {{smooth: {{type: "dynamic"}}}}
 }});
 document.getElementById("count").textContent = data.nodes.length + " documents, " + data.edges.length + " edges";
 network.once("afterDrawing", function () {{ console.log("kehoach-graph-drawn " + data.nodes.length); }});
+network.on("stabilizationIterationsDone", function () {{ network.setOptions({{physics: false}}); network.fit(); }});
 document.getElementById("search").addEventListener("change", function (e) {{
   var q = e.target.value.trim().toLowerCase();
   var hit = data.nodes.filter(function (n) {{ return n.label.toLowerCase().indexOf(q) >= 0; }}).map(function (n) {{ return n.id; }});
@@ -207,33 +208,38 @@ def html_page(g: nx.DiGraph) -> str:
     """A self-contained interactive page (vis-network inlined; no external resources)."""
     js, css = _vis_assets()
     data = json.dumps(vis_data(g), ensure_ascii=False).replace("</", "<\\/")
-    small = g.number_of_nodes() <= 400
+    per_level: dict[Any, int] = {}
+    for _, a in g.nodes(data=True):
+        per_level[a.get("level")] = per_level.get(a.get("level"), 0) + 1
+    layered = max(per_level.values(), default=0) <= 15  # wide levels read better force-directed
     return PAGE.format(
         css=css,
         js=js.replace("</script", "<\\/script"),
         legend=_legend_html(g),
         data=data,
-        hierarchical="true" if small else "false",
-        physics="false" if small else "true",
+        hierarchical="true" if layered else "false",
+        physics="false" if layered else "true",
     )
 
 
 # ----------------------------------------------------------------------- PNG
 
 
-def layered_positions(g: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """One row per level (central on top), nodes in a row ordered by date then key."""
-    rows: dict[str, list[str]] = {}
+def layered_positions(g: nx.DiGraph, *, per_row: int = 12) -> dict[str, tuple[float, float]]:
+    """One band per level (central on top), wrapped into rows of ``per_row`` nodes ordered by date."""
+    bands: dict[str, list[str]] = {}
     for nid, a in g.nodes(data=True):
-        rows.setdefault(str(a.get("level") or "unknown"), []).append(nid)
-    pos = {}
-    order = [lv for lv in LEVELS if lv in rows] + [lv for lv in rows if lv not in LEVELS]
-    for depth, lv in enumerate(order):
-        members = sorted(rows[lv], key=lambda n: (str(g.nodes[n].get("date") or "9999"), n))
-        width = max(len(members) - 1, 1)
-        for i, nid in enumerate(members):
-            x = i / width if len(members) > 1 else 0.5
-            pos[nid] = (x, -depth + (0.18 if i % 2 else 0.0))
+        bands.setdefault(str(a.get("level") or "unknown"), []).append(nid)
+    pos: dict[str, tuple[float, float]] = {}
+    y = 0.0
+    for lv in [lv for lv in LEVELS if lv in bands] + [lv for lv in bands if lv not in LEVELS]:
+        members = sorted(bands[lv], key=lambda n: (str(g.nodes[n].get("date") or "9999"), n))
+        rows = [members[i : i + per_row] for i in range(0, len(members), per_row)]
+        for r, row in enumerate(rows):
+            for i, nid in enumerate(row):
+                x = (i + 0.5 + (per_row - len(row)) / 2 + (0.5 if r % 2 else 0.0)) / (per_row + 1)
+                pos[nid] = (x, y - r * 0.45)
+        y -= 0.45 * len(rows) + 0.7
     return pos
 
 
