@@ -33,6 +33,7 @@ class _Tables:
     rate: re.Pattern[str]
     money: re.Pattern[str]
     count: re.Pattern[str]
+    noun: re.Pattern[str]
     label_before: re.Pattern[str]
     target_before: re.Pattern[str]
     multipliers: dict[str, int]
@@ -48,7 +49,7 @@ def _tables() -> _Tables:
     mult = _alt(list(m["multipliers"]))
     flags = re.IGNORECASE
     return _Tables(
-        percent=re.compile(rf"{qual}{_AROUND}{_NUM}\s*%(?P<after>(?:\s+[^\W\d_]+){{0,4}})", flags),
+        percent=re.compile(rf"{qual}{_AROUND}{_NUM}\s*%(?P<after>(?:\s+[^\W\d_]+){{0,8}})", flags),
         rate=re.compile(
             rf"{qual}{_AROUND}{_NUM}\s+(?P<unit>{nouns})\s*/\s*(?P<per>{_alt(m['per'])})(?![^\W\d_])", flags
         ),
@@ -56,6 +57,7 @@ def _tables() -> _Tables:
             rf"{qual}{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{_alt(m['money'])})(?![^\W\d_])", flags
         ),
         count=re.compile(rf"{qual}{_AROUND}{_NUM}\s+(?P<unit>{nouns})(?![^\W\d_])(?!\s*/\s*\d)", flags),
+        noun=re.compile(rf"(?:{nouns})(?![^\W\d_])", flags),
         label_before=re.compile(rf"(?:{_alt(m['not_numbers'])})\s*$"),
         target_before=re.compile(rf"(?:{_alt(m['targets'])})[^.;\n]{{0,40}}$", flags),
         multipliers={k: int(v) for k, v in m["multipliers"].items()},
@@ -69,12 +71,16 @@ def parse_number(s: str) -> float:
 
 
 def _counted(after: str) -> str | None:
-    """The noun phrase after a percentage, up to a verb or punctuation ("chi bộ")."""
-    words: list[str] = []
+    """The noun phrase after a percentage: a counted noun ("chi bộ"), else the words
+    up to a verb or punctuation."""
     rest = after.strip()
+    noun = _tables().noun.match(rest)
+    if noun:
+        return noun.group()
+    words: list[str] = []
     for w in rest.split():
         tail = " ".join([w, *rest.split()[len(words) + 1 :]]).lower()
-        if any(tail.startswith(s) for s in _tables().stops):
+        if len(words) == 4 or any(tail.startswith(s) for s in _tables().stops):
             break
         words.append(w)
     return " ".join(words) or None
