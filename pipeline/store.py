@@ -356,7 +356,7 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
             "place": h.place,
             "date": _date(h.date),
             "title": h.title,
-            "scope": h.scope or h.place,
+            "scope": h.scope,
             "implements": list(ex.implements),
             "signer_on_behalf": ex.signer.on_behalf if ex.signer else None,
             "signer_position": ex.signer.position if ex.signer else None,

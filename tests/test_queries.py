@@ -144,3 +144,39 @@ def test_real_corpus_implementers_and_restarted_number(corpus, gold):
         assert [(r["files"], r["depth"]) for r in via51] == [("text/004_3e1be27b5e1fb67a.txt", 2)]
         restarted = q.find_nodes(s.con, "31-KH/ĐUK")
         assert len([n for n in restarted if "@" in n]) == 2
+
+
+def _read_extract_store(store, root: Path, paths: list[Path]) -> None:
+    """The real reader and extractor over ``paths``, written through ``store`` (no Prefect)."""
+    from dataclasses import replace
+
+    from pipeline.extract import extract
+    from pipeline.read import ReadSettings, read
+    from pipeline.testing import file_info
+
+    run = store.begin_run(str(root), {})
+    for p in paths:
+        doc = read(p, ReadSettings(ocr=False))
+        doc = replace(doc, path=p.relative_to(root).as_posix())
+        store.put_document(run, file_info(doc), doc, extract(doc, strict=False))
+    store.rebuild_graph()
+    store.finish_run(run, {"new": len(paths)}, "ok")
+
+
+def test_sample_archive_two_renders_through_real_stages(sample):
+    """The Done-when of issue 5 on the sample archive's text and docx renders."""
+    paths = sorted(sample.glob("text/*.txt")) + sorted(sample.glob("docx/*.docx"))
+    if len(paths) < 10:
+        pytest.skip("sample archive (data/raw/text, data/raw/docx) not present")
+    with Store(":memory:") as s:
+        _read_extract_store(s, sample, paths)
+        renders = s.con.execute(
+            "SELECT count(DISTINCT node_id), count(*) FROM documents GROUP BY stem ORDER BY stem"
+        ).fetchall()
+        assert renders == [(1, 2)] * 5  # each document: two files, one node
+        rows = q.implementers(s.con, "21-KL/TW").rows
+        plan_004 = [r for r in rows if "004_3e1be27b5e1fb67a" in (r["files"] or "")]
+        assert {(r["depth"], r["via"].split("@")[0]) for r in plan_004} == {(1, "21-KL/TW"), (2, "51-KH/TU")}
+        assert any(r["implementer"].startswith("51-KH/TU@2022-01-28") and r["depth"] == 1 for r in rows)
+        dated_31 = [n for n in q.find_nodes(s.con, "31-KH/ĐUK") if "@" in n]
+        assert len(dated_31) == 2
