@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Document, Extraction, FileInfo
-from pipeline.resolve import CiteRef, DocRef, make_key, nested_implements, parse_symbol, resolve
+from pipeline.nesting import nested_implements
+from pipeline.resolve import CiteRef, DocRef, make_key, parse_symbol, resolve
 from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS, PER_FILE_TABLES
 from pipeline.version import PIPELINE_VERSION
 
