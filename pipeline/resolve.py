@@ -350,7 +350,7 @@ def resolve(
             date, ambiguous, n = r.date, False, 0
             if len(r.date) != 10:
                 n = sum(1 for d in dated if d.startswith(r.date))
-                chosen = resolve_undated_key(base, r.date, dated)
+                chosen = resolve_undated_key(base, r.date, dated) or _same_render(r, group)
                 date, ambiguous = (chosen, False) if chosen else (r.date, True)
             key = f"{base}@{date}" if date else base
             nid = key + suffix
@@ -379,6 +379,22 @@ def resolve(
         doc_node=doc_node,
         citation_node=citation_node,
     )
+
+
+def _same_render(ref: _Ref, group: list[_Ref]) -> str | None:
+    """For an archive file whose date was not read: the date of its other render, if unique.
+
+    Another file with the same symbol, scope and title (a .docx next to a scanned .pdf
+    whose date line OCR missed) is the same document.
+    """
+    if not ref.doc or not _fold(ref.doc.title):
+        return None
+    dates = {
+        r.date
+        for r in group
+        if r.doc and len(r.date) == 10 and r.date.startswith(ref.date) and _fold(r.doc.title) == _fold(ref.doc.title)
+    }
+    return dates.pop() if len(dates) == 1 else None
 
 
 def _first(values: Iterable[object]) -> object:

@@ -205,3 +205,16 @@ def test_carried_out_citation_gives_an_inferred_edge():
     assert [(e.source, e.target, e.type) for e in inferred] == [
         ("51-KH/TU@2022-01-28#Hải Dương", "21-KL/TW@2021-10-25", "implements")
     ]
+
+
+def test_undated_render_joins_its_dated_render_by_title():
+    docs = [
+        _doc("docx", "31-KH/ĐUK@2022-04-19", title="Tổ chức đợt sinh hoạt chính trị"),
+        _doc("scan", "31-KH/ĐUK", title="tổ chức đợt sinh hoạt chính trị"),  # OCR lost the date line
+        _doc("other", "9-KH/ĐU@2022-05-01"),
+    ]
+    cites = [CiteRef("docx", 0, "31-KH/ĐUK@2016-12-19")]
+    res = resolve(docs, cites)
+    assert res.doc_node["scan"] == res.doc_node["docx"] == "31-KH/ĐUK@2022-04-19#Hải Dương"
+    untitled = resolve([*docs[:1], _doc("scan", "31-KH/ĐUK")], cites)
+    assert untitled.doc_node["scan"] == "31-KH/ĐUK#Hải Dương"  # two candidates, nothing to tell them apart
