@@ -1,0 +1,103 @@
+"""Header: the document's own type, symbol, issuer, place, date, title and scope."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.extract.header import find_header, org_case
+from pipeline.models import Table
+
+HUYEN = """ĐẢNG BỘ TỈNH NGHỆ AN
+HUYỆN ỦY NAM ĐÀN
+*
+Số 45-KH/HU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Nam Đàn, ngày 12 tháng 5 năm 2023
+
+KẾ HOẠCH
+thực hiện Nghị quyết số 09-NQ/TU, ngày 15/3/2023
+của Ban Chấp hành Đảng bộ tỉnh về phát triển du lịch
+-----
+Thực hiện Nghị quyết số 09-NQ/TU, ngày 15/3/2023 của Ban Chấp hành Đảng bộ tỉnh, Ban Thường vụ Huyện ủy ban hành Kế hoạch như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+"""
+
+
+def test_party_header_lines() -> None:
+    h = find_header(HUYEN)
+    assert h.doc_type == "Kế hoạch"
+    assert h.symbol == "45-KH/HU"
+    assert h.issuer == "Huyện ủy Nam Đàn"
+    assert (h.place, h.date) == ("Nam Đàn", "2023-05-12")
+    assert h.title == "thực hiện Nghị quyết số 09-NQ/TU, ngày 15/3/2023 của Ban Chấp hành Đảng bộ tỉnh về phát triển du lịch"
+    assert h.scope == "Nghệ An"
+
+
+def test_state_header_in_a_layout_table() -> None:
+    row = "ỦY BAN NHÂN DÂN\nTỈNH BẮC GIANG\n-------\nSố: 134 /KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nBắc Giang, ngày 05 tháng 6 năm 2023"
+    line = " | ".join(c.replace("\n", " ") for c in row)
+    text = line + "\n\nKẾ HOẠCH\nChuyển đổi số năm 2023\n\nCăn cứ Nghị định số 35/2022/NĐ-CP ngày 28/5/2022 của Chính phủ;\n"
+    table = Table(index=0, start=0, end=len(line), rows=(row,), row_starts=(0,))
+    h = find_header(text, (table,))
+    assert (h.doc_type, h.symbol, h.issuer) == ("Kế hoạch", "134/KH-UBND", "Ủy ban nhân dân tỉnh Bắc Giang")
+    assert (h.place, h.date, h.title) == ("Bắc Giang", "2023-06-05", "Chuyển đổi số năm 2023")
+
+
+def test_decision_with_sub_body_and_authority_line() -> None:
+    text = (
+        "ỦY BAN MTTQ VIỆT NAM\nXÃ LƯƠNG MINH\nBAN THƯỜNG TRỰC\nSố: /QĐ-MTTQ-BTT\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLương Minh, ngày 12 tháng 01 năm 2026\n\n"
+        "QUYẾT ĐỊNH\nVề việc thành lập Tổ tiếp công dân\nnhiệm kỳ 2026 – 2031\n\n"
+        "BAN THƯỜNG TRỰC ỦY BAN MTTQ VIỆT NAM XÃ LƯƠNG MINH\n\nCăn cứ Luật Tố cáo số 25/2018/QH14;\n"
+    )
+    h = find_header(text)
+    assert h.doc_type == "Quyết định"
+    assert h.symbol is None  # the number is left blank
+    assert h.issuer == "Ban Thường trực Ủy ban MTTQ Việt Nam xã Lương Minh"
+    assert h.title == "Về việc thành lập Tổ tiếp công dân nhiệm kỳ 2026 – 2031"
+    assert (h.place, h.date) == ("Lương Minh", "2026-01-12")
+
+
+def test_no_header_lines_issuer_from_opening_sentence() -> None:
+    text = (
+        "KẾ HOẠCH\ntổ chức hội nghị\n\nThực hiện Kế hoạch số 12-KH/TU ngày 02/3/2022 của Tỉnh ủy, "
+        "Ban Thường vụ Đảng uỷ xây dựng Kế hoạch như sau:\nI. MỤC ĐÍCH\n... trong toàn Đảng bộ xã Kỳ Sơn ...\n"
+        "Ma két: Kỳ Sơn, ngày .... tháng .... năm 2022\n"
+    )
+    h = find_header(text)
+    assert (h.issuer, h.symbol, h.place, h.date) == ("Đảng ủy xã Kỳ Sơn", None, None, None)
+    assert h.title == "tổ chức hội nghị"
+
+
+def test_own_date_from_caption() -> None:
+    text = (
+        "Số 31-KH/ĐUK\nKẾ HOẠCH\nTổ chức đợt sinh hoạt chính trị\n-----\nThực hiện ..., Đảng ủy Sở Tài chính xây dựng kế hoạch như sau:\n"
+        "DANH MỤC\n(kèm theo Kế hoạch số 31-KH/ĐUK, ngày 19/4/2022 của Đảng ủy Sở Tài chính)\n"
+    )
+    h = find_header(text)
+    assert (h.symbol, h.date, h.issuer) == ("31-KH/ĐUK", "2022-04-19", "Đảng ủy Sở Tài chính")
+
+
+def test_title_word_glued_to_title() -> None:
+    h = find_header("KẾ HOẠCHtổ chức đợt sinh hoạt chính trị\nvà hệ thống chính trị\n\nThực hiện Kết luận số 21-KL/TW ...")
+    assert (h.doc_type, h.title) == ("Kế hoạch", "tổ chức đợt sinh hoạt chính trị và hệ thống chính trị")
+
+
+def test_org_case() -> None:
+    assert org_case("ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH") == "Đảng ủy Khối các cơ quan tỉnh"
+    assert org_case("ĐẢNG UỶ XÃ KỲ LỢI") == "Đảng ủy xã Kỳ Lợi"
+    assert org_case("THÀNH UỶ HÀ NỘI") == "Thành ủy Hà Nội"
+    assert org_case("ĐẢNG ỦY SỞ TÀI CHÍNH") == "Đảng ủy Sở Tài chính"
+    assert org_case("HỘI ĐỒNG NHÂN DÂN TỈNH QUẢNG NINH") == "Hội đồng nhân dân tỉnh Quảng Ninh"
+
+
+def test_corpus_headers(corpus, gold) -> None:  # noqa: ANN001
+    from pipeline.read import read
+
+    exact = 0
+    for path in sorted(corpus.glob("*.txt")):
+        doc = read(path)
+        h = find_header(doc.text, doc.tables)
+        expected = json.loads((gold / f"{path.stem}.json").read_text("utf-8"))["header"]
+        exact += sum(getattr(h, k) == v for k, v in expected.items())
+    assert exact >= 28

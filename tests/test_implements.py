@@ -1,0 +1,64 @@
+"""Implements: documents named in the title and the opening sentence(s), not those cited later."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.extract.citations import find_citations
+from pipeline.extract.header import find_header
+from pipeline.extract.implements import find_implements
+
+
+def implements(text: str) -> list[str]:
+    h = find_header(text)
+    return list(find_implements(text, find_citations(text, h)))
+
+
+def test_title_and_opening_with_nested_documents() -> None:
+    text = (
+        "Số 40-KH/ĐUK\nKẾ HOẠCH\nthực hiện Kết luận số 21-KL/TW, ngày 25/10/2021\ncủa Ban Chấp hành Trung ương\n-----\n"
+        "Thực hiện Kế hoạch số 51-KH/TU, ngày 28/01/2022 của Ban Thường vụ Tỉnh ủy thực hiện Kết luận số 21-KL/TW, "
+        "ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng, Ban Thường vụ Đảng ủy Khối xây dựng kế hoạch như sau:\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Gắn với Chỉ thị số 05-CT/TW, ngày 15/5/2016 của Bộ Chính trị.\n"
+    )
+    assert implements(text) == ["51-KH/TU@2022-01-28", "21-KL/TW@2021-10-25"]
+
+
+def test_state_decision_can_cu_lines_but_not_xet() -> None:
+    text = (
+        "NGHỊ QUYẾT\nQUY ĐỊNH MỨC CHI\n\nHỘI ĐỒNG NHÂN DÂN TỈNH BẮC GIANG\n\n"
+        "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n\n"
+        "Căn cứ Nghị định số 35/2022/NĐ-CP ngày 28/5/2022 của Chính phủ;\n\n"
+        "Xét Tờ trình số 4486/TTr-UBND ngày 22 tháng 11 năm 2025 của Ủy ban nhân dân tỉnh;\n\n"
+        "QUYẾT NGHỊ:\nĐiều 1. Áp dụng Thông tư số 42/2022/TT-BTC.\n"
+    )
+    assert implements(text) == ["72/2025/QH15", "35/2022/NĐ-CP@2022-05-28"]
+
+
+def test_wrapped_pdf_lines() -> None:
+    text = (
+        "KẾ HOẠCH\nTổ chức hội nghị\n-----\n Thực hiện Hướng dẫn số 27-HD/BTG, ngày 05/8/2022 của Ban Tuyên giáo Thị ủy và\n"
+        "Hướng dẫn số 22-HD/BTG, ngày 22/3/2022 của Ban Tuyên giáo Thị ủy thực hiện Kết luận\n"
+        "số 01, ngày 18/5/2021 của Bộ Chính trị; Kế hoạch 38-KH/ĐU ngày 11/5/2022 của BTV Đảng uỷ;\n"
+        "Quy định số 37-QĐ/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương. Ban Thường vụ Đảng uỷ xây dựng Kế\n"
+        "hoạch như sau:\n I. MỤC ĐÍCH\n Thực hiện Kết luận số 29-KL/TU của Tỉnh ủy.\n"
+    )
+    assert implements(text) == [
+        "27-HD/BTG@2022-08-05", "22-HD/BTG@2022-03-22", "1-KL/TW@2021-05-18", "38-KH/ĐU@2022-05-11", "37-QĐ/TW@2021-10-25",
+    ]
+
+
+def test_plain_opening_without_title() -> None:
+    text = "Căn cứ Chỉ thị số 46-CT/TW ngày 16/5/2025 của Bộ Chính trị, Ban Thường vụ Đảng ủy ban hành kế hoạch.\nI. MỤC ĐÍCH\nTheo Chỉ thị số 28/CT-TTg."
+    assert implements(text) == ["46-CT/TW@2025-05-16"]
+
+
+def test_corpus_implements(corpus, gold) -> None:  # noqa: ANN001
+    from pipeline.read import read
+
+    for path in sorted(corpus.glob("*.txt")):
+        doc = read(path)
+        h = find_header(doc.text, doc.tables)
+        got = find_implements(doc.text, find_citations(doc.text, h, doc.tables), doc.tables)
+        expected = json.loads((gold / f"{path.stem}.json").read_text("utf-8"))["implements"]
+        assert set(got) == set(expected), path.name

@@ -1,0 +1,69 @@
+"""Signer (T/M, K/T, TM.; position; name) and the "Nơi nhận" list."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.extract.signature import find_recipients, find_signer
+from pipeline.models import Signer, Table
+
+PLAIN = """Trên đây là Kế hoạch ...
+
+Nơi nhận:
+- Ban Tuyên giáo TW (để báo cáo),
+- Thường trực Tỉnh ủy (b/c);
+- Các huyện, thị, thành ủy,
+  đảng ủy trực thuộc tỉnh,
+- Lưu VP./.
+\tT/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ
+(Đã ký)
+
+Ngô Hoàng Ngân
+"""
+
+
+def test_plain_block() -> None:
+    assert find_recipients(PLAIN) == (
+        "Ban Tuyên giáo TW", "Thường trực Tỉnh ủy", "Các huyện, thị, thành ủy, đảng ủy trực thuộc tỉnh", "Lưu VP",
+    )  # fmt: skip
+    assert find_signer(PLAIN) == Signer("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Ngô Hoàng Ngân")
+
+
+def test_kt_and_upper_case_name() -> None:
+    text = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nK/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\n\nTRIỆU THỊ NGỌC\n"
+    assert find_signer(text) == Signer("K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "Triệu Thị Ngọc")
+    assert find_recipients(text) == ("Như trên", "Lưu: VT")
+
+
+def test_layout_table_beside_signature() -> None:
+    left = "Nơi nhận:\n- Ủy ban Thường vụ Quốc hội (báo cáo);\n- Các bộ: Tài chính, Tư pháp;\n- Lưu: VT, HĐ8."
+    right = "CHỦ TỊCH\n\n\nTrịnh Thị Minh Thanh"
+    line = f"{left.replace(chr(10), ' ')} | {right.replace(chr(10), ' ')}"
+    text = "Nghị quyết này có hiệu lực./.\n" + line + "\n"
+    t = Table(index=0, start=text.index("Nơi"), end=len(text) - 1, rows=((left, right),), row_starts=(text.index("Nơi"),))
+    assert find_recipients(text, (t,)) == ("Ủy ban Thường vụ Quốc hội", "Các bộ: Tài chính, Tư pháp", "Lưu: VT, HĐ8")
+    assert find_signer(text, (t,)) == Signer(None, "CHỦ TỊCH", "Trịnh Thị Minh Thanh")
+
+
+def test_tm_dot_and_items_on_one_line() -> None:
+    text = "Nơi nhận: - Thường trực Đảng ủy (Báo cáo); - Lưu Ban xây dựng Đảng.\nTM. TIỂU BAN\nTRƯỞNG TIỂU BAN\nNguyễn Văn Hoàn\n"
+    assert find_recipients(text) == ("Thường trực Đảng ủy", "Lưu Ban xây dựng Đảng")
+    assert find_signer(text) == Signer("TM. TIỂU BAN", "TRƯỞNG TIỂU BAN", "Nguyễn Văn Hoàn")
+
+
+def test_unsigned() -> None:
+    text = "III. TỔ CHỨC THỰC HIỆN\n1. Các chi bộ thực hiện.\n"
+    assert find_signer(text) is None
+    assert find_recipients(text) == ()
+
+
+def test_corpus(corpus, gold) -> None:  # noqa: ANN001
+    from pipeline.models import to_json
+    from pipeline.read import read
+
+    for path in sorted(corpus.glob("*.txt")):
+        doc = read(path)
+        expected = json.loads((gold / f"{path.stem}.json").read_text("utf-8"))
+        assert to_json(find_signer(doc.text, doc.tables)) == expected["signer"], path.name
+        assert list(find_recipients(doc.text, doc.tables)) == expected["recipients"], path.name
