@@ -53,8 +53,12 @@ def open_db(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         store.close()
 
 
-def _emit(result: Any, as_csv: bool, as_json: bool, title: str | None = None) -> None:
-    emit_rows(result.rows, result.columns, as_csv=as_csv, as_json=as_json, title=title)
+def _emit(
+    result: Any, as_csv: bool, as_json: bool, title: str | None = None, hide: tuple[str, ...] = ()
+) -> None:
+    """CSV/JSON get every column; the table for people leaves out ``hide`` (ids, long paths)."""
+    columns = result.columns if as_csv or as_json else tuple(c for c in result.columns if c not in hide)
+    emit_rows(result.rows, columns, as_csv=as_csv, as_json=as_json, title=title)
 
 
 @app.command("query")
@@ -85,7 +89,9 @@ def implementers_command(
     with open_db(db) as con:
         if not find_nodes(con, key):
             raise _fail(f"no document matches {key!r}", ExitCode.bad_args)
-        _emit(implementers(con, key, max_depth=max_depth), as_csv, as_json, title=f"Implementers of {key}")
+        res = implementers(con, key, max_depth=max_depth)
+        hide = ("node_id", "path", "scope", "in_archive") + (("target",) if len({r["target"] for r in res.rows}) < 2 else ())
+        _emit(res, as_csv, as_json, title=f"Implementers of {key}", hide=hide)
 
 
 @app.command("uncovered")
@@ -94,7 +100,7 @@ def uncovered_command(db: Path = DbOption, as_csv: bool = CsvOption, as_json: bo
     from pipeline.queries import uncovered
 
     with open_db(db) as con:
-        _emit(uncovered(con), as_csv, as_json, title="Cited directives nobody implements")
+        _emit(uncovered(con), as_csv, as_json, title="Cited directives nobody implements", hide=("node_id", "scope"))
 
 
 def _day(value: str | None, name: str) -> date | None:
