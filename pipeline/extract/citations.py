@@ -27,7 +27,7 @@ from pipeline.extract.shortforms import (
     resolve_unique,
 )
 from pipeline.extract.symbols import Symbol, find_symbols, make_key
-from pipeline.extract.text import sentence_at, squash, unwrap
+from pipeline.extract.text import folded, sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
 
@@ -190,7 +190,7 @@ def _line_start(ft: str, pos: int) -> int:
 
 def find_mentions(text: str) -> list[_Found]:
     """Every full and short mention in ``text``, in text order."""
-    ft = unwrap(fold_tones(text))
+    ft = unwrap(folded(text))
     found: list[_Found] = []
     for sym in find_symbols(ft):
         t, start = _type_before(ft, sym.start, _line_start(ft, sym.start))
@@ -235,7 +235,7 @@ def find_citations(
         tables_: ``Document.tables``, to mark mentions read from a table row.
         resolve_short: picks the full citation a short form refers to (see shortforms).
     """
-    ft = unwrap(fold_tones(text))
+    ft = unwrap(folded(text))
     own_key = None
     if own and own.symbol:
         syms = find_symbols(fold_tones(own.symbol))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pipeline.extract.dates import find_dates
 from pipeline.extract.patterns import NAME_WORD, UPPER, doc_type, normalise_issuer, tables
 from pipeline.extract.symbols import find_symbols
-from pipeline.extract.text import layout_lines, squash, unwrap
+from pipeline.extract.text import folded, layout_lines, squash, unwrap
 from pipeline.models import Header, Table
 from pipeline.normalise import fold_tones
 
@@ -220,7 +220,7 @@ def _issuer_from_opening(text: str, start: int, own_type: str | None) -> str | N
 
 def _scope_for(issuer: str, text: str) -> str | None:
     """The place that completes a bare body name, from "Đảng bộ <level> <Name>" in the text."""
-    ft = fold_tones(text)
+    ft = folded(text)
     for body, levels in _LEVEL_OF_BODY.items():
         if issuer == body:
             names = Counter(
@@ -243,7 +243,7 @@ def _own_date_from_caption(text: str, symbol: str | None) -> str | None:
     """A caption that dates this document: "kèm theo Kế hoạch số 31-KH/ĐUK, ngày 19/4/2022"."""
     if not symbol:
         return None
-    ft = fold_tones(text)
+    ft = folded(text)
     own = find_symbols(fold_tones(symbol))
     if not own:
         return None
@@ -328,7 +328,7 @@ def _scope(orgs: list[str], place: str | None, text: str) -> str | None:
         name = _place_name(org_case(o), ("tỉnh", "thành phố"))
         if name:
             return name
-    ft = fold_tones(text)
+    ft = folded(text)
     names = Counter(m.group(1) for m in re.finditer(rf"(?:Đảng bộ tỉnh|Đảng bộ thành phố|Tỉnh ủy|tỉnh|Thành ủy|thành phố)[ \t]+({_NAME})", ft))
     names.pop("Ủy", None)
     if names:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from pipeline.extract.patterns import UPPER
 from pipeline.extract.text import layout_lines, squash
@@ -37,7 +38,12 @@ def _clean_item(s: str) -> str:
 
 
 def _lines(text: str, tables_: Sequence[Table]) -> list[str]:
-    return [squash(line.replace("**", " ")) for _, line in layout_lines(text, tables_)]
+    return list(_tail_lines(text, tuple(tables_)))
+
+
+@lru_cache(maxsize=16)
+def _tail_lines(text: str, tables_: tuple[Table, ...]) -> tuple[str, ...]:
+    return tuple(squash(line.replace("**", " ")) for _, line in layout_lines(text, tables_))
 
 
 def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from pipeline.models import Table
+from pipeline.normalise import fold_tones
 
 # A full stop, "!" or "?" (optionally closing quotes/brackets) + space + an upper-case
 # letter or a digit/bullet starts a new sentence.
@@ -130,6 +131,12 @@ _SOFT_BREAK = re.compile(
 
 
 @lru_cache(maxsize=64)
+def folded(text: str) -> str:
+    """``fold_tones(text)`` (uỷ → ủy, hoá → hóa; same length), cached per text."""
+    return fold_tones(text)
+
+
+@lru_cache(maxsize=64)
 def unwrap(text: str) -> str:
     """``text`` with wrapping line breaks turned into spaces (same length, same offsets)."""
     return _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text)
@@ -140,4 +147,4 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-__all__ = ["unwrap", "layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
+__all__ = ["folded", "unwrap", "layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
