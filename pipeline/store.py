@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -120,18 +121,16 @@ class Store:
         """Names of the applied migrations, in order."""
         return [r[0] for r in self._con.execute("SELECT name FROM _migrations ORDER BY name").fetchall()]
 
-    class _Tx:
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-            self.con = con
-
-        def __enter__(self) -> None:
-            self.con.execute("BEGIN TRANSACTION")
-
-        def __exit__(self, exc_type: object, *rest: object) -> None:
-            self.con.execute("ROLLBACK" if exc_type else "COMMIT")
-
-    def _transaction(self) -> Store._Tx:
-        return Store._Tx(self._con)
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """All or nothing: a crash half-way through a file leaves its previous rows."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
 
     def _insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
         """Bulk insert through Arrow (DuckDB's ``executemany`` costs ~1 ms a row)."""

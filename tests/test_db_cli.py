@@ -126,3 +126,23 @@ def test_stale_graph_is_rebuilt_on_open(runner, tmp_path):
     res = run(runner, "show", "51-KH/TU#Hải Dương", "--db", path, "--json")
     node = json.loads(res.stdout)["matches"][0]["node"]
     assert node["in_archive"] is False
+
+
+def test_locked_database_exit_code(runner, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "k.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        res = run(runner, "uncovered", "--db", path)
+        assert res.exit_code == ExitCode.database_locked
+    finally:
+        holder.kill()
+        holder.wait()

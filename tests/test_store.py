@@ -203,3 +203,20 @@ def test_tables_doc_covers_every_table_and_its_queries_run(loaded):
     assert len(queries) >= len(EXPORT_TABLES)
     for sql in queries:
         loaded.con.execute(sql).fetchall()
+
+
+def test_a_failed_write_leaves_the_previous_rows(loaded, monkeypatch):
+    f = related_plans_archive()[0]
+    before = count(loaded, "citations", "path = ?", [f.info.path])
+
+    def boom(table, rows):
+        if table == "assignments":
+            raise RuntimeError("disk full")
+        return original(table, rows)
+
+    original = loaded._insert
+    monkeypatch.setattr(loaded, "_insert", boom)
+    with pytest.raises(RuntimeError):
+        loaded.put_document(loaded.begin_run("t", {}), f.info, f.doc, f.extraction)
+    assert count(loaded, "citations", "path = ?", [f.info.path]) == before
+    assert count(loaded, "documents", "path = ?", [f.info.path]) == 1
