@@ -101,3 +101,17 @@ def test_corpus_headers(corpus, gold) -> None:  # noqa: ANN001
         expected = json.loads((gold / f"{path.stem}.json").read_text("utf-8"))["header"]
         exact += sum(getattr(h, k) == v for k, v in expected.items())
     assert exact >= 28
+
+
+def test_pdf_columns_run_together() -> None:
+    text = (
+        "BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG CỘNG SẢN VIỆT NAM\nBAN TỔ CHỨC\n* Hà Nội, ngày 29 tháng 9 năm 2025\n"
+        "Số 38 - HD/BTCTW\nHƯỚNG DẪN\nnghiệp vụ công tác đảng viên\n-----\nCăn cứ Điều lệ Đảng, ...\n"
+    )
+    h = find_header(text)
+    assert (h.doc_type, h.symbol, h.issuer) == ("Hướng dẫn", "38-HD/BTCTW", "Ban Tổ chức Trung ương")
+    assert (h.place, h.date, h.title) == ("Hà Nội", "2025-09-29", "nghiệp vụ công tác đảng viên")
+    h = find_header("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 294-QĐ/TW Hà Nội, ngày 26 tháng 5 năm 2025\nQUY ĐỊNH\nTHI HÀNH ĐIỀU LỆ ĐẢNG\n- Căn cứ Điều lệ Đảng;\n")
+    assert (h.symbol, h.place, h.date, h.title, h.issuer) == (
+        "294-QĐ/TW", "Hà Nội", "2025-05-26", "THI HÀNH ĐIỀU LỆ ĐẢNG", "Ban Chấp hành Trung ương",
+    )  # fmt: skip

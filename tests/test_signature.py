@@ -67,3 +67,17 @@ def test_corpus(corpus, gold) -> None:  # noqa: ANN001
         expected = json.loads((gold / f"{path.stem}.json").read_text("utf-8"))
         assert to_json(find_signer(doc.text, doc.tables)) == expected["signer"], path.name
         assert list(find_recipients(doc.text, doc.tables)) == expected["recipients"], path.name
+
+
+def test_pdf_columns_interleaved() -> None:
+    text = (
+        "Quá trình thực hiện nếu còn vướng mắc, phản ánh về Ban.\n Nơi nhận: K/T TRƯỞNG BAN\n"
+        "- Ban Bí thư (để báo cáo), PHÓ\nTRƯỞNG BAN\n- Các tỉnh ủy, thành ủy, đảng ủy trực thuộc\nTrung ương,\n"
+        "- Các đồng chí Phó Trưởng Ban, - Các vụ, cục,\nđơn vị trong Ban, - Lưu VP, Vụ CSĐ, ĐV.\nNguyễn Thanh Bình\n"
+    )
+    assert find_recipients(text) == (
+        "Ban Bí thư", "Các tỉnh ủy, thành ủy, đảng ủy trực thuộc Trung ương", "Các đồng chí Phó Trưởng Ban",
+        "Các vụ, cục, đơn vị trong Ban", "Lưu VP, Vụ CSĐ, ĐV",
+    )  # fmt: skip
+    s = find_signer(text)
+    assert s is not None and (s.on_behalf, s.name) == ("K/T TRƯỞNG BAN", "Nguyễn Thanh Bình")

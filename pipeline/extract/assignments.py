@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.extract.sections import Section, find_sections, organisation_part
+from pipeline.extract.sections import Section, find_sections, organisation_part, paragraphs
 from pipeline.extract.text import sentence_at, squash
 from pipeline.extract.units import UnitFinder, fold, is_generic
 from pipeline.models import Assignment, Deadline, Document, Header
@@ -167,7 +167,7 @@ def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, .
         deadlines are joined, and the spelling of its heading is kept.
     """
     del header
-    text = doc.text
+    text = paragraphs(doc.text)
     part = organisation_part(text)
     if part is None:
         return ()

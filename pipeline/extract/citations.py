@@ -138,7 +138,7 @@ def _issuer_at(ft: str, pos: int) -> tuple[str | None, int]:
     vm = re.search(rf"\s+và\s+(?={t.type_re.pattern})", ft[pos:cut], re.IGNORECASE)
     if vm:
         cut = pos + vm.start()
-    phrase = squash(ft[pos:cut])
+    phrase = re.sub(r"(?:\s+(?:và|hoặc|của|về))+$", "", squash(ft[pos:cut]))
     words = phrase.split()
     if not words or not (words[0][0].isupper() or words[0] in ("các",)):
         return None, pos

@@ -25,6 +25,7 @@ from typing import Callable
 
 from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
+from pipeline.extract.sections import paragraphs
 from pipeline.extract.text import sentence_at, sentence_span_at, squash
 from pipeline.models import Deadline, Document, Header
 
@@ -388,7 +389,7 @@ def find_deadlines(doc: Document, header: Header) -> tuple[Deadline, ...]:
         Deadlines with ISO ``start``/``end`` (None where open or unbounded); an entry
         that repeats exactly (same text and bounds) is listed once.
     """
-    text = doc.text
+    text = paragraphs(doc.text)  # same offsets; sentences run across PDF line wraps
     doc_year = document_year(doc, header)
     ref = date.fromisoformat(header.date) if header.date else (date(doc_year, 1, 1) if doc_year else None)
     seen: set[tuple[str, str | None, str | None]] = set()

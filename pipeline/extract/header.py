@@ -30,7 +30,7 @@ _SEPARATOR = re.compile(r"^[\s\-_*=.~–—]{1,}$")
 _SO = re.compile(r"^\W*S[ốỐ]\s*(?:[:.]|\b)", re.IGNORECASE)
 _PLACE_DATE = re.compile(rf"^(?P<place>[{UPPER}][^\d,|:;()]{{1,40}}?)\s*,\s*ngày\b", re.IGNORECASE)
 _OPENER = re.compile(
-    r"^(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Thi hành|Theo|Trên cơ sở|Qua|Sau khi|Kính gửi|Xét|"
+    r"^[-+•*]?\s*(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Thi hành|Theo|Trên cơ sở|Qua|Sau khi|Kính gửi|Xét|"
     r"Tiếp tục|Nhận được|Hiện nay|Ngày|Vừa qua|Chấp hành|Quán triệt|Thực hiện)\b"
 )
 _HEADING = re.compile(r"^(?:[IVXLC]+|\d+|[a-zđ])\s*[.\-–)/]\s*\S")
@@ -41,6 +41,8 @@ _AUTHORITY = re.compile(
 _NATIONAL = re.compile(
     r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP|\*+|[-_]+)", re.IGNORECASE
 )
+# The right column's national line, when a PDF text layer runs the two columns together.
+_NATIONAL_TAIL = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A XÃ HỘI CHỦ NGHĨA VIỆT NAM)\b.*$")
 _PLAN_VERB = re.compile(
     r"(?:ban hành|xây dựng|xây dựng và ban hành|triển khai|hướng dẫn|thông báo|lập)\s+(?:các\s+)?(?=%s)",
     re.IGNORECASE,
@@ -192,6 +194,8 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
         return issuer
     if _SUB_BODY.match(issuer):
         sep = ", " if "," in issuer else " "
+        if parent.startswith("Ban Chấp hành Trung ương"):
+            parent = "Trung ương"  # BAN TỔ CHỨC under BAN CHẤP HÀNH TRUNG ƯƠNG: Ban Tổ chức Trung ương
         return f"{issuer}{sep}{parent}"
     level = re.search(rf"(?<!\w)({'|'.join(_ALL_LEVELS)})$", issuer)
     if level:
@@ -295,8 +299,11 @@ def find_header(text: str, tables_: Sequence[Table] = ()) -> Header:
         if _SO.match(c.text) and symbol is None:
             syms = find_symbols(c.text)
             symbol = syms[0].text if syms else None
-            continue
-        pm = _PLACE_DATE.match(c.text)
+            rest = c.text[syms[0].end :] if syms else ""
+            if not (rest.strip() and _PLACE_DATE.match(rest.strip(" *\t"))):
+                continue  # else "Số 294-QĐ/TW Hà Nội, ngày ...": the place line follows on the same line
+            c = _Cell(c.start, c.end, rest.strip(" *\t"))
+        pm = _PLACE_DATE.match(c.text.lstrip("*•-– \t"))
         if pm and place is None:
             place = squash(pm.group("place"))
             dm = next((d for d in find_dates(c.text) if d.date), None)
@@ -304,8 +311,9 @@ def find_header(text: str, tables_: Sequence[Table] = ()) -> Header:
             continue
         if _NATIONAL.match(c.text) or not any(ch.isalpha() for ch in c.text):
             continue
-        if c.text.upper() == c.text and symbol is None and len(c.text) < 90:
-            orgs.append(c.text)
+        org = _NATIONAL_TAIL.sub("", c.text)
+        if org.upper() == org and symbol is None and len(org) < 90:
+            orgs.append(org)
     issuer = _issuer_from_lines(orgs)
     if issuer is None:
         issuer = _issuer_from_opening(text, after_title, kind)

@@ -120,6 +120,39 @@ def _find_sections(text: str) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+_LABEL_START = re.compile(r"[ \t]*(?:[-+•*–|]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d|Nơi\s+nhận)")
+
+
+@lru_cache(maxsize=32)
+def paragraphs(text: str) -> str:
+    """``text`` with wrapping line breaks turned into spaces (same length and offsets).
+
+    PDF text layers break lines at the page width, so a line is not a paragraph there.
+    A break is a wrap when the next line starts in lower case, or when the line is
+    about as long as the document's full lines and ends without punctuation; a break
+    before a bullet, a numbered label or "Nơi nhận" is always kept, and so are the
+    short heading lines ("1. Ban Tổ chức Đảng ủy Khối") of every format.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if not lengths:
+        return text
+    full = lengths[int(0.9 * (len(lengths) - 1))]
+    out = []
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        body = line.rstrip()
+        wrap = (
+            bool(body)
+            and bool(nxt.strip())
+            and not _LABEL_START.match(nxt)
+            and (nxt.lstrip()[:1].islower() or (len(body) >= 0.8 * full and body[-1] not in ".:;!?"))
+        )
+        out.append(line + (" " if wrap else "\n"))
+    out.append(lines[-1])
+    return "".join(out)
+
+
 def organisation_part(text: str) -> Section | None:
     """The "TỔ CHỨC THỰC HIỆN" part (or the article that assigns execution), if any.
 
@@ -153,4 +186,4 @@ def enclosing(sections: tuple[Section, ...], offset: int, kinds: tuple[str, ...]
     return best
 
 
-__all__ = ["Section", "enclosing", "find_sections", "fold", "organisation_part"]
+__all__ = ["Section", "enclosing", "find_sections", "fold", "organisation_part", "paragraphs"]

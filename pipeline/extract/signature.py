@@ -25,6 +25,7 @@ _POSITION = re.compile(
     r"TRƯỞNG PHÒNG|TỔ TRƯỞNG|BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ NHIỆM|TRƯỞNG ĐOÀN|ỦY VIÊN|UỶ VIÊN|THƯỜNG TRỰC|"
     r"TRƯỞNG|PHÓ TRƯỞNG)\b"
 )
+_POSITION_TAIL = re.compile(r"[\s,]+(?:PHÓ|TRƯỞNG BAN|BÍ THƯ|CHỦ TỊCH|PHÓ BÍ THƯ|PHÓ TRƯỞNG BAN|PHÓ CHỦ TỊCH)\s*$")
 _NOT_NAME = re.compile(r"đã ký|\bký\b|signed|\[|\(|^\W*$|^Số\b|^Nơi", re.IGNORECASE)
 _NAME = re.compile(rf"^(?:[{UPPER}][^\W\d_]*)(?:\s+[{UPPER}][^\W\d_]*){{1,5}}$")
 _REPORT_MARK = re.compile(r"\s*\((?:để\s+)?(?:báo cáo|b/c)\)\s*", re.IGNORECASE)
@@ -33,6 +34,7 @@ _TRAIL = re.compile(r"[\s,;:.]*(?:\./\.)?[\s,;:.]*$")
 
 def _clean_item(s: str) -> str:
     s = _ITEM.sub("", s, count=1)
+    s = _POSITION_TAIL.sub("", s)  # "- Ban Bí thư (để báo cáo), PHÓ": the signature column ran in
     s = _REPORT_MARK.sub(" ", s)
     return squash(_TRAIL.sub("", s))
 
@@ -55,7 +57,7 @@ def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]
     i = starts[-1]
     items: list[str] = []
     rest = _NOI_NHAN.match(lines[i]).group("rest")  # type: ignore[union-attr]
-    pending = [rest] if rest.strip() else []
+    pending = [rest] if rest.strip() and not _ON_BEHALF.match(rest) else []
     pending += lines[i + 1 : i + 60]
     blank = 0
     last_closed = False
@@ -66,6 +68,8 @@ def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]
                 if blank >= 2 and items:
                     return tuple(x for x in (_clean_item(s) for s in items) if x)
                 continue
+            if items and part.isupper() and _POSITION.match(part.strip()):
+                continue  # the signature column interleaved with the list (PDF text layers)
             if _ITEM.match(part):
                 items.append(part)
                 blank = 0
@@ -88,8 +92,12 @@ def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
     on_behalf = position = name = None
     k = None
     for i in region:
-        if _ON_BEHALF.match(lines[i]) and lines[i].upper() == lines[i]:
-            on_behalf, k = lines[i], i + 1
+        line = lines[i]
+        nn_rest = _NOI_NHAN.match(line)
+        if nn_rest:  # "Nơi nhận: K/T TRƯỞNG BAN": the columns run together
+            line = nn_rest.group("rest").strip()
+        if _ON_BEHALF.match(line) and line.upper() == line:
+            on_behalf, k = line, i + 1
             break
     if k is None:
         for i in region:
