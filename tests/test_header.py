@@ -115,3 +115,13 @@ def test_pdf_columns_run_together() -> None:
     assert (h.symbol, h.place, h.date, h.title, h.issuer) == (
         "294-QĐ/TW", "Hà Nội", "2025-05-26", "THI HÀNH ĐIỀU LỆ ĐẢNG", "Ban Chấp hành Trung ương",
     )  # fmt: skip
+
+
+def test_official_letter_subject() -> None:
+    text = (
+        "TỈNH ỦY BẮC NINH\n*\nSố 245-CV/TU\nV/v triển khai thực hiện\nKết luận số 21-KL/TW\n"
+        "ĐẢNG CỘNG SẢN VIỆT NAM\nBắc Ninh, ngày 04 tháng 4 năm 2024\nKính gửi: Các huyện ủy, thị ủy, thành ủy\n"
+    )
+    h = find_header(text)
+    assert (h.doc_type, h.symbol, h.issuer) == ("Công văn", "245-CV/TU", "Tỉnh ủy Bắc Ninh")
+    assert (h.title, h.place, h.date) == ("triển khai thực hiện Kết luận số 21-KL/TW", "Bắc Ninh", "2024-04-04")

@@ -81,3 +81,12 @@ def test_pdf_columns_interleaved() -> None:
     )  # fmt: skip
     s = find_signer(text)
     assert s is not None and (s.on_behalf, s.name) == ("K/T TRƯỞNG BAN", "Nguyễn Thanh Bình")
+
+
+def test_state_style_double_authority_and_dashless_list() -> None:
+    text = (
+        "Quyết định có hiệu lực kể từ ngày ký./.\nNơi nhận:\nNhư Điều 3;\nThường trực Tỉnh ủy;\nLưu: VT, NC.\n"
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n\nLê Văn Hà\n"
+    )
+    assert find_recipients(text) == ("Như Điều 3", "Thường trực Tỉnh ủy", "Lưu: VT, NC")
+    assert find_signer(text) == Signer("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Hà")

@@ -264,6 +264,25 @@ def _own_date_from_caption(text: str, symbol: str | None) -> str | None:
     return None
 
 
+_VV = re.compile(r"^(?:V/v|V/V|Về việc)\s*:?\s*(?P<rest>\S.*)$")
+
+
+def _letter_subject(cells: list[_Cell]) -> tuple[str | None, str | None, int | None]:
+    """An official letter (công văn) has no type word, only "V/v <subject>" under its number."""
+    for i, c in enumerate(cells[:40]):
+        if _OPENER.match(c.text) or len(c.text) > 200:
+            break
+        m = _VV.match(c.text)
+        if m:
+            parts = [m.group("rest")]
+            for nxt in cells[i + 1 : i + 4]:
+                if not nxt.text or nxt.text.startswith("Kính gửi") or _PLACE_DATE.match(nxt.text) or nxt.text.isupper():
+                    break
+                parts.append(nxt.text)
+            return "Công văn", squash(" ".join(parts)), i
+    return None, None, None
+
+
 def title_span(text: str, tables_: Sequence[Table] = ()) -> tuple[int, int] | None:
     """Where the type word and subject line stand in ``text`` (None if not found)."""
     cells = _cells(text, tables_, min(len(text), 4000))
@@ -288,13 +307,16 @@ def find_header(text: str, tables_: Sequence[Table] = ()) -> Header:
         kind = t.name if t else None
         title, j = _title(cells, ti, text)
         after_title = cells[j].start if j < len(cells) else region_end
-    head = cells[:ti] if ti is not None else cells[:30]
+        head = cells[:ti]
+    else:
+        kind, title, _ = _letter_subject(cells)
+        head = cells[:30]
     symbol = place = date = None
     orgs: list[str] = []
     for c in head:
-        if not c.text:
+        if not c.text or _VV.match(c.text):
             continue
-        if _OPENER.match(c.text) or len(c.text) > 200:
+        if _OPENER.match(c.text) or len(c.text) > 200 or c.text.startswith("Kính gửi"):
             break
         if _SO.match(c.text) and symbol is None:
             syms = find_symbols(c.text)

@@ -70,7 +70,10 @@ def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]
                 continue
             if items and part.isupper() and _POSITION.match(part.strip()):
                 continue  # the signature column interleaved with the list (PDF text layers)
-            if _ITEM.match(part):
+            dashless = not items and not _ON_BEHALF.match(part) and not part.isupper() and len(part) < 150
+            if _ITEM.match(part) or dashless or (items and not _ITEM.match(items[0])):
+                if items and not _ITEM.match(items[0]) and (_ON_BEHALF.match(part) or part.isupper()):
+                    break  # a list written without dashes ends at the signature
                 items.append(part)
                 blank = 0
                 last_closed = part.rstrip().endswith("./.")
@@ -98,6 +101,8 @@ def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
             line = nn_rest.group("rest").strip()
         if _ON_BEHALF.match(line) and line.upper() == line:
             on_behalf, k = line, i + 1
+            while k < len(lines) and _ON_BEHALF.match(lines[k]) and lines[k].upper() == lines[k]:
+                on_behalf, k = f"{on_behalf} {lines[k]}", k + 1  # "TM. ỦY BAN NHÂN DÂN" + "KT. CHỦ TỊCH"
             break
     if k is None:
         for i in region:
