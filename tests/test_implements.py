@@ -62,3 +62,14 @@ def test_corpus_implements(corpus, gold) -> None:  # noqa: ANN001
         got = find_implements(doc.text, find_citations(doc.text, h, doc.tables), doc.tables)
         expected = json.loads((gold / f"{path.stem}.json").read_text("utf-8"))["implements"]
         assert set(got) == set(expected), path.name
+
+
+def test_other_opening_verbs() -> None:
+    text = (
+        "KẾ HOẠCH\nhọc tập chuyên đề năm 2024\n\nĐể cụ thể hoá Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị và "
+        "Kế hoạch số 20-KH/TU ngày 10/01/2024 của Tỉnh ủy, Huyện ủy xây dựng kế hoạch như sau:\n"
+        "I. MỤC ĐÍCH\nGắn với Nghị quyết số 19-NQ/HU ngày 2/2/2021 của Huyện ủy.\n"
+    )
+    assert implements(text) == ["5-CT/TW@2016-05-15", "20-KH/TU@2024-01-10"]
+    text = "KẾ HOẠCH\nphòng chống thiên tai\n\nTriển khai Công văn số 1234/UBND-NN ngày 3/5/2024 của UBND tỉnh, UBND xã ban hành kế hoạch.\nI. MỤC ĐÍCH\n"
+    assert implements(text) == ["1234/UBND-NN@2024-05-03"]
