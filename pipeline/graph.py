@@ -49,6 +49,22 @@ LEVEL_MARKERS = {"central": "*", "province": "D", "district": "s", "commune": "o
 EDGE_COLOURS = {"implements": "#1a9850", "cites": "#999999"}
 
 
+_NUMERIC = ("INTEGER", "BIGINT", "DOUBLE", "FLOAT", "SMALLINT", "HUGEINT", "DECIMAL", "BOOLEAN")
+
+
+def _attrs(description: Any, row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row as GraphML-safe attributes; a missing number or flag is left out, not "".
+
+    Each attribute keeps one type across all nodes, which GraphML readers need.
+    """
+    out = {}
+    for (name, type_, *_), value in zip(description, row):
+        if value is None and str(type_).split("(")[0] in _NUMERIC:
+            continue
+        out[name] = _plain(value)
+    return out
+
+
 def _plain(value: Any) -> str | int | float | bool:
     """A GraphML-safe attribute value: None → "", lists → "; "-joined, dates → ISO."""
     if value is None:
@@ -73,17 +89,15 @@ def build_graph(con: duckdb.DuckDBPyConnection) -> nx.DiGraph:
         "SELECT n.*, (SELECT string_agg(d.path, '; ' ORDER BY d.path) FROM documents d"
         " WHERE d.node_id = n.node_id) AS files FROM nodes n ORDER BY n.node_id"
     )
-    cols = [d[0] for d in cur.description]
     for row in cur.fetchall():
-        attrs = {c: _plain(v) for c, v in zip(cols, row)}
+        attrs = _attrs(cur.description, row)
         nid = attrs.pop("node_id")
         attrs["colour"] = type_colour(attrs.get("doc_type"))  # type: ignore[arg-type]
         attrs["level_colour"] = LEVEL_COLOURS.get(str(attrs.get("level")), LEVEL_COLOURS["unknown"])
         g.add_node(nid, **attrs)
     cur = con.execute("SELECT * FROM edges ORDER BY source, target")
-    cols = [d[0] for d in cur.description]
     for row in cur.fetchall():
-        attrs = {c: _plain(v) for c, v in zip(cols, row)}
+        attrs = _attrs(cur.description, row)
         src, dst = attrs.pop("source"), attrs.pop("target")
         attrs["colour"] = EDGE_COLOURS.get(str(attrs.get("type")), "#999999")
         g.add_edge(src, dst, **attrs)

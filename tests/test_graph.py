@@ -106,3 +106,9 @@ def test_html_opens_in_headless_browser(g, tmp_path):
     with Image.open(shot) as img:
         assert img.size == (1200, 800)
         assert len(img.convert("RGB").getcolors(maxcolors=1 << 20) or ()) > 20
+
+
+def test_graphml_keeps_one_type_per_attribute(g, tmp_path):
+    text = graph.export(g, "graphml", tmp_path / "g.graphml").read_text(encoding="utf-8")
+    names = re.findall(r'<key id="\w+" for="node" attr.name="(\w+)"', text)
+    assert len(names) == len(set(names)) and "year" in names
