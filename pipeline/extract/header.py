@@ -47,7 +47,6 @@ _PLAN_VERB = re.compile(
     r"(?:ban hành|xây dựng|xây dựng và ban hành|triển khai|hướng dẫn|thông báo|lập)\s+(?:các\s+)?(?=%s)",
     re.IGNORECASE,
 )
-_BODY_WORDS = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Thị ủy", "Quận ủy", "Đảng ủy")
 _LEVEL_OF_BODY = {
     "Tỉnh ủy": ("tỉnh",), "Thành ủy": ("thành phố",), "Huyện ủy": ("huyện",),
     "Thị ủy": ("thị xã",), "Quận ủy": ("quận",), "Đảng ủy": ("xã", "phường", "thị trấn"),
@@ -227,13 +226,12 @@ def _scope_for(issuer: str, text: str) -> str | None:
     ft = folded(text)
     for body, levels in _LEVEL_OF_BODY.items():
         if issuer == body:
-            names = Counter(
-                m.group(2) for m in re.finditer(rf"Đảng bộ ({'|'.join(levels)})\s+({_NAME})", ft)
+            found = Counter(
+                (m.group(1), m.group(2)) for m in re.finditer(rf"Đảng bộ ({'|'.join(levels)})\s+({_NAME})", ft)
             )
-            if names:
-                (name, _), *_ = names.most_common(1)
-                lv = next(m.group(1) for m in re.finditer(rf"Đảng bộ ({'|'.join(levels)})\s+{re.escape(name)}", ft))
-                return f"{lv} {name}" if body == "Đảng ủy" else name
+            if found:
+                level, name = found.most_common(1)[0][0]
+                return f"{level} {name}" if body == "Đảng ủy" else name
     return None
 
 
