@@ -28,6 +28,9 @@ from pipeline.models import Assignment, Deadline, Document, Header
 _CLAUSE = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]+[ \t]*)?|(?:\.{3}|…|[.;])[ \t]*(?=[^\W\d_])")
 
 
+_ITEM_START = re.compile(r"\n[ \t]*(?:[-+•*–]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s)")
+
+
 @dataclass(frozen=True)
 class _Anchor:
     start: int  # offsets into the document text
@@ -46,7 +49,8 @@ def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...
 
 def _in_quotes(text: str, pos: int) -> bool:
     """Whether ``pos`` stands inside a quotation opened earlier on its line."""
-    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    start = max((m.start() for m in _ITEM_START.finditer(text, 0, pos)), default=0)
+    line = text[start:pos]
     return line.count("“") > line.count("”") or line.count('"') % 2 == 1
 
 

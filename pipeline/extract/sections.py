@@ -138,19 +138,21 @@ def paragraphs(text: str) -> str:
     if not lengths:
         return text
     full = lengths[int(0.9 * (len(lengths) - 1))]
-    out = []
+    joins = [False] * len(lines)  # joins[i]: the break after line i is a wrap
     for i, line in enumerate(lines[:-1]):
-        nxt = lines[i + 1]
         body = line.rstrip()
-        wrap = (
-            bool(body)
-            and bool(nxt.strip())
-            and not _LABEL_START.match(nxt)
-            and (nxt.lstrip()[:1].islower() or (len(body) >= 0.8 * full and body[-1] not in ".:;!?"))
-        )
-        out.append(line + (" " if wrap else "\n"))
-    out.append(lines[-1])
-    return "".join(out)
+        if not body.strip():
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1  # a page break leaves blank lines inside a paragraph
+        if j == len(lines) or _LABEL_START.match(lines[j]):
+            continue
+        lower = lines[j].lstrip()[:1].islower()
+        if lower or (j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"):
+            for k in range(i, j):
+                joins[k] = True
+    return "".join(line + (" " if joins[i] else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]
 
 
 def organisation_part(text: str) -> Section | None:
