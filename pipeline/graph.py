@@ -141,6 +141,14 @@ def _tooltip(attrs: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _short_label(nid: str, a: dict[str, Any]) -> str:
+    """The key, with the province on a second line for scoped documents."""
+    scope = a.get("scope")
+    if not a.get("key"):
+        return str(a.get("label") or nid)
+    return f"{a['key']}\n{scope}" if scope and scope != "?" else str(a["key"])
+
+
 def vis_data(g: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
     """Nodes and edges in vis-network's format."""
     nodes = []
@@ -149,7 +157,7 @@ def vis_data(g: nx.DiGraph) -> dict[str, list[dict[str, Any]]]:
         nodes.append(
             {
                 "id": nid,
-                "label": str(a.get("key") or a.get("label") or nid),
+                "label": _short_label(nid, a),
                 "title": _tooltip(a),
                 "shape": LEVEL_SHAPES.get(level, "dot"),
                 "color": {"background": a.get("colour", OTHER_TYPE), "border": LEVEL_COLOURS.get(level, "#636363")},
@@ -252,7 +260,7 @@ def layered_positions(g: nx.DiGraph, *, per_row: int = 12) -> dict[str, tuple[fl
         for r, row in enumerate(rows):
             for i, nid in enumerate(row):
                 x = (i + 0.5 + (per_row - len(row)) / 2 + (0.5 if r % 2 else 0.0)) / (per_row + 1)
-                pos[nid] = (x, y - r * 0.45)
+                pos[nid] = (x, y - r * 0.45 - (0.14 if i % 2 else 0.0))  # staggered: row edges stay visible
         y -= 0.45 * len(rows) + 0.7
     return pos
 
@@ -284,8 +292,9 @@ def draw_png(g: nx.DiGraph, path: str | Path, *, dpi: int = 120) -> None:
                                    edgecolors=LEVEL_COLOURS[level],
                                    linewidths=[2.5 if g.nodes[x].get("in_archive") else 0.8 for x in ns],
                                    node_size=[320 if g.nodes[x].get("in_archive") else 160 for x in ns])
-    labels = {nid: str(a.get("key") or a.get("label") or nid) for nid, a in g.nodes(data=True)}
-    nx.draw_networkx_labels(g, pos, labels=labels, font_size=7, ax=ax, verticalalignment="bottom")
+    labels = {nid: _short_label(nid, a) for nid, a in g.nodes(data=True)}
+    above = {nid: (x, y + 0.05) for nid, (x, y) in pos.items()}
+    nx.draw_networkx_labels(g, above, labels=labels, font_size=7, ax=ax, verticalalignment="bottom")
     types = sorted({str(a.get("doc_type") or "other") for _, a in g.nodes(data=True)})
     handles = [Line2D([], [], marker="o", ls="", color=type_colour(t), label=t, markersize=9) for t in types]
     handles += [Line2D([], [], marker=LEVEL_MARKERS[lv], ls="", markerfacecolor="white", markeredgewidth=2,
