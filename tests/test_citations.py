@@ -169,3 +169,8 @@ def test_corpus_citations(corpus, gold) -> None:  # noqa: ANN001
         expected = {c["key"] for c in json.loads((gold / f"{path.stem}.json").read_text("utf-8"))["citations"]}
         got = {c.key for c in find_citations(doc.text, find_header(doc.text, doc.tables), doc.tables) if c.resolved}
         assert got == expected, path.name
+
+
+def test_header_number_line_is_own_even_without_header() -> None:
+    text = "ĐẢNG ỦY XÃ AN BÌNH\nSố: 12-KH/ĐU\nKẾ HOẠCH\n...\nThực hiện Kế hoạch số 12-KH/HU ngày 2/3/2024 của Huyện ủy."
+    assert keys(text) == ["12-KH/HU@2024-03-02"]

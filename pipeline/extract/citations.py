@@ -206,14 +206,19 @@ def find_mentions(text: str) -> list[_Found]:
     return sorted(found, key=lambda f: f.start)
 
 
-def _is_self(f: _Found, own: Header | None, own_key: str | None, ft: str) -> bool:
+_HEADER_SO = re.compile(r"(?:^|\n|\|)[ \t*#]*S[ốỐ][ \t]*[:.]?[ \t]*$")
+
+
+def _is_self(f: _Found, own: Header | None, own_key: str | None, text: str) -> bool:
+    if f.symbol is not None and f.start < 2500 and _HEADER_SO.search(text[max(0, f.start - 40) : f.start]):
+        return True  # the header's "Số 40-KH/ĐUK" line: this document's own number
     if f.symbol is None or own is None or own_key is None:
         return False
     if f.symbol.base_key != own_key:
         return False
     if f.date is None or f.date == own.date:
         return True
-    return bool(_SELF_CAPTION.search(ft[max(0, f.start - 60) : f.start]))
+    return bool(_SELF_CAPTION.search(text[max(0, f.start - 60) : f.start]))
 
 
 def _mention(text: str, f: _Found, tables_: tuple[Table, ...], form: str) -> Mention:
@@ -244,7 +249,7 @@ def find_citations(
     drafts: list[_Draft] = []
     by_base: dict[str, list[_Draft]] = {}
     # Full mentions first: dated mentions make documents, undated ones join them.
-    full = [f for f in found if f.symbol is not None and not _is_self(f, own, own_key, ft)]
+    full = [f for f in found if f.symbol is not None and not _is_self(f, own, own_key, text)]
     for f in sorted(full, key=lambda f: (_precision(f.date), f.start)):
         assert f.symbol is not None
         group = by_base.setdefault(f.symbol.base_key, [])
