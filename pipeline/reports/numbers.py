@@ -41,6 +41,7 @@ def plot_number_kinds(con: Connection, ax: Axes) -> None:
         no_data(ax, "No numbers found")
         return
     summary.plot.barh(ax=ax, stacked=True)
+    ax.legend(fontsize=7, title="kind", loc="lower right")
     ax.invert_yaxis()
     ax.set_xlabel("numbers")
     ax.set_title("Quantitative targets per plan")

@@ -9,7 +9,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from pipeline import queries
 from pipeline.reports.coverage import implements_graph, is_central
 from pipeline.reports.drawing import no_data
 from pipeline.reports.tables import (
@@ -18,9 +17,8 @@ from pipeline.reports.tables import (
     column,
     doc_labels,
     doc_nodes,
-    has_table,
+    frame,
     per_document,
-    result_frame,
 )
 
 
@@ -31,14 +29,14 @@ def deadline_calendar(con: Connection) -> pd.DataFrame:
     if deadlines.empty:
         return pd.DataFrame(columns=columns)
     labels = doc_labels(con)
-    frame = deadlines.copy()
-    frame["plan"] = column(frame, "doc_id").map(labels)
-    frame["due"] = pd.to_datetime(column(frame, "end_date")).fillna(pd.to_datetime(column(frame, "start_date")))
-    frame = frame[frame["due"].notna()].copy()
-    frame["month"] = frame["due"].dt.to_period("M").astype(str)
+    table = deadlines.copy()
+    table["plan"] = column(table, "doc_id").map(labels)
+    table["due"] = pd.to_datetime(column(table, "end_date")).fillna(pd.to_datetime(column(table, "start_date")))
+    table = table[table["due"].notna()].copy()
+    table["month"] = table["due"].dt.to_period("M").astype(str)
     for c in columns:
-        frame[c] = column(frame, c)
-    return frame[columns].sort_values(["due", "plan"]).reset_index(drop=True)
+        table[c] = column(table, c)
+    return table[columns].sort_values(["due", "plan"]).reset_index(drop=True)
 
 
 def deadlines_by_month(con: Connection) -> pd.DataFrame:
@@ -74,7 +72,7 @@ def plot_deadline_timeline(
         mark = pd.Period(pd.Timestamp(as_of), freq="M").strftime("%Y-%m")
         if mark in months:
             ax.axvline(list(months).index(mark), color="red", linestyle="--", label=f"as of {as_of}")
-    ax.legend(fontsize=7, title="plan")
+    ax.legend(fontsize=7, title="plan", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("month due")
     ax.set_ylabel("deadlines")
@@ -84,19 +82,34 @@ def plot_deadline_timeline(
 def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
     """Deadlines and assignments whose end date is before ``as_of``, most overdue first.
 
-    Rows come from ``pipeline.queries.deadlines`` (what ``kehoach deadlines`` lists, each
-    document once). The archive says nothing about completion, so "overdue" means "its
+    Like ``kehoach deadlines --today`` but each document counted once even where its
+    renders were read differently (rows of the best-read render only), and with the
+    days overdue. The archive says nothing about completion, so "overdue" means "its
     end date has passed"; an item with only a start date ("từ ngày ...") is not overdue.
     """
     cutoff = pd.Timestamp(as_of)
+    labels = doc_labels(con)
+    paths = dict(zip(column(frame(con, "documents"), "doc_id"), column(frame(con, "documents"), "path")))
+    parts = []
+    deadlines = per_document(con, "deadlines")
+    if not deadlines.empty:
+        parts.append(
+            deadlines.assign(kind="deadline", unit=None, role=None, task=column(deadlines, "sentence"),
+                             deadline=column(deadlines, "text"), end=column(deadlines, "end_date"))
+        )
+    assignments = per_document(con, "assignments")
+    if not assignments.empty:
+        parts.append(assignments.assign(kind="assignment", end=column(assignments, "deadline_end")))
     columns = ["document", "kind", "unit", "role", "task", "deadline", "end", "days_overdue", "file"]
-    if not has_table(con, "deadlines"):
+    if not parts:
         return pd.DataFrame(columns=columns)
-    items = result_frame(queries.deadlines(con, today=cutoff.date()))
+    items = pd.concat(parts, ignore_index=True)
     items["end"] = pd.to_datetime(items["end"])
     items = items[items["end"].notna() & (items["end"] < cutoff)].copy()
+    items["document"] = items["doc_id"].map(labels)
+    items["file"] = items["doc_id"].map(paths)
     items["days_overdue"] = (cutoff - items["end"]).dt.days
-    return items[columns].sort_values(["end", "document"]).reset_index(drop=True)
+    return items[columns].sort_values(["end", "document", "kind"]).reset_index(drop=True)
 
 
 def _doc_directives(con: Connection) -> dict[str, list[str]]:
@@ -131,8 +144,8 @@ def assignment_matrix(con: Connection) -> pd.DataFrame:
     ]
     if not pairs:
         return pd.DataFrame()
-    frame = pd.DataFrame(pairs, columns=["unit", "directive"])
-    matrix = pd.crosstab(frame["unit"], frame["directive"])
+    links = pd.DataFrame(pairs, columns=["unit", "directive"])
+    matrix = pd.crosstab(links["unit"], links["directive"])
     order = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index
     return matrix.loc[order]
 
