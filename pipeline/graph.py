@@ -207,7 +207,9 @@ body{{margin:0;font-family:sans-serif}} #network{{width:100%;height:88vh;border-
 <div id="network"></div><ul id="legend">{legend}</ul>
 <script>
 var data = {data};
-var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+function tip(t) {{ var d = document.createElement("div"); d.style.whiteSpace = "pre-wrap"; d.style.maxWidth = "480px"; d.textContent = t; return d; }}
+var nodes = new vis.DataSet(data.nodes.map(function (n) {{ return Object.assign({{}}, n, {{title: tip(n.title)}}); }}));
+var edges = new vis.DataSet(data.edges.map(function (e) {{ return Object.assign({{}}, e, {{title: tip(e.title)}}); }}));
 var network = new vis.Network(document.getElementById("network"), {{nodes: nodes, edges: edges}}, {{
   layout: {{hierarchical: {{enabled: {hierarchical}, direction: "UD", sortMethod: "directed", levelSeparation: 140, nodeSpacing: 210}}}},
   physics: {{enabled: {physics}, solver: "forceAtlas2Based", stabilization: {{iterations: 300}}}},
