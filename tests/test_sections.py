@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.sections import enclosing, find_sections, fold, organisation_part
+from pipeline.extract.sections import enclosing, find_sections, fold, organisation_part, paragraphs
 
 PLAN = """KẾ HOẠCH
 **I- MỤC ĐÍCH, YÊU CẦU**
@@ -85,3 +85,25 @@ def test_corpus_organisation_parts(corpus, stem: str) -> None:
     assert part is not None and part.kind == "part" and part.label == "III"
     items = [s for s in find_sections(text) if s.kind == "item" and part.start < s.start < part.end]
     assert len(items) >= 2
+
+
+def test_paragraphs_undo_pdf_wraps_keep_offsets() -> None:
+    line = "Chủ trì, tham mưu cho Ban Thường vụ Đảng ủy Khối chỉ đạo, triển khai thực hiện một"
+    text = (
+        "III. TỔ CHỨC THỰC HIỆN\n1. Ban Tổ chức Đảng ủy Khối\n"
+        f"{line}\nsố nội dung trọng tâm sau:\n"
+        f"- {line[:-4]}\nBan Thường vụ Đảng ủy Khối ban hành quy định cấp ủy các cấp\n\n\n"
+        "của cơ quan, đơn vị.\n"
+        f"- {line}\n- {line}\n- {line}\n"
+    )
+    out = paragraphs(text)
+    assert len(out) == len(text)
+    assert "1. Ban Tổ chức Đảng ủy Khối\nChủ trì" in out  # a heading line stays a line
+    assert f"{line} số nội dung" in out  # lower-case continuation
+    assert f"{line[:-4]} Ban Thường vụ" in out  # a full line ending without punctuation
+    assert "các cấp   của cơ quan" in out  # across a page break
+
+
+def test_paragraphs_keep_lines_of_paragraph_formats() -> None:
+    text = "1. Các đảng đoàn, ban cán sự đảng, huyện, thị, thành ủy và các tổ chức chính trị - xã hội tỉnh\nTổ chức quán triệt.\n- Ngắn.\n"
+    assert paragraphs(text) == text

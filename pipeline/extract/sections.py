@@ -123,6 +123,9 @@ def _find_sections(text: str) -> tuple[Section, ...]:
 _LABEL_START = re.compile(r"[ \t]*(?:[-+•*–|]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d|Nơi\s+nhận)")
 
 
+_HEADING_START = re.compile(r"[ \t#*]*(?:\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d)")
+
+
 @lru_cache(maxsize=32)
 def paragraphs(text: str) -> str:
     """``text`` with wrapping line breaks turned into spaces (same length and offsets).
@@ -138,6 +141,9 @@ def paragraphs(text: str) -> str:
     if not lengths:
         return text
     full = lengths[int(0.9 * (len(lengths) - 1))]
+    # Wrapped layouts (PDF) have most lines about as long as the longest ones; in
+    # line-per-paragraph formats (txt, docx) only lower-case continuations are wraps.
+    wrapped = sum(1 for n in lengths if n >= 0.8 * full) >= 0.4 * len(lengths)
     joins = [False] * len(lines)  # joins[i]: the break after line i is a wrap
     for i, line in enumerate(lines[:-1]):
         body = line.rstrip()
@@ -149,7 +155,8 @@ def paragraphs(text: str) -> str:
         if j == len(lines) or _LABEL_START.match(lines[j]):
             continue
         lower = lines[j].lstrip()[:1].islower()
-        if lower or (j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"):
+        long_line = wrapped and j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"
+        if lower or (long_line and not _HEADING_START.match(line)):
             for k in range(i, j):
                 joins[k] = True
     return "".join(line + (" " if joins[i] else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]
