@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from pipeline.cli.app import JsonOption, VerboseOption, app
-from pipeline.cli.output import emit_json, err
+from pipeline.cli.output import emit_json
 from pipeline.errors import KehoachError
 from pipeline.models import Document, to_json
 
@@ -38,11 +38,11 @@ def read_command(
     except KehoachError as e:
         if verbose:
             raise
-        err.print(e.message, highlight=False, markup=False)
+        sys.stderr.write(e.message + "\n")  # one unwrapped line: path: reason: detail
         raise typer.Exit(int(e.exit_code)) from None
     if as_json:
         emit_json(document_json(doc))
         return
     for note in doc.notes:
-        err.print(f"{file}: note: {note}", highlight=False, markup=False)
+        sys.stderr.write(f"{file}: note: {note}\n")
     sys.stdout.write(doc.text if doc.text.endswith("\n") else doc.text + "\n")
