@@ -23,17 +23,25 @@ from pipeline.reports.tables import (
 
 
 def deadline_calendar(con: Connection) -> pd.DataFrame:
-    """Dated deadlines, one row each, with the month they fall due (end, else start)."""
+    """Dated deadlines, one row each, with the month they fall due (end, else start).
+
+    ``before_plan`` flags a time limit ending before its plan was issued: most likely a
+    historical date taken for a deadline (worth a look, and a test case for extraction).
+    """
     deadlines = per_document(con, "deadlines")
-    columns = ["plan", "text", "start_date", "end_date", "due", "month", "kind", "period", "recurring", "sentence"]
+    columns = ["plan", "text", "start_date", "end_date", "due", "month", "kind", "period", "recurring",
+               "before_plan", "sentence"]
     if deadlines.empty:
         return pd.DataFrame(columns=columns)
     labels = doc_labels(con)
+    docs = frame(con, "documents")
+    issued = pd.Series(pd.to_datetime(column(docs, "date")).to_numpy(), index=column(docs, "doc_id"))
     table = deadlines.copy()
     table["plan"] = column(table, "doc_id").map(labels)
     table["due"] = pd.to_datetime(column(table, "end_date")).fillna(pd.to_datetime(column(table, "start_date")))
     table = table[table["due"].notna()].copy()
     table["month"] = table["due"].dt.to_period("M").astype(str)
+    table["before_plan"] = pd.to_datetime(table["end_date"]) < table["doc_id"].map(issued)
     for c in columns:
         table[c] = column(table, c)
     return table[columns].sort_values(["due", "plan"]).reset_index(drop=True)
@@ -63,7 +71,11 @@ def plot_deadline_timeline(
         kept, rest = list(busiest[: max_plans - 1]), list(busiest[max_plans - 1 :])
         grid = grid[kept].assign(**{"(other plans)": grid[rest].sum(axis=1)})
     months = pd.period_range(grid.index.min(), grid.index.max(), freq="M").astype(str)
-    grid = grid.reindex(months, fill_value=0)
+    gaps = len(months) <= 48
+    if gaps:  # a continuous calendar; over longer spans (or a stray 1945 date) only busy months
+        grid = grid.reindex(months, fill_value=0)
+    else:
+        months = grid.index
     grid.plot.bar(ax=ax, stacked=True, width=0.8)
     step = max(1, len(months) // 24)
     ax.set_xticks(range(0, len(months), step))
@@ -74,7 +86,7 @@ def plot_deadline_timeline(
             ax.axvline(list(months).index(mark), color="red", linestyle="--", label=f"as of {as_of}")
     ax.legend(fontsize=7, title="plan", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("month due")
+    ax.set_xlabel("month due" if gaps else "month due (months with deadlines only)")
     ax.set_ylabel("deadlines")
     ax.set_title("Deadline calendar")
 
