@@ -48,6 +48,7 @@ DEFAULT_DB = "data/processed/kehoach.duckdb"
 DEFAULT_BATCH_SIZE = 8
 RETRIES = 2
 RUNNERS = ("thread", "dask")
+IN_FLIGHT_PER_WORKER = 2  # batches submitted ahead per worker: keeps workers busy, memory bounded
 
 # (done, total, outcome or None) → None; set by the CLI for its progress bar.
 ProgressCallback = Callable[[int, int, "Outcome | None"], None]
@@ -111,7 +112,7 @@ def make_task_runner(runner: str = "thread", dask_address: str | None = None, wo
                 "dashboard_address": None,
             }
         )
-    raise KehoachError(Reason.internal, None, f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+    raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
 
 
 def _open_store(db: str) -> Any:
@@ -188,7 +189,7 @@ def ingest_flow(
     db_path = Path(db).resolve()
     out_dir = Path(parquet_dir).resolve() if parquet_dir else db_path.parent / "parquet"
     if runner not in RUNNERS:
-        raise KehoachError(Reason.internal, None, f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
+        raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
     store = _open_store(str(db_path))
     try:
         params = {
@@ -218,6 +219,9 @@ def ingest_flow(
             store.rebuild_graph()
             parquet = [str(p) for p in store.export_parquet(out_dir)]
             status = "finished_with_failures" if any(not o.ok for o in outcomes) else "ok"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
         finally:
             counts = count(the_plan, outcomes) if the_plan else dict.fromkeys(("new", "changed", "unchanged", "failed", "deleted"), 0)
             store.finish_run(run_id, counts, status)
@@ -261,16 +265,25 @@ def _run_batches(
     n_workers = workers or os.cpu_count() or 1
     batches = make_batches(todo, batch_size, n_workers)
     outcomes: list[Outcome] = []
+    queue = iter(batches)
+    in_flight: dict[Any, tuple] = {}  # future → its batch; bounded so finished documents are freed
     with make_task_runner(runner, dask_address, workers) as task_runner:
-        futures = {
-            task_runner.submit(read_extract_batch, {"infos": batch, "settings": settings}): batch for batch in batches
-        }
-        for future in as_completed(list(futures)):
+
+        def refill() -> None:
+            while len(in_flight) < IN_FLIGHT_PER_WORKER * n_workers and (batch := next(queue, None)):
+                in_flight[task_runner.submit(read_extract_batch, {"infos": batch, "settings": settings})] = batch
+
+        refill()
+        while in_flight:
+            future = next(as_completed(list(in_flight)))
+            batch = in_flight.pop(future)
             try:
                 results = future.result()
             except Exception as e:  # noqa: BLE001 - a lost worker: every file of the batch fails, none is dropped
                 detail = f"batch failed: {type(e).__name__}: {e}"
-                results = [failed(info, Reason.internal, detail) for info in futures[future]]
+                results = [failed(info, Reason.internal, detail) for info in batch]
+            del future
+            refill()
             for outcome in results:
                 outcomes.append(_write(store, run_id, outcome, logger))
                 _report(len(outcomes), total, outcomes[-1])
