@@ -157,6 +157,7 @@ def _merge_issuer_codes(data: dict) -> None:
 
 _PARTY = re.compile(r"^0*(?P<num>\d+[a-zA-Z]?)-(?P<type>[^/\s]+)/(?P<issuer>\S+)$")
 _STATE = re.compile(r"^0*(?P<num>\d+)(?:/(?P<year>\d{4}))?/(?P<type>[^-/\s]+)-(?P<issuer>\S+)$")
+_LAW = re.compile(r"^0*(?P<num>\d+)/(?P<year>\d{4})/(?P<issuer>(?:UBTV)?QH\d*)$")  # Luật số 56/2024/QH15
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ def parse_symbol(symbol: str | None) -> SymbolParts | None:
         return SymbolParts(m["num"], m["type"], m["issuer"], False)
     if m := _STATE.match(s):
         return SymbolParts(m["num"], m["type"], m["issuer"], True, int(m["year"]) if m["year"] else None)
+    if m := _LAW.match(s):
+        return SymbolParts(m["num"], "", m["issuer"], True, int(m["year"]))
     return None
 
 
@@ -213,9 +216,15 @@ def is_central(symbol_or_key: str | None, issuer_code: str = "") -> bool:
     if not code:
         return False
     r = rules()
-    state = parts.state if parts else "-" in code
-    if state:
-        return all(c in r["central_state_codes"] for c in code.split("-"))
+    if parts.state if parts else "-" in code:
+        # the first part is the issuing body: "BTC-BNV" (joint), "MTTW-BTT" (its standing board);
+        # a National Assembly term number goes: QH15 → QH
+        first = re.sub(r"(?<=QH)\d+$", "", code.split("-")[0])
+        return first in r["central_state_codes"] or _party_central(first, r)
+    return _party_central(code, r)
+
+
+def _party_central(code: str, r: dict) -> bool:
     return code in r["central_party_codes"] or any(code.endswith(s) for s in r["central_suffixes"])
 
 
@@ -351,7 +360,10 @@ def resolve(
             if len(r.date) != 10:
                 n = sum(1 for d in dated if d.startswith(r.date))
                 chosen = resolve_undated_key(base, r.date, dated) or _same_render(r, group)
-                date, ambiguous = (chosen, False) if chosen else (r.date, True)
+                # a State symbol carries its year and numbers restart yearly: without
+                # a competing date it names one document
+                unique = n == 0 and bool((p := parse_symbol(base)) and p.year)
+                date, ambiguous = (chosen, False) if chosen else (r.date, not unique)
             key = f"{base}@{date}" if date else base
             nid = key + suffix
             old = node_meta.get(nid)

@@ -25,10 +25,12 @@ SYMBOLS = [
     ("35/2022/NĐ-CP",   ("35", "NĐ", "CP", True, 2022)),
     ("134/KH-UBND",     ("134", "KH", "UBND", True, None)),
     ("51-KH/TU@2022-01-28", ("51", "KH", "TU", False, None)),
+    ("56/2024/QH15",    ("56", "", "QH15", True, 2024)),
 ]
 CENTRAL = [
     ("21-KL/TW", True), ("3-KH/TW", True), ("37-HD/BTGTW", True), ("35/2022/NĐ-CP", True),
-    ("1074/QĐ-BXD", True), ("5/CT-TTg", True),
+    ("1074/QĐ-BXD", True), ("5/CT-TTg", True), ("56/2024/QH15", True), ("6/KH-MTTW-BTT", True),
+    ("100/2025/TT-BTC", True), ("33/KH-MTTQ-BTT", False), ("99/2025/NQ-HĐND", False),
     ("51-KH/TU", False), ("40-KH/ĐUK", False), ("27-HD/BTG", False), ("134/KH-UBND", False),
     ("38-KH/ĐU", False), ("12-KH/HU", False),
 ]
@@ -142,6 +144,13 @@ def test_undated_citation_without_candidate_is_its_own_ambiguous_node():
     res = resolve([_doc("a", "1-KH/ĐU@2022-01-01")], [CiteRef("a", 0, "183-QĐ/ThU")])
     node = next(n for n in res.nodes if n.key == "183-QĐ/ThU")
     assert node.ambiguous and node.candidates == 0
+
+
+def test_state_symbol_with_its_year_is_not_ambiguous_alone():
+    res = resolve([_doc("a", "99/2025/NQ-HĐND@2025-12-16")], [CiteRef("a", 0, "56/2024/QH15"), CiteRef("a", 1, "292/BC-HĐND")])
+    flags = {n.key: n.ambiguous for n in res.nodes}
+    assert flags == {"99/2025/NQ-HĐND@2025-12-16": False, "56/2024/QH15": False, "292/BC-HĐND": True}
+    assert res.citation_node[("a", 0)] == "56/2024/QH15"  # central: no scope
 
 
 def test_year_only_key_joins_only_a_date_of_that_year():
