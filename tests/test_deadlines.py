@@ -133,3 +133,7 @@ def test_corpus_micro_f1(corpus) -> None:
         got = {(d.start, d.end) for d in find_deadlines(doc, header)}
         pairs.append((got, {(d["start"], d["end"]) for d in g["deadlines"]}))
     assert micro_f1(pairs) >= 0.9
+
+
+def test_period_up_to_now_is_not_a_deadline() -> None:
+    assert _bounds("Đánh giá kết quả thực hiện từ năm 2016 đến nay.", "2022-03-03") == []

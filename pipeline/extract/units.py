@@ -167,7 +167,13 @@ class UnitFinder:
         if not heads:
             return None
         kind = max(heads, key=lambda k: (heads[k], k != "name"))
-        return kind, heads[kind]
+        end = heads[kind]
+        k = i + 1
+        while k < end:  # overlapping heads chain: "Trưởng Ban" + "Ban xây dựng Đảng"
+            inner = [e for kk, e in self.at.get(k, {}).items() if kk not in _NOT_HEADS]
+            end = max([end, *inner])
+            k += 1
+        return kind, end
 
     def _is_stop(self, i: int) -> bool:
         here = self.at.get(i, {})
