@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.resolve import (
     CiteRef,
@@ -227,3 +229,24 @@ def test_undated_render_joins_its_dated_render_by_title():
     assert res.doc_node["scan"] == res.doc_node["docx"] == "31-KH/ĐUK@2022-04-19#Hải Dương"
     untitled = resolve([*docs[:1], _doc("scan", "31-KH/ĐUK")], cites)
     assert untitled.doc_node["scan"] == "31-KH/ĐUK#Hải Dương"  # two candidates, nothing to tell them apart
+
+
+_DOCS = [
+    _doc("hd51", "51-KH/TU@2022-01-28"), _doc("hd51b", "51-KH/TU@2022-01-28"),
+    _doc("qn51", "51-KH/TU@2022-01-28", scope="Quảng Ninh"), _doc("hu", "12-KH/HU@2022-03-20"),
+    _doc("new31", "31-KH/ĐUK@2022-04-19"), _doc("so", "8-KH/ĐU@2022-05-05"),
+    DocRef("x", None, doc_type="Kế hoạch", issuer="Đảng ủy xã An Phú", title="t"),
+]
+_CITES = [
+    CiteRef("hd51", 0, "21-KL/TW@2021-10-25", implements=True), CiteRef("hd51b", 0, "21-KL/TW", implements=True),
+    CiteRef("qn51", 0, "21-KL/TW@2021-10-25", implements=True), CiteRef("hu", 0, "51-KH/TU", implements=True),
+    CiteRef("new31", 0, "31-KH/ĐUK@2016-12-19"), CiteRef("so", 0, "31-KH/ĐUK", implements=True),
+    CiteRef("x", 0, "12-KH/HU@2022-03-20", implements=True, carries_out=("51-KH/TU",)),
+    CiteRef("x", 1, "51-KH/TU"),
+]
+
+
+@given(st.permutations(_DOCS), st.permutations(_CITES))
+@settings(max_examples=40, deadline=None)
+def test_resolution_does_not_depend_on_input_order(docs, cites):
+    assert resolve(docs, cites) == resolve(_DOCS, _CITES)
