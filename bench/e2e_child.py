@@ -1,0 +1,138 @@
+"""One end-to-end ingest, run in its own process so its peak memory can be read alone.
+
+``--mode core`` drives the plain batch core (``pipeline.ingest`` + ``pipeline.store``)
+in this one process, streaming: each batch is read, extracted and written before the
+next is read, and only light outcomes are kept. ``--mode flow`` calls the Prefect flow
+(``flows.ingest.ingest_flow``), so the difference is Prefect's overhead.
+
+Prints one JSON line on stdout: phase seconds, counts, failures by reason, peak RSS
+(``ru_maxrss``) and CPU seconds. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+
+def _usage() -> dict[str, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "peak_rss_mb": round(me.ru_maxrss / 1024, 1),
+        "children_peak_rss_mb": round(kids.ru_maxrss / 1024, 1),
+        "cpu_s": round(me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime, 2),
+    }
+
+
+def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str) -> dict[str, Any]:
+    """discover → plan → read+extract+store per batch → graph → Parquet, timed by phase."""
+    from pipeline.errors import KehoachError
+    from pipeline.ingest import BatchSettings, count, discover, make_batches, plan, process_batch
+    from pipeline.store import Store
+    from pipeline.version import PIPELINE_VERSION
+
+    phases: dict[str, float] = {}
+    t = time.perf_counter()
+    store = Store(str(db))
+    run_id = store.begin_run(str(archive), {"bench": "core", "batch_size": batch_size})
+    phases["open"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    files = discover(archive, exclude=[db, Path(f"{db}.wal"), parquet])
+    phases["discover"] = time.perf_counter() - t
+    t = time.perf_counter()
+    the_plan = plan(files, store.known_files(), PIPELINE_VERSION)
+    if the_plan.deleted:
+        store.mark_deleted(run_id, list(the_plan.deleted))
+    phases["plan"] = time.perf_counter() - t
+
+    settings = BatchSettings(root=str(archive))
+    todo = the_plan.todo
+    outcomes = []
+    reasons: Counter[str] = Counter()
+    t = time.perf_counter()
+    work = {"process": 0.0, "store": 0.0}
+    last = t
+    for batch in make_batches(todo, batch_size, 1):
+        t1 = time.perf_counter()
+        results = process_batch(batch, settings)
+        t2 = time.perf_counter()
+        for o in results:
+            if o.ok:
+                try:
+                    store.put_document(run_id, o.info, o.document, o.extraction)
+                except KehoachError as e:
+                    store.put_failure(run_id, o.info, e)
+                    reasons[e.reason.value] += 1
+            else:
+                store.put_failure(run_id, o.info, o.exception())
+                reasons[o.error.reason] += 1
+            outcomes.append(o.light())
+        work["process"] += t2 - t1
+        work["store"] += time.perf_counter() - t2
+        if time.perf_counter() - last > 20:
+            last = time.perf_counter()
+            done = len(outcomes)
+            print(f"[{label}] {done}/{len(todo)} files, {done / (last - t):.1f} files/s", file=sys.stderr, flush=True)
+    phases["read_extract"] = work["process"]
+    phases["store_rows"] = work["store"]
+
+    t = time.perf_counter()
+    if store.graph_stale():
+        store.rebuild_graph()
+    phases["graph"] = time.perf_counter() - t
+    t = time.perf_counter()
+    store.export_parquet(parquet)
+    phases["parquet"] = time.perf_counter() - t
+    counts = count(the_plan, outcomes)
+    store.finish_run(run_id, counts, "ok")
+    store.close()
+    return {"phases": {k: round(v, 3) for k, v in phases.items()}, "counts": counts,
+            "failures": dict(reasons), "files": len(files), "processed": len(todo)}
+
+
+def run_flow(archive: Path, db: Path, parquet: Path, batch_size: int, workers: int) -> dict[str, Any]:
+    """The Prefect flow as ``kehoach ingest`` runs it (thread runner)."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    t = time.perf_counter()
+    from flows.ingest import ingest_flow
+
+    imported = time.perf_counter() - t
+    summary = ingest_flow(archive=str(archive), db=str(db), batch_size=batch_size, workers=workers,
+                          parquet_dir=str(parquet))
+    reasons = Counter(f["reason"] for f in summary.get("failures", []))
+    return {"phases": {"import": round(imported, 3), "flow_reported": summary.get("seconds")},
+            "counts": summary.get("counts"), "failures": dict(reasons)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--archive", type=Path, required=True)
+    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--parquet", type=Path, required=True)
+    ap.add_argument("--mode", choices=("core", "flow"), default="core")
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--label", default="e2e")
+    args = ap.parse_args()
+    t = time.perf_counter()
+    if args.mode == "core":
+        out = run_core(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.label)
+    else:
+        out = run_flow(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.workers)
+    out["seconds"] = round(time.perf_counter() - t, 3)
+    out.update(_usage())
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

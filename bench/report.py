@@ -1,0 +1,159 @@
+"""Targets against figures, and bench/RESULTS.md written from the results JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MEMORY_FLAT_RATIO = 1.5  # peak RSS at the largest size over the smallest: "flat" up to this
+
+
+def _largest(results: dict[str, Any], mode: str) -> tuple[str, dict[str, Any]] | None:
+    runs = results.get("e2e", {}).get(mode, {})
+    if not runs:
+        return None
+    size = max(runs, key=int)
+    return size, runs[size]
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each issue-8 target with its measured figure and whether it is met."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, target: str, figure: Any, ok: bool | None, note: str = "") -> None:
+        out.append({"target": name, "wanted": target, "figure": figure, "met": ok, "note": note})
+
+    for mode in ("core", "flow"):
+        big = _largest(results, mode)
+        if not big:
+            continue
+        size, run = big
+        first = run["first"]
+        rate = first["processed"] / first["wall_s"] if first.get("wall_s") else None
+        add(f"text end to end ({mode}, {size} docs, 1 worker)", "≥ 50 docs/s per core",
+            f"{rate:.1f} docs/s" if rate else None, rate is not None and rate >= 50,
+            f"{first['processed'] / first['cpu_s']:.1f} docs per CPU-second" if first.get("cpu_s") else "")
+        re = run.get("rerun")
+        if re:
+            add(f"re-run unchanged ({mode}, {size} docs)", "≤ 30 s", f"{re['wall_s']:.1f} s", re["wall_s"] <= 30)
+        sizes = sorted(results["e2e"][mode], key=int)
+        if len(sizes) > 1:
+            lo, hi = results["e2e"][mode][sizes[0]]["first"], results["e2e"][mode][sizes[-1]]["first"]
+            ratio = hi["peak_rss_mb"] / lo["peak_rss_mb"]
+            add(f"memory flat in archive size ({mode})", f"peak RSS {sizes[-1]} / {sizes[0]} ≤ {MEMORY_FLAT_RATIO}",
+                f"{lo['peak_rss_mb']:.0f} → {hi['peak_rss_mb']:.0f} MB (×{ratio:.2f})", ratio <= MEMORY_FLAT_RATIO)
+    pdf = results.get("read", {}).get("formats", {}).get("pdf")
+    if pdf:
+        add("digital PDF read", "≥ 100 pages/s per core", f"{pdf['pages_per_s']} pages/s", pdf["pages_per_s"] >= 100)
+    ocr = results.get("ocr", {}).get("rows", [])
+    if len(ocr) > 1:
+        top = ocr[-1]
+        add("OCR scaling", "≥ 0.75 of linear", f"{top['efficiency']} at {top['cores']} cores ({top['speedup']}×)",
+            top["efficiency"] >= 0.75)
+    return out
+
+
+def _mark(ok: bool | None) -> str:
+    return "✓" if ok else ("✗" if ok is not None else "–")
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join("" if c is None else str(c) for c in r) + " |" for r in rows]
+    return lines + [""]
+
+
+def render(results: dict[str, Any]) -> str:
+    """RESULTS.md: machine, one table per measurement, targets against figures."""
+    m = results["machine"]
+    md = ["# Benchmark results", "",
+          f"One run of `python bench/run.py {results.get('argv', '')}`, {m['date']}.", ""]
+    md += _table(["machine", ""], [
+        ["cores (nproc)", m["nproc"]], ["CPU", m["cpu_model"]], ["RAM", f"{m['ram_gb']} GB"],
+        ["load average at start", m["load_avg_at_start"]], ["Python", m["python"]], ["OS", m["os"]],
+        ["Tesseract", m["tesseract"]], ["PIPELINE_VERSION", m["pipeline_version"]],
+        ["packages", ", ".join(f"{k} {v}" for k, v in m["packages"].items())],
+    ])
+    md += ["Archives are synthetic (`bench/make_archive.py`, seeds in results.json) and exact gold comes "
+           "with them. The machine was shared with other work during the run (see load average), so "
+           "figures are lower bounds.", ""]
+
+    rd = results.get("read", {})
+    if rd.get("formats"):
+        md += ["## Read throughput per format (one core)", "",
+               "Pages of text and DOCX are estimated at 3,000 characters; scans and images are OCR'd with one "
+               "Tesseract worker.", ""]
+        md += _table(["format", "files", "pages", "seconds", "pages/s", "docs/s", "MB/s", "failed"],
+                     [[k, v["files"], v["pages"], v["seconds"], v["pages_per_s"], v["docs_per_s"], v["mb_per_s"],
+                       v["failed"]] for k, v in rd["formats"].items()])
+    for name, lib in rd.get("pdf_libraries", {}).items():
+        md += [f"### pypdfium2 against pdfplumber: {name}", ""]
+        md += _table(["library", "pages", "seconds", "pages/s"],
+                     [[k, lib[k]["pages"], lib[k]["seconds"], lib[k]["pages_per_s"]] for k in ("pypdfium2", "pdfplumber")])
+        md += [f"pypdfium2 is **{lib['ratio_pdfium_over_plumber']}×** as fast as pdfplumber on these "
+               f"{lib['files']} PDFs (text of every page).", ""]
+
+    ocr = results.get("ocr")
+    if ocr and ocr.get("rows"):
+        md += ["## OCR pages/s by cores", "", f"The same {ocr['rows'][0]['pages']} scanned pages "
+               f"(rendered at {ocr.get('dpi')} dpi) through `pipeline.read.ocr.ocr_images`.", ""]
+        md += _table(["cores", "pages", "seconds", "pages/s", "speedup", "of linear", "mean confidence"],
+                     [[r["cores"], r["pages"], r["seconds"], r["pages_per_s"], r["speedup"], r["efficiency"],
+                       r["mean_confidence"]] for r in ocr["rows"]])
+
+    ex = results.get("extract")
+    if ex:
+        t = ex["throughput"]
+        md += ["## Extract throughput on text (one core)", "",
+               f"{t['docs']} text plans: **{t['docs_per_s']} docs/s**, {t['mb_per_s']} MB/s, "
+               f"{t['ms_per_doc']} ms per document.", ""]
+        md += _table(["extractor (as extract() calls it)", "share of time"],
+                     [[k, f"{100 * v:.1f} %"] for k, v in t["share"].items()])
+    acc = results.get("accuracy")
+    if acc:
+        md += ["## Accuracy against the synthetic gold", "",
+               "Micro F1 per field (SCHEMA.md scoring, `pipeline.evaluate.score_document`); header = share of "
+               "header fields exactly right.", ""]
+        fields = ["citations", "implements", "assignments", "deadlines", "recipients"]
+        md += _table(["format", "header exact", *fields],
+                     [[fmt, v["header_exact"], *[v[f]["f1"] for f in fields]] for fmt, v in acc.items()])
+
+    e2e = results.get("e2e", {})
+    if e2e:
+        md += ["## End to end over text archives", "",
+               "Each run in its own process (peak RSS = that process's `ru_maxrss`). `core`: the plain batch core "
+               "(`pipeline.ingest` + `Store`, one process, one file at a time); `flow`: `flows.ingest.ingest_flow` "
+               "(Prefect, thread runner, 1 worker). Re-run: the same archive again, nothing changed.", ""]
+        rows = []
+        for mode, runs in e2e.items():
+            for size, run in sorted(runs.items(), key=lambda kv: int(kv[0])):
+                for which in ("first", "rerun"):
+                    r = run.get(which)
+                    if not r:
+                        continue
+                    rate = round(r["processed"] / r["wall_s"], 1) if r.get("processed") else None
+                    rows.append([mode, size, which, r["wall_s"], r.get("processed"), rate, r.get("cpu_s"),
+                                 r["peak_rss_mb"], _phases(r.get("phases", {})), r.get("failures") or ""])
+        md += _table(["path", "docs", "run", "wall s", "processed", "docs/s", "CPU s", "peak RSS MB",
+                      "phases (s)", "failures"], rows)
+
+    g = results.get("graph")
+    if g:
+        md += [f"## Graph queries on the {g.get('size')}-document graph", "",
+               f"{g['nodes']} nodes, {g['edges']} edges. `pipeline.queries.implementers` (transitive) for the "
+               f"{len(g['targets'])} central directives with most direct implementers, {g['queries']} queries: "
+               f"median **{g['median_ms']} ms**, p95 {g['p95_ms']} ms, max {g['max_ms']} ms. Implementers found "
+               f"over those the gold implies: {g['found_over_gold']}.", ""]
+        md += _table(["directive", "direct", "rows", "implementers", "gold", "depth", "best ms"],
+                     [[t["key"], t["direct"], t["rows"], t["implementers"], t["gold_implementers"], t["max_depth"],
+                       t["best_ms"]] for t in g["targets"][:10]])
+
+    md += ["## Targets", ""]
+    md += _table(["target", "wanted", "figure", "met", "note"],
+                 [[t["target"], t["wanted"], t["figure"], _mark(t["met"]), t["note"]] for t in results["targets"]])
+    if results.get("notes"):
+        md += ["## Notes", "", *[f"- {n}" for n in results["notes"]], ""]
+    return "\n".join(md)
+
+
+def _phases(p: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in p.items() if v is not None)

@@ -1,0 +1,194 @@
+"""Run every benchmark of issue 8 in one go; write bench/RESULTS.md and bench/results.json.
+
+Usage::
+
+    python bench/run.py                      # full: 1,000 and 10,000 text documents
+    python bench/run.py --quick              # smoke run: small sizes, a few pages
+    python bench/run.py --sizes 1000,10000 --flow-sizes 1000 --out bench/out
+
+Synthetic archives (``bench/make_archive.py``) are generated under ``--out`` once and
+reused while their parameters stay the same. Each end-to-end ingest runs in its own
+process (``bench/e2e_child.py``) so its peak memory is its own. Nothing here is run by
+the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+import make_archive  # noqa: E402
+import report  # noqa: E402
+from machine import describe  # noqa: E402
+
+DEV_FILES = Path(os.environ.get("KEHOACH_SHARED", REPO.parent / "shared")) / "dev" / "files"
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def archive(out: Path, name: str, n: int, seed: int, formats: str) -> Path:
+    """Generate (or reuse) a synthetic archive under ``out/name``."""
+    target = out / name
+    params = {"n": n, "seed": seed, "formats": formats, "generator": _generator_digest()}
+    stamp = target / "params.json"
+    if stamp.exists() and json.loads(stamp.read_text()) == params:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    log(f"generating {name}: {n} plans, {formats}, seed {seed}")
+    t = time.perf_counter()
+    make_archive.main([str(target), "--n", str(n), "--seed", str(seed), "--formats", formats, "--quiet"])
+    stamp.write_text(json.dumps(params))
+    log(f"  {time.perf_counter() - t:.1f} s")
+    return target
+
+
+def _generator_digest() -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in ("archive_model.py", "plan_text.py", "plan_files.py", "make_archive.py", "vocab.json"):
+        h.update((HERE / f).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def e2e(archive_dir: Path, work: Path, mode: str, label: str) -> dict[str, Any]:
+    """One ingest of ``archive_dir/archive`` in a child process; wall time and its report."""
+    cmd = [sys.executable, str(HERE / "e2e_child.py"), "--archive", str(archive_dir / "archive"),
+           "--db", str(work / "kehoach.duckdb"), "--parquet", str(work / "parquet"), "--mode", mode,
+           "--label", label]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True, check=False)
+    wall = time.perf_counter() - t
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"wall_s": round(wall, 2), "error": f"exit {proc.returncode}", "peak_rss_mb": 0, "processed": 0}
+    res = json.loads(lines[-1])
+    res["wall_s"] = round(wall, 2)
+    if "processed" not in res:  # flow: processed = new + changed + failed
+        c = res.get("counts") or {}
+        res["processed"] = c.get("new", 0) + c.get("changed", 0) + c.get("failed", 0)
+    log(f"  {label}: {res['wall_s']} s wall, {res['processed']} processed, peak {res['peak_rss_mb']} MB")
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every measurement")
+    ap.add_argument("--sizes", default=None, help="text archive sizes for end to end (default 1000,10000)")
+    ap.add_argument("--flow-sizes", default=None, help="sizes also run through the Prefect flow (default: all)")
+    ap.add_argument("--out", type=Path, default=HERE / "out", help="archives and databases (ignored by git)")
+    ap.add_argument("--results", type=Path, default=None,
+                    help="where RESULTS.md and results.json go (default bench/, or --out with --quick)")
+    ap.add_argument("--ocr-pages", type=int, default=None, help="scanned pages for OCR scaling (default 8)")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: read,ocr,extract,e2e,graph")
+    args = ap.parse_args(argv)
+    q = args.quick
+    sizes = [int(s) for s in (args.sizes or ("100,300" if q else "1000,10000")).split(",") if s]
+    flow_sizes = [int(s) for s in args.flow_sizes.split(",") if s] if args.flow_sizes is not None else sizes
+    skip = set(filter(None, args.skip.split(",")))
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"argv": " ".join(argv if argv is not None else sys.argv[1:]), "machine": describe(),
+                               "seeds": {"formats": 11, "scans": 12, "text": 1}, "notes": []}
+    log(f"machine: {results['machine']['nproc']} cores, {results['machine']['cpu_model']}")
+
+    from measure_extract import ExtractBench, bench_text
+    from measure_read import manifest, ocr_scaling, page_images, pdf_libraries, read_formats
+
+    acc = ExtractBench(out)  # accuracy over every format read (extraction untimed here)
+    if "read" not in skip:
+        fmt_dir = archive(out, "arch-formats", 12 if q else 60, 11, "txt=1,docx=1,pdf=1")
+        scan_dir = archive(out, "arch-scans", 2 if q else 6, 12, "scan=2,png=1")
+        from pipeline.read import ReadSettings
+
+        log("read throughput per format")
+
+        def score(rec: dict[str, Any], doc: Any, base: Path) -> None:
+            acc.gold_dir = base / "gold"
+            acc.feed(rec, doc, timed=False)
+
+        formats = read_formats(fmt_dir, manifest(fmt_dir), on_doc=lambda r, d: score(r, d, fmt_dir))
+        formats.update(read_formats(scan_dir, manifest(scan_dir), ReadSettings(ocr_workers=1),
+                                    on_doc=lambda r, d: score(r, d, scan_dir)))
+        libs = {"synthetic plans": pdf_libraries([fmt_dir / r["path"] for r in manifest(fmt_dir) if r["format"] == "pdf"], 3)}
+        dev_pdfs = sorted(DEV_FILES.glob("*.pdf"))
+        if dev_pdfs:
+            libs["real PDFs (shared/dev)"] = pdf_libraries(dev_pdfs, 1 if q else 3)
+            t = time.perf_counter()
+            from pipeline.read import read
+
+            pages = sum(len(read(p).pages) for p in dev_pdfs)
+            s = time.perf_counter() - t
+            formats["pdf (real, shared/dev)"] = {"files": len(dev_pdfs), "failed": 0, "pages": pages,
+                                                 "seconds": round(s, 3), "pages_per_s": round(pages / s, 2),
+                                                 "docs_per_s": round(len(dev_pdfs) / s, 2),
+                                                 "mb_per_s": round(sum(p.stat().st_size for p in dev_pdfs) / 1e6 / s, 3)}
+        results["read"] = {"formats": formats, "pdf_libraries": libs}
+        if "ocr" not in skip:
+            from pipeline.read import cpu_count
+
+            dpi = ReadSettings().ocr_dpi
+            images = page_images([scan_dir / r["path"] for r in manifest(scan_dir)], dpi, args.ocr_pages or (2 if q else 8))
+            cores = sorted({1, min(2, cpu_count()), cpu_count()})
+            log(f"OCR scaling: {len(images)} pages at {cores} cores")
+            results["ocr"] = {**ocr_scaling(images, cores), "dpi": dpi}
+
+    text_dirs = {n: archive(out, f"arch-{n}", n, 1, "txt=1") for n in sizes}
+    if "extract" not in skip:
+        d = text_dirs[sizes[0]]
+        log(f"extract throughput on {sizes[0]} text plans")
+        bench = bench_text(d, manifest(d), sizes[0])
+        results["extract"] = {"throughput": bench.throughput(), "archive": d.name}
+    results["accuracy"] = {k: v for k, v in acc.accuracy().items() if k != "all"}
+    if "extract" in results:
+        results["accuracy"][f"txt ({sizes[0]} plans)"] = bench.accuracy()["txt"]
+
+    if "e2e" not in skip:
+        results["e2e"] = {}
+        for mode in ("core", "flow"):
+            for n in sizes if mode == "core" else flow_sizes:
+                work = out / f"e2e-{mode}-{n}"
+                shutil.rmtree(work, ignore_errors=True)
+                work.mkdir(parents=True)
+                log(f"end to end ({mode}) over {n} text plans: first run")
+                first = e2e(text_dirs[n], work, mode, f"{mode} {n} first")
+                log(f"end to end ({mode}) over {n} text plans: re-run, nothing changed")
+                rerun = e2e(text_dirs[n], work, mode, f"{mode} {n} rerun")
+                results["e2e"].setdefault(mode, {})[str(n)] = {"first": first, "rerun": rerun}
+        if "graph" not in skip:
+            n = sizes[-1]
+            db = out / f"e2e-core-{n}" / "kehoach.duckdb"
+            if db.exists():
+                from measure_graph import bench_queries
+
+                log(f"graph queries on the {n}-document graph")
+                results["graph"] = {**bench_queries(db, text_dirs[n]), "size": n}
+
+    results["targets"] = report.targets(results)
+    args.results = args.results or (out if q else HERE)
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (args.results / "RESULTS.md").write_text(report.render(results), encoding="utf-8")
+    for t in results["targets"]:
+        log(f"{report._mark(t['met'])} {t['target']}: {t['figure']} (wanted {t['wanted']})")
+    log(f"wrote {args.results / 'RESULTS.md'} and results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
