@@ -220,3 +220,11 @@ def test_a_failed_write_leaves_the_previous_rows(loaded, monkeypatch):
         loaded.put_document(loaded.begin_run("t", {}), f.info, f.doc, f.extraction)
     assert count(loaded, "citations", "path = ?", [f.info.path]) == before
     assert count(loaded, "documents", "path = ?", [f.info.path]) == 1
+
+
+def test_not_a_database(tmp_path):
+    bad = tmp_path / "k.duckdb"
+    bad.write_text("not a database", encoding="utf-8")
+    with pytest.raises(KehoachError) as e:
+        Store(bad)
+    assert e.value.reason is Reason.unreadable and str(bad) in e.value.message
