@@ -137,3 +137,8 @@ def test_corpus_micro_f1(corpus) -> None:
 
 def test_period_up_to_now_is_not_a_deadline() -> None:
     assert _bounds("Đánh giá kết quả thực hiện từ năm 2016 đến nay.", "2022-03-03") == []
+
+
+def test_open_window_from_long_ago_is_history() -> None:
+    assert _bounds("Tuổi đảng tính từ ngày 01-01-2010.", "2025-08-21") == []
+    assert _bounds("Thực hiện từ năm 2024.", "2025-08-21") == [("2024-01-01", None)]

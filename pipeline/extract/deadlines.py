@@ -29,6 +29,7 @@ from pipeline.extract.sections import paragraphs
 from pipeline.extract.text import sentence_at, sentence_span_at, squash
 from pipeline.models import Deadline, Document, Header
 
+_OPEN_PAST_YEARS = 2  # an open window may start this many years before the document
 _GAP = r"[\s*_]+"
 _G0 = r"[\s*_]*"
 _Y = r"(?:1[89]|20)\d{2}(?!\d)"
@@ -362,6 +363,8 @@ def _deadline(text: str, h: _Hit, ref: date | None) -> Deadline | None:
         end_d = hi[1] if hi else None
         if ref and end_d and end_d < ref:
             return None  # past events and closed windows are not deadlines
+        if ref and start_d and not end_d and start_d.year < ref.year - _OPEN_PAST_YEARS:
+            return None  # "Từ 20-8-1945": a historical reference, not a window to act in
         start, end = (start_d.isoformat() if start_d else None), (end_d.isoformat() if end_d else None)
     offset, phrase = _text(text, h.start, h.end)
     kind = "recurring" if h.recurring and start is None else h.kind
