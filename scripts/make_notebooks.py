@@ -138,6 +138,8 @@ CELLS: dict[str, list[tuple[str, str]]] = {
         ),
         ("code", PARAMETERS),
         ("code", SETUP),
+        ("md", "## Targets, with evidence\n\nPercentages, rates and stated targets; `sentence` is where each was found."),
+        ("code", "reports.number_targets(con, kinds=reports.TARGET_KINDS)"),
         ("md", "## All numbers, with evidence"),
         ("code", "numbers = reports.number_targets(con)\nnumbers"),
         ("md", "## Per plan and kind"),

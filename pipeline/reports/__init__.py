@@ -23,7 +23,7 @@ from pipeline.reports.coverage import (
     plot_coverage_graph,
     uncovered_directives,
 )
-from pipeline.reports.numbers import number_summary, number_targets, plot_number_kinds
+from pipeline.reports.numbers import TARGET_KINDS, number_summary, number_targets, plot_number_kinds
 from pipeline.reports.overview import (
     failure_reasons,
     failures,
@@ -46,6 +46,7 @@ from pipeline.reports.write import DEFAULT_REPORTS, FIGURES, write_reports
 __all__ = [
     "DEFAULT_REPORTS",
     "FIGURES",
+    "TARGET_KINDS",
     "assignment_matrix",
     "deadline_calendar",
     "deadlines_by_month",

@@ -8,22 +8,30 @@ from matplotlib.axes import Axes
 from pipeline.reports.drawing import no_data
 from pipeline.reports.tables import Connection, column, doc_labels, per_document
 
+# What a plan sets out to reach ("đạt 100%", "ít nhất 02 lần/năm"), as opposed to plain counts and sums.
+TARGET_KINDS = ("target", "percent", "rate")
+
 
 def number_targets(con: Connection, kinds: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The quantitative facts found, with the sentence each stands in as evidence."""
+    """The quantitative facts found, with the sentence each stands in as evidence.
+
+    Args:
+        con: the store.
+        kinds: keep only these kinds (e.g. :data:`TARGET_KINDS`); all kinds by default.
+    """
     numbers = per_document(con, "numbers")
     columns = ["plan", "kind", "qualifier", "value", "unit", "counted", "text", "sentence"]
     if numbers.empty:
         return pd.DataFrame(columns=columns)
-    frame = numbers.copy()
-    frame["plan"] = column(frame, "doc_id").map(doc_labels(con))
+    table = numbers.copy()
+    table["plan"] = column(table, "doc_id").map(doc_labels(con))
     if kinds is not None:
-        frame = frame[column(frame, "kind").isin(kinds)]
-    sort = ["plan", "offset"] if "offset" in frame.columns else ["plan"]
-    frame = frame.sort_values(sort)
+        table = table[column(table, "kind").isin(kinds)]
+    sort = ["plan", "offset"] if "offset" in table.columns else ["plan"]
+    table = table.sort_values(sort)
     for c in columns:
-        frame[c] = column(frame, c)
-    return frame[columns].reset_index(drop=True)
+        table[c] = column(table, c)
+    return table[columns].reset_index(drop=True)
 
 
 def number_summary(con: Connection) -> pd.DataFrame:

@@ -9,6 +9,8 @@ from pipeline.errors import REMEDIES, Reason
 from pipeline.reports.drawing import no_data
 from pipeline.reports.tables import Connection, column, frame
 
+_REMEDIES = {reason.value: REMEDIES.get(reason, "") for reason in Reason}
+
 
 def ingest_overview(con: Connection) -> pd.DataFrame:
     """Files by format (rows) and status (columns), with totals."""
@@ -27,10 +29,7 @@ def failures(con: Connection) -> pd.DataFrame:
     if files.empty:
         return pd.DataFrame(columns=columns)
     failed = files[column(files, "status") == "failed"].copy()
-    failed["remedy"] = [
-        REMEDIES.get(Reason(r), "") if r in Reason._value2member_map_ else ""
-        for r in column(failed, "error_reason")
-    ]
+    failed["remedy"] = column(failed, "error_reason").map(_REMEDIES).fillna("")
     for c in columns:
         failed[c] = column(failed, c)
     return failed[columns].sort_values(["error_reason", "path"]).reset_index(drop=True)
