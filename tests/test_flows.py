@@ -23,11 +23,14 @@ def stages(monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> Stages:  #
 
 
 def test_rerun_after_change_add_delete_corrupt(tmp_path: Path, stages: Stages) -> None:
-    from flows.ingest import ingest_flow
+    from flows.ingest import ingest_flow, progress_reporter
 
     arch, db = tmp_path / "raw", tmp_path / "out" / "kehoach.duckdb"
     a, b, c, d = write_archive(arch, 4)
-    first = ingest_flow(archive=str(arch), db=str(db), batch_size=2)
+    events: list[tuple[int, int]] = []
+    with progress_reporter(lambda done, total, outcome: events.append((done, total))):
+        first = ingest_flow(archive=str(arch), db=str(db), batch_size=2)
+    assert events == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]  # what the CLI's progress bar shows
     assert first["counts"] == {"new": 4, "changed": 0, "unchanged": 0, "failed": 0, "deleted": 0}
     assert first["status"] == "ok"
     assert sorted(stages.read_calls) == ["kh_01.txt", "kh_02.txt", "kh_03.txt", "kh_04.txt"]

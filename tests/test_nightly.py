@@ -90,6 +90,7 @@ def test_nightly_deployment_is_served_and_a_triggered_run_completes(tmp_path: Pa
     if not real_stages_available():
         pytest.skip("served runs use the real reader, extractor and store: not built yet")
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -121,6 +122,12 @@ def test_nightly_deployment_is_served_and_a_triggered_run_completes(tmp_path: Pa
             assert flow_run.state is not None and flow_run.state.is_completed(), (
                 flow_run.state, log.read_text(errors="replace")[-3000:]
             )
+            with get_client(sync_client=True) as client:  # the counts, visible in the UI
+                artifacts = client.read_artifacts(
+                    artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["kehoach-ingest-summary"]))
+                )
+            assert [a.flow_run_id for a in artifacts] == [flow_run.id]
+            assert "hong.pdf" in artifacts[0].data and "| 2 | 0 | 0 | 1 | 0 |" in artifacts[0].data
     finally:
         _stop(serve, signal.SIGINT)
 
