@@ -63,3 +63,10 @@ def test_keys() -> None:
     assert make_key("37-QĐ/TW") == "37-QĐ/TW"
     assert key_of("05-CT/TW", "2016-05-15") == "5-CT/TW@2016-05-15"
     assert normalise_symbol("Số 108 -KH/ĐUK") == "108-KH/ĐUK"
+
+
+def test_ocr_slips_in_codes() -> None:
+    # Tesseract doubles letters and adds tone marks inside codes
+    assert normalise_symbol("Quyết định 82-QĐĐ/ĐỦ") == "82-QĐ/ĐU"
+    assert normalise_symbol("Quy định số 724-QĐĐ/TU") == "724-QĐ/TU"
+    assert normalise_symbol("Thông tri 12-TT/TW") == "12-TT/TW"  # a real double letter stays

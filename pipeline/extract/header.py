@@ -71,14 +71,20 @@ def _cells(text: str, tables_: Sequence[Table], end: int) -> list[_Cell]:
     return out
 
 
+def _unspeckle(s: str) -> str:
+    """A line without the specks a scan adds before it (". KẾ HOẠCH")."""
+    return re.sub(r"^[.,;:'`·•°*_~\-\s]+", "", s)
+
+
 def _title_word(cells: list[_Cell]) -> int | None:
     """Index of the cell holding the document's type word in capitals."""
     rx = tables().header_re
     for i, c in enumerate(cells[:80]):
-        m = rx.match(fold_tones(c.text))
+        text = _unspeckle(c.text)
+        m = rx.match(fold_tones(text))
         if not m:
             continue
-        nxt = c.text[m.end() : m.end() + 1]
+        nxt = text[m.end() : m.end() + 1]
         if nxt and nxt.isalpha() and nxt.isupper():
             continue
         return i
@@ -88,7 +94,7 @@ def _title_word(cells: list[_Cell]) -> int | None:
 def _title(cells: list[_Cell], i: int, text: str) -> tuple[str | None, int]:
     """The subject line(s) after the type word, joined; and the index after them."""
     rx = tables().header_re
-    first = cells[i].text
+    first = _unspeckle(cells[i].text)
     m = rx.match(fold_tones(first))
     parts = [first[m.end() :].strip()] if m and first[m.end() :].strip() else []
     j = i + 1
@@ -300,7 +306,7 @@ def find_header(text: str, tables_: Sequence[Table] = ()) -> Header:
     kind = title = None
     after_title = 0
     if ti is not None:
-        m = tables().header_re.match(fold_tones(cells[ti].text))
+        m = tables().header_re.match(fold_tones(_unspeckle(cells[ti].text)))
         t = doc_type(m.group()) if m else None
         kind = t.name if t else None
         title, j = _title(cells, ti, text)

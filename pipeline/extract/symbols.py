@@ -12,14 +12,17 @@ the spaces, makes every dash "-", upper-cases the codes except the mixed-case on
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from pipeline.extract.patterns import tables
+from pipeline.extract.patterns import UPPER, tables
 
 _SP = r"[ \t]*"
 _DASH = r"[-–—‐‑−]"
-_CODE = r"[A-ZĐƯ][A-Za-zĐđƯư]{0,9}"
-_STATE_CODE = r"[A-ZĐ][A-Za-zĐđƯư0-9]{0,11}"
+# Codes are upper-case ASCII letters, Đ and Ư (and the mixed-case CTr, ThU, TTg); OCR adds
+# tone marks ("ĐỦ" for ĐU) and doubles letters ("QĐĐ"), which ``norm_code`` undoes.
+_CODE = rf"[{UPPER}][{UPPER}a-zđư]{{0,9}}"
+_STATE_CODE = rf"[{UPPER}][{UPPER}a-zđư0-9]{{0,11}}"
 
 PARTY_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}{_DASH}{_SP}(?P<type>{_CODE}){_SP}/{_SP}"
@@ -60,16 +63,36 @@ class Symbol:
         return f"{number}/{self.year}/{code}" if self.year else f"{number}/{code}"
 
 
+def _plain_letters(s: str) -> str:
+    """Drop tone and shape marks except the letters codes use (Đ, Ư): "ĐỦ" → "ĐU"."""
+    out = []
+    for ch in s:
+        if ch in "ĐđƯư":
+            out.append(ch)
+        else:
+            out.append("".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)))
+    return "".join(out)
+
+
 def norm_code(code: str) -> str:
     """Upper-case a type/issuer code, keeping the mixed-case codes (CTr, ThU, TTg)."""
     mixed = tables().mixed_case
-    parts = re.split(rf"{_SP}{_DASH}{_SP}", code.strip())
+    parts = re.split(rf"{_SP}{_DASH}{_SP}", _plain_letters(code.strip()))
     return "-".join(mixed.get(p.upper(), p.upper()) for p in parts if p)
+
+
+def _type_code(code: str) -> str:
+    """A type code; an OCR-doubled letter is undone when that gives a known code ("QĐĐ" → "QĐ")."""
+    known = tables().name_by_code
+    if code in known:
+        return code
+    single = re.sub(r"(.)\1", r"\1", code)
+    return single if single in known else code
 
 
 def _party(m: re.Match[str], offset: int = 0) -> Symbol:
     return Symbol(
-        m.group("num"), norm_code(m.group("type")), norm_code(m.group("iss")),
+        m.group("num"), _type_code(norm_code(m.group("type"))), norm_code(m.group("iss")),
         start=m.start() + offset, end=m.end() + offset,
     )  # fmt: skip
 
@@ -82,7 +105,7 @@ def _state(m: re.Match[str], offset: int = 0) -> Symbol | None:
         if year is None or not re.fullmatch(r"[A-ZĐ]+\d*", parts[0]):
             return None
         return Symbol(m.group("num"), "", parts[0], year, True, m.start() + offset, m.end() + offset)
-    return Symbol(m.group("num"), parts[0], "-".join(parts[1:]), year, True, m.start() + offset, m.end() + offset)
+    return Symbol(m.group("num"), _type_code(parts[0]), "-".join(parts[1:]), year, True, m.start() + offset, m.end() + offset)
 
 
 def find_symbols(text: str, start: int = 0, end: int | None = None) -> tuple[Symbol, ...]:
