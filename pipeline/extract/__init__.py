@@ -3,9 +3,10 @@
 header → citations (the own symbol excluded) → implements; deadlines → assignments (the
 organisation part, with their time limits); numbers; signer and recipients. Pure: no I/O,
 no network. The deadline/number/assignment extractors live in their own modules and are
-looked up at call time, so a missing or failing one degrades to an empty field instead
-of losing the document (the failure is recorded in ``Extraction`` as nothing else can
-be, so it is raised when ``strict`` is set, as the tests do).
+looked up at call time: a module that is not there gives an empty field. A crash in any
+extractor is a ``KehoachError(Reason.extract_failed)`` (the ingest boundary records it);
+with ``strict=False`` a crashing deadline/number/assignment extractor only empties its
+field, which is how ``kehoach eval`` still scores the rest.
 """
 
 from __future__ import annotations
