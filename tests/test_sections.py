@@ -107,3 +107,9 @@ def test_paragraphs_undo_pdf_wraps_keep_offsets() -> None:
 def test_paragraphs_keep_lines_of_paragraph_formats() -> None:
     text = "1. Các đảng đoàn, ban cán sự đảng, huyện, thị, thành ủy và các tổ chức chính trị - xã hội tỉnh\nTổ chức quán triệt.\n- Ngắn.\n"
     assert paragraphs(text) == text
+
+
+def test_other_titles_of_the_organisation_part() -> None:
+    text = "I. MỤC ĐÍCH\nNâng cao.\nIV. TRÁCH NHIỆM THỰC HIỆN\n1. Sở Nội vụ chủ trì.\n"
+    part = organisation_part(text)
+    assert part is not None and part.label == "IV"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.units import UnitFinder, is_generic, split_units, to_doc, tokens
+from pipeline.extract.units import UnitFinder, find_units, is_generic, split_units, to_doc, tokens
 
 
 def _unit(text: str) -> str | None:
@@ -100,3 +100,10 @@ def test_partners_and_roles() -> None:
 @pytest.mark.parametrize("name,generic", [("các cơ quan liên quan", True), ("các cơ quan, đơn vị", True), ("các đơn vị có liên quan", True), ("Sở Tài chính", False), ("Các đoàn thể trực thuộc", False)])
 def test_generic(name: str, generic: bool) -> None:
     assert is_generic(name) is generic
+
+
+def test_find_units_in_running_text() -> None:
+    text = "Báo cáo về Ban Tuyên giáo Tỉnh ủy và Sở Nội vụ.\nUBND các huyện chủ trì."
+    found = [(text[u.start : u.end], u.kind) for u in find_units(text)]
+    assert ("Ban Tuyên giáo Tỉnh ủy và Sở Nội vụ", "party") in found
+    assert ("UBND các huyện", "state") in found

@@ -24,7 +24,18 @@ _SIGNATURE = re.compile(r"^(?:T/M|TM\.|KT\.|Q\.|TL\.)\s*\S")
 _CLOSING = re.compile(r"^Trên\s+đây\s+là\b")
 _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # "25.10.2021" is not a label
 
-ORGANISATION_KEYS = ("TO CHUC THUC HIEN", "TO CHUC TRIEN KHAI", "TRACH NHIEM THI HANH")
+# Titles of the part that assigns the work (folded): "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM
+# THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", ...
+ORGANISATION_KEYS = (
+    "TO CHUC THUC HIEN",
+    "TO CHUC TRIEN KHAI",
+    "TRACH NHIEM THI HANH",
+    "TRACH NHIEM THUC HIEN",
+    "TRACH NHIEM CUA CAC",
+    "PHAN CONG THUC HIEN",
+    "PHAN CONG NHIEM VU",
+    "PHAN CONG TRACH NHIEM",
+)
 
 
 @dataclass(frozen=True)

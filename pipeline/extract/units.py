@@ -299,6 +299,23 @@ class UnitFinder:
         return parts
 
 
+def find_units(text: str) -> tuple[UnitMatch, ...]:
+    """Every unit name of ``text`` that starts a line or follows a comma-free clause
+    opening, cut as :meth:`UnitFinder.unit_at` cuts it (for inspection and tests)."""
+    finder = UnitFinder(text)
+    out: list[UnitMatch] = []
+    pos = 0
+    for i, (s, _) in enumerate(finder.spans):
+        if s < pos or not finder.head_end(i):
+            continue
+        line_end = text.find("\n", s)
+        hit = finder.unit_at(s, len(text) if line_end < 0 else line_end)
+        if hit:
+            out.append(UnitMatch(hit[0], hit[1], hit[2]))
+            pos = hit[1]
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------- lists
 _SEP = re.compile(r",\s*|\s+và\s+")
 
@@ -366,4 +383,4 @@ def is_generic(name: str) -> bool:
     return core in t.generic or any(core.endswith(g) for g in t.generic_suffix)
 
 
-__all__ = ["UnitFinder", "UnitMatch", "fold", "is_generic", "split_units", "to_doc", "tokens"]
+__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "split_units", "to_doc", "tokens"]
