@@ -7,7 +7,8 @@ form is:
 - line ends ``\\r\\n`` / ``\\r`` → ``\\n``; zero-width characters (ZWSP, ZWNJ, ZWJ, BOM,
   soft hyphen) removed; non-breaking and other fixed-width spaces → a plain space;
 - ``Ð`` (U+00D0, Icelandic eth, which Tesseract and some fonts emit) → ``Đ`` (U+0110),
-  ``ð`` → ``đ``, ``Ɖ`` (U+0189) → ``Đ``;
+  ``ð`` → ``đ``, ``Ɖ`` (U+0189) → ``Đ``; the pair ``ĐÐ``/``ÐĐ`` (Tesseract's doubled
+  reading of one glyph) → one ``Đ``;
 - Unicode NFC, after putting the marks of each letter in Vietnamese order (shape mark
   ``̂ ̆ ̛`` before tone mark), so decomposed text (Windows-1258, macOS, some PDFs) and
   oddly-ordered marks compose to the one precomposed letter (``ê`` + ``́`` → ``ế``);
@@ -40,6 +41,9 @@ _SPACES = "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2
 _CHAR_MAP = {ord(c): None for c in _ZERO_WIDTH}
 _CHAR_MAP.update({ord(c): " " for c in _SPACES})
 _CHAR_MAP.update({0x00D0: "Đ", 0x00F0: "đ", 0x0189: "Đ"})
+
+# Tesseract sometimes emits both candidates for one "Đ" glyph: "QĐÐ/TU".
+_DOUBLED_D = re.compile("Đ\u00d0|\u00d0Đ|đ\u00f0|\u00f0đ")
 
 # Shape marks (circumflex, breve, horn) come before the tone mark in a Vietnamese letter.
 _SHAPE_MARKS = {"\u0302", "\u0306", "\u031b"}
@@ -102,6 +106,8 @@ def normalise(raw: str) -> tuple[str, Offsets]:
         'Số 21-KL/TW, ngày 03 tháng 3 năm 2022'
     """
     text, offs = _line_ends(raw)
+    if "\u00d0" in text or "\u00f0" in text:
+        text, offs = _edit(text, offs, _DOUBLED_D, lambda m: m.group(0)[0] if m.group(0)[0] in "Đđ" else m.group(0)[1])
     text, offs = _map_chars(text, offs)
     text, offs = _compose(text, offs)
     text, offs = _edit(text, offs, _DIGIT_WORD, lambda m: " ")

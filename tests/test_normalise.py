@@ -23,6 +23,8 @@ CASES = [
     ("40-KH/ÐUK", "40-KH/ĐUK"),
     ("ðảng", "đảng"),
     ("\u0189oàn", "Đoàn"),
+    ("724-QĐ\u00d0/TU và 02-Q\u00d0Đ/ĐUK", "724-QĐ/TU và 02-QĐ/ĐUK"),  # OCR doubling
+    ("ĐĐBQH", "ĐĐBQH"),
     # decomposed and oddly-ordered marks compose to one letter
     ("Vie\u0302\u0323t Nam", "Việt Nam"),
     ("Vie\u0323\u0302t Nam", "Việt Nam"),

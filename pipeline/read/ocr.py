@@ -73,6 +73,8 @@ def ocr_images(
     workers: int | None = None,
     rotate: bool = True,
     path: str | None = None,
+    psm: int = 3,
+    whitelist: str | None = None,
 ) -> list[OcrPage]:
     """OCR page images in parallel, in order.
 
@@ -82,6 +84,8 @@ def ocr_images(
         workers: parallel Tesseract processes; None means one per core.
         rotate: detect and undo 90/180/270° page rotation on low-confidence pages.
         path: the source file, for error messages.
+        psm: Tesseract page segmentation mode (3: full page, 7: one line).
+        whitelist: only these characters may be recognised (e.g. digits of a stamp).
 
     Raises:
         MissingDependency: tesseract or the language data is not installed.
@@ -99,8 +103,10 @@ def ocr_images(
             files.append(f)
         can_rotate = rotate and "osd" in languages()
 
+        extra = ["--psm", str(psm)] + (["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else [])
+
         def one(f: Path) -> OcrPage:
-            return _ocr_file(exe, f, lang, can_rotate, path)
+            return _ocr_file(exe, f, lang, can_rotate, path, extra)
 
         if n == 1:
             return [one(f) for f in files]
@@ -121,23 +127,23 @@ def _run(args: list[str], path: str | None) -> subprocess.CompletedProcess[bytes
         raise KehoachError(Reason.ocr_failed, path, f"Tesseract took over {TIMEOUT_S} s on one page") from None
 
 
-def _ocr_file(exe: str, f: Path, lang: str, can_rotate: bool, path: str | None) -> OcrPage:
-    page = _tesseract(exe, f, lang, path)
+def _ocr_file(exe: str, f: Path, lang: str, can_rotate: bool, path: str | None, extra: list[str]) -> OcrPage:
+    page = _tesseract(exe, f, lang, path, extra)
     if can_rotate and (page.confidence is None or page.confidence < LOW_CONFIDENCE):
         angle = _orientation(exe, f, path)
         if angle:
             turned = f.with_name(f.stem + "-upright.png")
             with Image.open(f) as im:
                 im.rotate(-angle, expand=True, fillcolor=255 if im.mode == "L" else None).save(turned)
-            again = _tesseract(exe, turned, lang, path)
+            again = _tesseract(exe, turned, lang, path, extra)
             if (again.confidence or 0) > (page.confidence or 0):
                 return OcrPage(again.text, again.confidence, angle)
     return page
 
 
-def _tesseract(exe: str, f: Path, lang: str, path: str | None) -> OcrPage:
+def _tesseract(exe: str, f: Path, lang: str, path: str | None, extra: list[str]) -> OcrPage:
     base = f.with_suffix("")
-    proc = _run([exe, str(f), str(base), "-l", lang, "--psm", "3", "txt", "tsv"], path)
+    proc = _run([exe, str(f), str(base), "-l", lang, *extra, "txt", "tsv"], path)
     txt, tsv = base.with_suffix(".txt"), base.with_suffix(".tsv")
     if proc.returncode != 0 or not txt.exists():
         detail = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:] or ["no output"]

@@ -8,9 +8,11 @@
 - Scans: a page whose text layer has fewer than ``min_page_chars`` useful characters is
   rendered (greyscale, ``ocr_dpi``) and OCR'd; mixed PDFs are read page by page. A PDF
   whose every page needed OCR has format ``pdf-scan``.
-- Stamped numbers: when page 1 reads ``Số    -HD/...`` or ``ngày   tháng`` (number or
-  day stamped as an image), the page's top is OCR'd and its lines are added at the start
-  of page 1, with a note.
+- Stamped numbers: when page 1 reads ``Số    -HD/...`` or ``ngày   tháng`` (number and
+  day stamped by the signing software as small form widgets), each widget is rendered
+  and OCR'd as digits and the digits are put in the text where they stand; failing that,
+  the page's top is OCR'd and its "Số"/"ngày" lines are added at the start of page 1.
+  Either way ``Document.notes`` says so.
 """
 
 from __future__ import annotations
@@ -58,8 +60,13 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         elif need_ocr:
             notes.append(f"OCR skipped on page(s) {_ranges(need_ocr)} (OCR is off)")
         header_lines = None
-        if settings.ocr and settings.header_ocr and 0 not in ocr_results and n and _number_stamped(texts[0]):
-            header_lines = _header_ocr(pdf, settings, spath)
+        if settings.ocr and settings.header_ocr and 0 not in ocr_results and _number_stamped(texts[0]):
+            spliced = _splice_stamps(pdf, settings, spath) if len(texts[0].blocks) == 1 else None
+            if spliced:
+                texts[0] = _PageText([spliced], texts[0].useful)
+                notes.append("page 1: number/date stamped as images; OCR'd and put in place")
+            else:
+                header_lines = _header_ocr(pdf, settings, spath)
     finally:
         pdf.close()
     pages: list[RawPage] = []
@@ -177,6 +184,77 @@ def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: s
 def _number_stamped(page: _PageText) -> bool:
     head = "".join(b for b in page.blocks if isinstance(b, str))[:600]
     return bool(_EMPTY_NUMBER.search(head))
+
+
+def _widget_rects(page: object) -> list[tuple[float, float, float, float]]:
+    """Small form-field/signature widgets in the top third of a page (left, bottom, right, top)."""
+    import pypdfium2.raw as c
+
+    height = page.get_height()  # type: ignore[attr-defined]
+    rects = []
+    for i in range(c.FPDFPage_GetAnnotCount(page.raw)):  # type: ignore[attr-defined]
+        annot = c.FPDFPage_GetAnnot(page.raw, i)  # type: ignore[attr-defined]
+        try:
+            r = c.FS_RECTF()
+            if c.FPDFAnnot_GetSubtype(annot) == c.FPDF_ANNOT_WIDGET and c.FPDFAnnot_GetRect(annot, r):
+                if r.right - r.left < 150 and r.top - r.bottom < 60 and r.bottom > height * 0.66:
+                    rects.append((r.left, r.bottom, r.right, r.top))
+        finally:
+            c.FPDFPage_CloseAnnot(annot)
+    return rects
+
+
+def _splice_stamps(pdf: object, settings: ReadSettings, spath: str) -> str | None:
+    """Page 1's text with the digits of stamped number/day widgets put where they stand."""
+    from pipeline.read.ocr import ocr_images, tesseract_path
+
+    page = pdf[0]  # type: ignore[index]
+    try:
+        rects = _widget_rects(page)
+        if not rects or not tesseract_path():
+            return None
+        dpi = 400
+        k = dpi / 72
+        height = page.get_height()
+        image = page.render(scale=k, grayscale=True, may_draw_forms=True).to_pil()
+        crops = [image.crop((int((l - 2) * k), int((height - t - 2) * k), int((r + 2) * k), int((height - b + 2) * k)))
+                 for l, b, r, t in rects]  # fmt: skip
+        try:
+            found = ocr_images(crops, lang=settings.ocr_lang, workers=1, rotate=False, path=spath, psm=7, whitelist="0123456789")
+        except KehoachError:
+            return None
+        textpage = page.get_textpage()
+        try:
+            full = textpage.get_text_range()
+            inserts: list[tuple[int, str]] = []
+            for (l, b, r, t), res in zip(rects, found):
+                digits = "".join(ch for ch in res.text if ch.isdigit())
+                at = _char_before(textpage, (l + r) / 2, b, t) if digits else None
+                if at is not None:
+                    inserts.append((at + 1, digits))
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    if not inserts:
+        return None
+    for pos, digits in sorted(inserts, reverse=True):
+        before = "" if pos > 0 and full[pos - 1].isspace() else " "
+        after = "" if pos < len(full) and (full[pos].isspace() or full[pos] in "-–/") else " "
+        full = full[:pos] + before + digits + after + full[pos:]
+    return _clean(full)
+
+
+def _char_before(textpage: object, x: float, low: float, high: float) -> int | None:
+    """Index of the last character left of ``x`` on a line overlapping ``low``..``high``."""
+    best, best_x = None, float("-inf")
+    for i in range(textpage.count_chars()):  # type: ignore[attr-defined]
+        left, bottom, right, top = textpage.get_charbox(i)  # type: ignore[attr-defined]
+        cx = (left + right) / 2
+        overlap = min(top, high) - max(bottom, low)
+        if top > bottom and overlap > 0.5 * (top - bottom) and best_x < cx < x:
+            best, best_x = i, cx
+    return best
 
 
 def _header_ocr(pdf: object, settings: ReadSettings, spath: str) -> str | None:
