@@ -111,3 +111,12 @@ def test_corpus_micro_f1_by_unit(corpus) -> None:
         got = {norm(a.unit) for a in find_assignments(doc, header, find_deadlines(doc, header))}
         pairs.append((got, {norm(a["unit"]) for a in g["assignments"]}))
     assert micro_f1(pairs) >= 0.9
+
+
+def test_generic_subject_heading_kept_generic_partner_dropped() -> None:
+    text = (
+        "III. TỔ CHỨC THỰC HIỆN\n1. Các cơ quan, đơn vị\nCăn cứ Kế hoạch xây dựng kế hoạch.\n"
+        "2. Sở Nội vụ chủ trì, phối hợp với các cơ quan, đơn vị tham mưu.\n"
+    )
+    doc = make_doc(text)
+    assert [a.unit for a in find_assignments(doc, Header(), ())] == ["Các cơ quan, đơn vị", "Sở Nội vụ"]

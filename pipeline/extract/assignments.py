@@ -180,8 +180,8 @@ def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, .
     for a in sorted(_scopes(anchors, text, part), key=lambda a: a.start):
         for s, e in finder.split(a.start - body, a.end - body, a.kind):
             name = squash(text[s + body : e + body]).strip(" ,;:.-–")
-            if not name or is_generic(name):
-                continue
+            if not name or (is_generic(name) and (a.source == "partner" or "liên quan" in name)):
+                continue  # "phối hợp với các cơ quan liên quan": no unit named
             key = fold(name)
             entry = merged.setdefault(key, {"name": name, "source": a.source, "roles": [], "deadlines": [], "anchor": a})
             if a.source == "heading" and entry["source"] != "heading":
