@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
-from typing import Callable
 
 from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
@@ -213,9 +212,6 @@ def _tables() -> _Tables:
         yearless=re.compile(_fill(t["yearless"]), re.IGNORECASE),
         date_line=re.compile(t["date_line"], re.IGNORECASE),
     )
-
-
-_Builder = Callable[[re.Match[str], str], "_Hit | None"]
 
 
 def _atoms(m: re.Match[str], *names: str) -> list[_Atom | None]:
