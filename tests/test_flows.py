@@ -153,3 +153,42 @@ def test_a_second_ingest_on_a_held_database_is_refused(tmp_path: Path, stages: S
     finally:
         holder.kill()
         holder.wait(10)
+
+
+def test_a_crash_is_recorded_in_runs_and_exits_crashed(tmp_path: Path, stages: Stages, monkeypatch) -> None:
+    """An exception outside the per-file boundary: runs.status = crashed, the CLI exits 10."""
+    import sys
+
+    import duckdb
+
+    import flows.ingest as fi
+    from pipeline.cli import main
+
+    if not stages.real:
+        pytest.skip("reads the real store's runs table")
+    arch, db = tmp_path / "raw", tmp_path / "kehoach.duckdb"
+    write_archive(arch, 1)
+    open_store = fi._open_store
+
+    def broken_store(path: str):
+        store = open_store(path)
+        store.rebuild_graph = lambda: (_ for _ in ()).throw(RuntimeError("graph exploded"))
+        return store
+
+    monkeypatch.setattr(fi, "_open_store", broken_store)
+    with pytest.raises(RuntimeError, match="graph exploded"):
+        fi.ingest_flow(archive=str(arch), db=str(db))
+    monkeypatch.setattr(sys, "argv", ["kehoach", "ingest", str(arch), "--db", str(db), "--no-progress"])
+    if len(__import__("pipeline.cli", fromlist=["app"]).app.registered_commands) == 1:
+        sys.argv.remove("ingest")
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == ExitCode.crashed
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        statuses = [r[0] for r in con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()]
+        files = con.execute("SELECT path, status FROM files").fetchall()
+    finally:
+        con.close()
+    assert statuses == ["crashed", "crashed"]
+    assert files == [("2022/kh_01.txt", "ok")]  # stored before the crash, kept
