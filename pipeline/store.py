@@ -25,6 +25,7 @@ import pyarrow as pa
 from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Document, Extraction, FileInfo
 from pipeline.nesting import nested_implements
+from pipeline.privacy import redact_rows
 from pipeline.resolve import CiteRef, DocRef, make_key, parse_symbol, resolve
 from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS, PER_FILE_TABLES
 from pipeline.version import PIPELINE_VERSION
@@ -334,7 +335,10 @@ def _sql_str(path: Path) -> str:
 
 
 def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "") -> dict[str, list[dict[str, Any]]]:
-    """The rows of every per-file table for one document (pure; used by ``put_document``)."""
+    """The rows of every per-file table for one document (pure; used by ``put_document``).
+
+    Text columns quoting the document have e-mail addresses and phone numbers masked.
+    """
     doc_id = doc_id_for(info.path)
     base = {"doc_id": doc_id, "path": info.path}
     h = ex.header
@@ -442,13 +446,16 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
         }
         for i, a in enumerate(ex.assignments)
     ]
-    return {
-        "documents": documents,
-        "citations": citations,
-        "deadlines": deadlines,
-        "numbers": numbers,
-        "assignments": assignments,
-    }
+    # Contact details are never evidence: e-mails/phones masked (pipeline/privacy.py).
+    return redact_rows(
+        {
+            "documents": documents,
+            "citations": citations,
+            "deadlines": deadlines,
+            "numbers": numbers,
+            "assignments": assignments,
+        }
+    )
 
 
 __all__ = ["DEFAULT_DB", "FileState", "Store", "doc_id_for", "document_rows"]
