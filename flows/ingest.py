@@ -27,7 +27,7 @@ from prefect.context import TaskRunContext
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.errors import KehoachError, Reason
+from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.ingest import (
     BatchSettings,
     Outcome,
@@ -122,6 +122,19 @@ def _open_store(db: str) -> Any:
     return Store(db)
 
 
+def _open_store_waiting(db: str, wait: float, logger: Any) -> Any:
+    """Open the store, waiting up to ``wait`` seconds while another ingest holds it."""
+    deadline = time.monotonic() + max(0.0, wait)
+    while True:
+        try:
+            return _open_store(db)
+        except DatabaseLocked:
+            if time.monotonic() >= deadline:
+                raise
+            logger.warning("%s: held by another ingest; waiting (up to %.0f s)", db, wait)
+            time.sleep(min(5.0, max(0.1, deadline - time.monotonic())))
+
+
 def _write(store: Any, run_id: str, outcome: Outcome, logger: Any) -> Outcome:
     """Store one outcome in its own transaction; a store error becomes the file's failure."""
     if outcome.ok:
@@ -163,6 +176,7 @@ def ingest_flow(
     workers: int | None = None,
     retry_failed: bool = False,
     parquet_dir: str | None = None,
+    lock_wait: float = 0.0,
 ) -> dict[str, Any]:
     """Ingest an archive folder into the DuckDB database, incrementally.
 
@@ -175,13 +189,14 @@ def ingest_flow(
         workers: threads or Dask workers (default: CPU count).
         retry_failed: also redo files that failed before with the same bytes.
         parquet_dir: where to export Parquet (default ``<db folder>/parquet``).
+        lock_wait: seconds to wait while another ingest holds the database (0: refuse).
 
     Returns:
         The summary: counts (new, changed, unchanged, failed, deleted), per-format counts,
         failures ``{path, reason, detail}``, run id, database and Parquet paths.
 
     Raises:
-        pipeline.errors.DatabaseLocked: another process holds the database.
+        pipeline.errors.DatabaseLocked: another process still holds the database after ``lock_wait``.
     """
     logger = get_run_logger()
     t0 = time.perf_counter()
@@ -190,7 +205,7 @@ def ingest_flow(
     out_dir = Path(parquet_dir).resolve() if parquet_dir else db_path.parent / "parquet"
     if runner not in RUNNERS:
         raise ValueError(f"unknown runner {runner!r}; choose one of {', '.join(RUNNERS)}")
-    store = _open_store(str(db_path))
+    store = _open_store_waiting(str(db_path), lock_wait, logger)
     try:
         params = {
             "batch_size": batch_size,

@@ -29,6 +29,7 @@ CRON = "0 2 * * *"
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEPLOYMENT = "nightly"
 FLOW_NAME = "kehoach-ingest"
+LOCK_WAIT = 1800.0  # a scheduled run waits up to 30 min for a manual ingest to finish
 
 
 def nightly_deployment(
@@ -41,6 +42,7 @@ def nightly_deployment(
     workers: int | None = None,
     cron: str = CRON,
     timezone: str = TIMEZONE,
+    lock_wait: float = LOCK_WAIT,
 ) -> Any:
     """The ``RunnerDeployment`` of the ingest flow on the nightly schedule.
 
@@ -50,11 +52,13 @@ def nightly_deployment(
         name: deployment name; the run name is ``kehoach-ingest/<name>``.
         runner, dask_address, workers: passed to the flow (see ``flows.ingest``).
         cron, timezone: the schedule; the timezone is always set explicitly.
+        lock_wait: seconds a scheduled run waits for a manual ingest holding the database.
     """
     parameters: dict[str, Any] = {
         "archive": str(Path(archive).resolve()),
         "db": str(Path(db).resolve()),
         "runner": runner,
+        "lock_wait": lock_wait,
     }
     if dask_address:
         parameters["dask_address"] = dask_address
@@ -89,10 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--workers", type=int)
     s.add_argument("--cron", default=CRON)
     s.add_argument("--timezone", default=TIMEZONE)
+    s.add_argument("--lock-wait", type=float, default=LOCK_WAIT, help="seconds to wait for a held database")
     args = parser.parse_args(argv)
     deployment = nightly_deployment(
         args.archive, args.db, name=args.name, runner=args.runner, dask_address=args.dask_address,
-        workers=args.workers, cron=args.cron, timezone=args.timezone,
+        workers=args.workers, cron=args.cron, timezone=args.timezone, lock_wait=args.lock_wait,
     )
     serve(deployment)
     return 0

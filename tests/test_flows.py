@@ -126,7 +126,7 @@ def test_cli_ingest_refuses_a_missing_folder_and_a_bad_runner(tmp_path: Path) ->
 
 
 def test_a_second_ingest_on_a_held_database_is_refused(tmp_path: Path, stages: Stages) -> None:
-    """Another process holds the DuckDB file: the flow raises DatabaseLocked, the CLI exits 5."""
+    """Another process holds the DuckDB file: refused (DatabaseLocked, exit 5), or waited for."""
     import subprocess
     import sys
 
@@ -150,6 +150,10 @@ def test_a_second_ingest_on_a_held_database_is_refused(tmp_path: Path, stages: S
         r = _cli("ingest", str(arch), "--db", str(db), "--no-progress")
         assert r.exit_code == ExitCode.database_locked
         assert "DatabaseLocked" in r.output
+        import threading
+
+        threading.Timer(3.0, holder.kill).start()  # the other ingest ends while we wait
+        assert ingest_flow(archive=str(arch), db=str(db), lock_wait=120)["counts"]["new"] == 1
     finally:
         holder.kill()
         holder.wait(10)

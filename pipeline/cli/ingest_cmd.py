@@ -29,6 +29,7 @@ def ingest(
     workers: int = typer.Option(None, "--workers", min=1, help="Threads or Dask workers (default: CPU count)."),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Files per Prefect task."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Also redo files that failed before."),
+    wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait if another ingest holds the database."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
     as_json: bool = JsonOption,
     verbose: bool = VerboseOption,
@@ -49,13 +50,13 @@ def ingest(
 
     params = dict(
         archive=str(archive), db=str(db), batch_size=batch_size, runner=runner,
-        dask_address=dask_address, workers=workers, retry_failed=retry_failed,
+        dask_address=dask_address, workers=workers, retry_failed=retry_failed, lock_wait=wait,
     )
     try:
         with _progress(enabled=not no_progress):
             summary = ingest_flow(**params)
     except DatabaseLocked as e:
-        err.print(f"[red]DatabaseLocked[/red]: {e}; wait for the other ingest to finish", highlight=False)
+        err.print(f"[red]DatabaseLocked[/red]: {e}; wait for the other ingest to finish (or use --wait SECONDS)", highlight=False)
         raise typer.Exit(ExitCode.database_locked) from None
     if as_json:
         emit_json(summary)
