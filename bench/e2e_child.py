@@ -21,6 +21,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 def _usage() -> dict[str, float]:
     me = resource.getrusage(resource.RUSAGE_SELF)
@@ -32,8 +34,13 @@ def _usage() -> dict[str, float]:
     }
 
 
-def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str) -> dict[str, Any]:
-    """discover → plan → read+extract+store per batch → graph → Parquet, timed by phase."""
+def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str, batched: bool = False
+             ) -> dict[str, Any]:
+    """discover → plan → read+extract+store per batch → graph → Parquet, timed by phase.
+
+    ``batched`` writes each batch in one transaction (bench/store_batched.py) instead of
+    ``Store.put_document`` per file.
+    """
     from pipeline.errors import KehoachError
     from pipeline.ingest import BatchSettings, count, discover, make_batches, plan, process_batch
     from pipeline.store import Store
@@ -65,8 +72,17 @@ def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str
         t1 = time.perf_counter()
         results = process_batch(batch, settings)
         t2 = time.perf_counter()
+        if batched:
+            from store_batched import put_documents
+
+            try:
+                put_documents(store, run_id, results)
+            except KehoachError:  # fall back to one file at a time to isolate the culprit
+                batched = False
         for o in results:
-            if o.ok:
+            if o.ok and batched:
+                pass
+            elif o.ok:
                 try:
                     store.put_document(run_id, o.info, o.document, o.extraction)
                 except KehoachError as e:
@@ -122,13 +138,23 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--label", default="e2e")
+    ap.add_argument("--patched", action="store_true", help="apply bench/hotspot_patches.py first")
+    ap.add_argument("--store", choices=("per-file", "batched"), default="per-file",
+                    help="core mode: Store.put_document per file, or one transaction per batch (prototype)")
     args = ap.parse_args()
     t = time.perf_counter()
+    patches = []
+    if args.patched:
+        from hotspot_patches import apply_all
+
+        patches = apply_all()
     if args.mode == "core":
-        out = run_core(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.label)
+        out = run_core(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.label,
+                       args.store == "batched")
     else:
         out = run_flow(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.workers)
     out["seconds"] = round(time.perf_counter() - t, 3)
+    out["patches"] = patches + (["store: one transaction per batch (bench/store_batched.py)"] if args.store == "batched" else [])
     out.update(_usage())
     print(json.dumps(out))
     return 0

@@ -22,16 +22,17 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     def add(name: str, target: str, figure: Any, ok: bool | None, note: str = "") -> None:
         out.append({"target": name, "wanted": target, "figure": figure, "met": ok, "note": note})
 
-    for mode in ("core", "flow"):
+    for mode in results.get("e2e", {}):
         big = _largest(results, mode)
         if not big:
             continue
         size, run = big
         first = run["first"]
-        rate = first["processed"] / first["wall_s"] if first.get("wall_s") else None
-        add(f"text end to end ({mode}, {size} docs, 1 worker)", "≥ 50 docs/s per core",
-            f"{rate:.1f} docs/s" if rate else None, rate is not None and rate >= 50,
-            f"{first['processed'] / first['cpu_s']:.1f} docs per CPU-second" if first.get("cpu_s") else "")
+        wall = first["processed"] / first["wall_s"] if first.get("wall_s") else None
+        per_cpu = first["processed"] / first["cpu_s"] if first.get("cpu_s") else None
+        add(f"text end to end ({mode}, {size} docs, 1 process)", "≥ 50 docs/s per core",
+            f"{per_cpu:.1f} docs per CPU-second" if per_cpu else None, per_cpu is not None and per_cpu >= 50,
+            f"{wall:.1f} docs/s wall on the shared machine" if wall else "")
         re = run.get("rerun")
         if re:
             add(f"re-run unchanged ({mode}, {size} docs)", "≤ 30 s", f"{re['wall_s']:.1f} s", re["wall_s"] <= 30)
@@ -120,8 +121,11 @@ def render(results: dict[str, Any]) -> str:
     e2e = results.get("e2e", {})
     if e2e:
         md += ["## End to end over text archives", "",
-               "Each run in its own process (peak RSS = that process's `ru_maxrss`). `core`: the plain batch core "
-               "(`pipeline.ingest` + `Store`, one process, one file at a time); `flow`: `flows.ingest.ingest_flow` "
+               "Each run in its own process (peak RSS = that process's `ru_maxrss`; CPU s = its user+system "
+               "time, the per-core measure on a shared machine). `core`: the plain batch core "
+               "(`pipeline.ingest` + `Store.put_document`, one process, one file at a time); `core-after`: the "
+               "same with the prototype hot-spot fixes (one store transaction per batch of 64 files, "
+               "`bench/store_batched.py`; `bench/hotspot_patches.py`); `flow`: `flows.ingest.ingest_flow` "
                "(Prefect, thread runner, 1 worker). Re-run: the same archive again, nothing changed.", ""]
         rows = []
         for mode, runs in e2e.items():
