@@ -1,8 +1,9 @@
 """Graph queries on an ingested archive: transitive implementers of central directives.
 
 Timings come from ``pipeline.queries.implementers`` on the database the end-to-end run
-wrote. The answer is checked against the generator's gold: the plans that carry out a
-directive, directly or through other plans, follow from every gold ``implements`` list.
+wrote. The answer is checked against the generator's gold: the plans (files) that carry out a
+directive, directly or through other plans, follow from every gold ``implements`` list;
+precision and recall compare them with the files of the implementer nodes found.
 """
 
 from __future__ import annotations
@@ -16,29 +17,25 @@ from typing import Any
 
 
 def gold_implementers(archive_dir: Path) -> dict[str, set[str]]:
-    """Central directive key → the keys of every plan that carries it out, at any depth."""
-    children: dict[str, set[str]] = defaultdict(set)
+    """Central directive key → the stems of every plan that carries it out, at any depth."""
+    own: dict[str, str] = {}  # stem → its own key
+    children: dict[str, set[str]] = defaultdict(set)  # key → stems that implement it
     for g in (archive_dir / "gold").glob("*.json"):
         data = json.loads(g.read_text(encoding="utf-8"))
         h = data["header"]
         num, rest = h["symbol"].split("-", 1)
-        own = f"{int(num)}-{rest}@{h['date']}#{h['issuer']}"
+        own[data["doc"]] = f"{int(num)}-{rest}@{h['date']}"
         for key in data["implements"]:
-            children[key].add(own)
-    # plans are known by key@date#issuer; what they implement by key@date (+ province scope,
-    # which the key alone does not give), so walk by key only for central targets
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for parent, kids in children.items():
-        by_key[parent] |= kids
+            children[key].add(data["doc"])
     out: dict[str, set[str]] = {}
-    for target in (k for k in by_key if "/TW@" in k):
+    for target in (k for k in children if "/TW@" in k):
         seen: set[str] = set()
         stack = [target]
         while stack:
-            for kid in by_key.get(stack.pop(), ()):
-                if kid not in seen:
-                    seen.add(kid)
-                    stack.append(kid.split("#")[0])
+            for stem in children.get(stack.pop(), ()):
+                if stem not in seen:
+                    seen.add(stem)
+                    stack.append(own[stem])
         out[target] = seen
     return out
 
@@ -68,18 +65,20 @@ def bench_queries(db: Path, archive_dir: Path, targets: int = 20, repeat: int = 
                 s = time.perf_counter() - t
                 best = s if best is None else min(best, s)
                 timings.append(s)
-            found = {r["node_id"] for r in res.rows}
+            found = {Path(f.strip()).stem for r in res.rows if r.get("files") for f in r["files"].split(";")}
             depth = max((r["depth"] for r in res.rows), default=0)
             want = expected.get(key, set())
+            hit = len(found & want)
             per_target.append({"key": key, "direct": direct, "rows": len(res.rows), "implementers": len(found),
-                               "gold_implementers": len(want), "max_depth": depth, "best_ms": round(1000 * best, 1)})
+                               "gold_implementers": len(want), "correct": hit, "max_depth": depth,
+                               "best_ms": round(1000 * best, 1)})
     timings.sort()
     return {
         "nodes": n_nodes, "edges": n_edges, "queries": len(timings),
         "median_ms": round(1000 * statistics.median(timings), 1) if timings else None,
         "p95_ms": round(1000 * timings[int(0.95 * (len(timings) - 1))], 1) if timings else None,
         "max_ms": round(1000 * timings[-1], 1) if timings else None,
-        "found_over_gold": round(sum(t["implementers"] for t in per_target)
-                                 / max(1, sum(t["gold_implementers"] for t in per_target)), 3),
+        "precision": round(sum(t["correct"] for t in per_target) / max(1, sum(t["implementers"] for t in per_target)), 3),
+        "recall": round(sum(t["correct"] for t in per_target) / max(1, sum(t["gold_implementers"] for t in per_target)), 3),
         "targets": per_target,
     }

@@ -145,11 +145,11 @@ def render(results: dict[str, Any]) -> str:
         md += [f"## Graph queries on the {g.get('size')}-document graph", "",
                f"{g['nodes']} nodes, {g['edges']} edges. `pipeline.queries.implementers` (transitive) for the "
                f"{len(g['targets'])} central directives with most direct implementers, {g['queries']} queries: "
-               f"median **{g['median_ms']} ms**, p95 {g['p95_ms']} ms, max {g['max_ms']} ms. Implementers found "
-               f"over those the gold implies: {g['found_over_gold']}.", ""]
-        md += _table(["directive", "direct", "rows", "implementers", "gold", "depth", "best ms"],
-                     [[t["key"], t["direct"], t["rows"], t["implementers"], t["gold_implementers"], t["max_depth"],
-                       t["best_ms"]] for t in g["targets"][:10]])
+               f"median **{g['median_ms']} ms**, p95 {g['p95_ms']} ms, max {g['max_ms']} ms. Implementing files "
+               f"found against those the gold implies: precision {g['precision']}, recall {g['recall']}.", ""]
+        md += _table(["directive", "direct", "rows", "implementing files", "gold", "correct", "depth", "best ms"],
+                     [[t["key"], t["direct"], t["rows"], t["implementers"], t["gold_implementers"], t["correct"],
+                       t["max_depth"], t["best_ms"]] for t in g["targets"][:10]])
 
     md += ["## Targets", ""]
     md += _table(["target", "wanted", "figure", "met", "note"],
