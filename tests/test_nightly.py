@@ -22,8 +22,6 @@ import pytest
 
 from helpers_ingest import real_stages_available, write_archive
 
-pytestmark = pytest.mark.slow
-
 REPO = Path(__file__).resolve().parents[1]
 WAIT = 240  # seconds, for each of: server health, deployment registered, run finished
 NAME = "nightly-test"
@@ -86,6 +84,20 @@ def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
         _stop(proc)
 
 
+def test_nightly_deployment_schedule_and_parameters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.nightly import nightly_deployment
+
+    monkeypatch.chdir(tmp_path)
+    d = nightly_deployment("raw", "out/k.duckdb", runner="dask", dask_address="tcp://10.0.0.5:8786")
+    [schedule] = d.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Ho_Chi_Minh")
+    assert d.parameters["archive"] == str(tmp_path / "raw")
+    assert d.parameters["db"] == str(tmp_path / "out" / "k.duckdb")
+    assert d.parameters["runner"] == "dask" and d.parameters["dask_address"] == "tcp://10.0.0.5:8786"
+    assert d.entrypoint == "flows.ingest.ingest_flow"  # importable from any working directory
+
+
+@pytest.mark.slow
 def test_nightly_deployment_is_served_and_a_triggered_run_completes(tmp_path: Path, prefect_server) -> None:
     if not real_stages_available():
         pytest.skip("served runs use the real reader, extractor and store: not built yet")
