@@ -215,3 +215,47 @@ def test_assemble_places_pages_and_tables_through_normalisation() -> None:
     assert doc.ocr_used and doc.ocr_confidence == 91.0
     i = doc.text.index("21-KL/TW")
     assert doc.raw_text[doc.source_offset(i) : doc.source_offset(i + 7) + 1] == "21-\nKL/TW"
+
+
+def test_docx_automatic_numbering_is_put_back(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH thực hiện Kết luận số 21-KL/TW")
+    for style, text in [
+        ("List Number", "MỤC ĐÍCH, YÊU CẦU"),
+        ("List Number", "NHIỆM VỤ VÀ GIẢI PHÁP"),
+        ("List Bullet", "Các chi bộ tổ chức học tập"),
+        ("List Number", "TỔ CHỨC THỰC HIỆN"),
+    ]:
+        d.add_paragraph(text, style=style)
+    p = tmp_path / "numbered.docx"
+    d.save(p)
+    lines = read(p, ReadSettings(check_language=False)).text.splitlines()
+    assert lines[1:] == ["1. MỤC ĐÍCH, YÊU CẦU", "2. NHIỆM VỤ VÀ GIẢI PHÁP", "- Các chi bộ tổ chức học tập", "3. TỔ CHỨC THỰC HIỆN"]
+
+
+def test_numbering_formats() -> None:
+    from lxml import etree
+
+    from pipeline.read.docx_numbering import Numbering
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    numbering = f"""<w:numbering xmlns:w="{w}">
+      <w:abstractNum w:abstractNumId="7">
+        <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>
+        <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2."/></w:lvl>
+        <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%3)"/></w:lvl>
+      </w:abstractNum>
+      <w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>
+    </w:numbering>""".encode()
+    n = Numbering.from_xml(numbering)
+
+    def para(ilvl: int) -> etree._Element:
+        return etree.fromstring(
+            f'<w:p xmlns:w="{w}"><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="3"/></w:numPr></w:pPr></w:p>'
+        )
+
+    labels = [n.label(para(k)) for k in (0, 1, 1, 2, 2, 0, 1)]
+    assert labels == ["I. ", "I.1. ", "I.2. ", "a) ", "b) ", "II. ", "II.1. "]
+    assert Numbering.from_xml(None).label(para(0)) == ""

@@ -152,11 +152,18 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
     assert doc.text == text
 
 
-def test_vni_font_encoding_is_an_encoding_error(tmp_path: Path) -> None:
-    # VNI-Windows writes "Kế hoạch thực hiện" as "Keá hoaïch thöïc hieän"
-    vni = "Keá hoaïch thöïc hieän Keát luaän soá 21-KL/TW cuûa Ban Chaáp haønh Trung öông. " * 10
+@pytest.mark.parametrize(
+    "legacy",
+    [
+        # VNI-Windows writes "Kế hoạch thực hiện" as "Keá hoaïch thöïc hieän"
+        "Keá hoaïch thöïc hieän Keát luaän soá 21-KL/TW cuûa Ban Chaáp haønh Trung öông. ",
+        # TCVN3 (ABC) writes "Cộng hoà xã hội" as "Céng hoµ x· héi"
+        "Céng hoµ x· héi chñ nghÜa ViÖt Nam. KÕ ho¹ch sè 21-KL/TW cña Ban ChÊp hµnh. ",
+    ],
+)
+def test_legacy_font_encoding_is_an_encoding_error(tmp_path: Path, legacy: str) -> None:
     with pytest.raises(KehoachError) as e:
-        read(write(tmp_path, "vni.txt", vni.encode("cp1252")))
+        read(write(tmp_path, "legacy.txt", (legacy * 10).encode("cp1252")))
     assert e.value.reason is Reason.encoding
     assert "legacy" in e.value.detail
 

@@ -3,8 +3,9 @@
 python-docx lists paragraphs and tables separately and drops footnotes, but plans put
 their issuer/number/date in a two-column layout table before the title and some cite
 their directives only in footnotes. So the body XML is walked in order (paragraphs,
-tables, content controls), page headers come first, and footnote/endnote texts are
-appended under a ``Chú thích:`` line. Merged cells appear once per row; deleted
+tables, content controls), automatic list numbers are put back ("I.", "1.", "a)"; see
+``docx_numbering``), page headers come first, and footnote/endnote texts are appended
+under a ``Chú thích:`` line. Merged cells appear once per row; deleted
 revisions and field codes are skipped, and a text box's fallback copy is not read twice.
 """
 
@@ -19,6 +20,7 @@ from lxml import etree
 
 from pipeline.errors import KehoachError, Reason
 from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
+from pipeline.read.docx_numbering import Numbering
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -47,26 +49,27 @@ def read_docx(path: Path, data: bytes) -> RawRead:
     header_lines = _header_lines(document)
     if header_lines:
         blocks.append("\n".join(header_lines) + "\n")
-    blocks.extend(_body_blocks(document.element.body))
+    blocks.extend(_body_blocks(document.element.body, _numbering(document)))
     notes = _note_texts(document)
     if notes:
         blocks.append("\n" + FOOTNOTES_LABEL + "\n" + "\n".join(notes) + "\n")
     return RawRead(pages=(RawPage(blocks=tuple(_merge_text(blocks))),))
 
 
-def _body_blocks(container: etree._Element) -> list[Block]:
+def _body_blocks(container: etree._Element, numbering: Numbering | None = None) -> list[Block]:
     blocks: list[Block] = []
     for child in container.iterchildren():
         if child.tag == _w("p"):
-            blocks.append(paragraph_text(child) + "\n")
+            label = numbering.label(child) if numbering else ""
+            blocks.append(label + paragraph_text(child) + "\n")
         elif child.tag == _w("tbl"):
-            rows = table_rows(child)
+            rows = table_rows(child, numbering)
             if rows:
                 blocks.append(RawTable(rows))
         elif child.tag in (_w("sdt"), _w("customXml"), _w("ins"), _w("smartTag")):
             inner = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
             if inner is not None:
-                blocks.extend(_body_blocks(inner))
+                blocks.extend(_body_blocks(inner, numbering))
     return blocks
 
 
@@ -113,15 +116,15 @@ def _sym(el: etree._Element) -> str:
     return chr(c - 0xF000) if c >= 0xF000 else chr(c)
 
 
-def table_rows(tbl: etree._Element) -> tuple[tuple[str, ...], ...]:
+def table_rows(tbl: etree._Element, numbering: Numbering | None = None) -> tuple[tuple[str, ...], ...]:
     """Cells of a ``w:tbl``, row by row; a horizontally merged cell counts once."""
     rows: list[tuple[str, ...]] = []
     for tr in tbl.iterchildren(_w("tr")):
         cells: list[str] = []
         for tc in _row_cells(tr):
-            paras = [paragraph_text(p) for p in tc.iterchildren(_w("p"))]
+            paras = [(numbering.label(p) if numbering else "") + paragraph_text(p) for p in tc.iterchildren(_w("p"))]
             for nested in tc.iterchildren(_w("tbl")):
-                paras.extend(" | ".join(r) for r in table_rows(nested))
+                paras.extend(" | ".join(r) for r in table_rows(nested, numbering))
             cells.append("\n".join(x.strip() for x in paras if x.strip()))
         if any(cells):
             rows.append(tuple(cells))
@@ -139,6 +142,15 @@ def _row_cells(tr: etree._Element) -> list[etree._Element]:
             if inner is not None:
                 cells.extend(inner.iterchildren(_w("tc")))
     return cells
+
+
+def _numbering(document: object) -> Numbering:
+    blobs: dict[str, bytes] = {}
+    for rel in document.part.rels.values():  # type: ignore[attr-defined]
+        kind = rel.reltype.rsplit("/", 1)[-1]
+        if kind in ("numbering", "styles") and not rel.is_external:
+            blobs[kind] = rel.target_part.blob
+    return Numbering.from_xml(blobs.get("numbering"), blobs.get("styles"))
 
 
 def _header_lines(document: object) -> list[str]:
