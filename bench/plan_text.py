@@ -11,10 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from archive_model import DocRef, Org, PlanSpec, vocab
+
+_SYMBOL_GAP = re.compile(r"(\d+) ?- ?([A-ZĐ])")  # "21- KL/TW" → "21-KL/TW" in gold, as SCHEMA.md writes it
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,9 @@ def compose(spec: PlanSpec) -> Plan:
         recipients=recip_lines,
         sign_first=rng.random() < 0.5,
     )
+    implements = [r.key for r in named]
+    if title_cites and spec.directive.key not in implements:  # the subject line names it too
+        implements.append(spec.directive.key)
     cites = {r.key: _gold_citation(r, True) for r in spec.chain if r in named or r is spec.directive}
     for x in spec.extra_refs:
         g = _gold_citation(x, extras_dated[x.key])
@@ -285,8 +291,8 @@ def compose(spec: PlanSpec) -> Plan:
     gold = {
         "doc": spec.stem,
         "header": {"doc_type": "Kế hoạch", "symbol": ref.symbol, "issuer": org.name, "place": org.place,
-                   "date": ref.date.isoformat(), "title": title},
-        "implements": [r.key for r in named],
+                   "date": ref.date.isoformat(), "title": _SYMBOL_GAP.sub(r"\1-\2", title)},
+        "implements": implements,
         "citations": list(cites.values()),
         "assignments": assignments,
         "deadlines": _dedupe(deadlines),

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         libs = {"synthetic plans": pdf_libraries([fmt_dir / r["path"] for r in manifest(fmt_dir) if r["format"] == "pdf"], 3)}
         dev_pdfs = sorted(DEV_FILES.glob("*.pdf"))
         if dev_pdfs:
-            libs["real PDFs (shared/dev)"] = pdf_libraries(dev_pdfs, 1 if q else 3)
+            libs["real PDFs (shared/dev)"] = pdf_libraries(dev_pdfs, 1)
             t = time.perf_counter()
             from pipeline.read import read
 
