@@ -174,3 +174,10 @@ def test_corpus_citations(corpus, gold) -> None:  # noqa: ANN001
 def test_header_number_line_is_own_even_without_header() -> None:
     text = "ĐẢNG ỦY XÃ AN BÌNH\nSố: 12-KH/ĐU\nKẾ HOẠCH\n...\nThực hiện Kế hoạch số 12-KH/HU ngày 2/3/2024 của Huyện ủy."
     assert keys(text) == ["12-KH/HU@2024-03-02"]
+
+
+def test_body_after_a_comma_is_the_next_clause() -> None:
+    (c,) = find_citations("Xét Tờ trình số 120/TTr-STTTT ngày 01/8/2023,\nỦy ban nhân dân tỉnh ban hành Kế hoạch.")
+    assert c.issuer is None
+    (c,) = find_citations("Quy định số 724-QĐ/TU, ngày 30/8/2021 Ban Thường vụ Tỉnh ủy về trách nhiệm")
+    assert c.issuer == "Ban Thường vụ Tỉnh ủy"

@@ -99,7 +99,8 @@ def _type_far_re() -> re.Pattern[str]:
 
 @cache
 def _body_re() -> re.Pattern[str]:
-    return re.compile(rf"[\s,]*(?={tables().body_start}\b)")
+    # "ngày 30/8/2021 Ban Thường vụ Tỉnh ủy": the body right after the date, no comma between
+    return re.compile(rf"[ \t]+(?={tables().body_start}\b)")
 
 
 def _type_before(ft: str, start: int, line_start: int) -> tuple[DocType | None, int]:
@@ -171,7 +172,7 @@ def _tail(ft: str, pos: int) -> tuple[str | None, str | None, int]:
             end = iend
     elif date:
         b = _body_re().match(ft, end)
-        if b and "\n" not in b.group():
+        if b:
             issuer, iend = _issuer_at(ft, b.end())
             if issuer:
                 end = iend
