@@ -181,3 +181,9 @@ def test_body_after_a_comma_is_the_next_clause() -> None:
     assert c.issuer is None
     (c,) = find_citations("Quy định số 724-QĐ/TU, ngày 30/8/2021 Ban Thường vụ Tỉnh ủy về trách nhiệm")
     assert c.issuer == "Ban Thường vụ Tỉnh ủy"
+
+
+def test_upper_case_title_citation() -> None:
+    text = "KẾ HOẠCH\nTHỰC HIỆN NGHỊ QUYẾT SỐ 09-NQ/TU\nNGÀY 15/3/2023 CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH\nVỀ PHÁT TRIỂN NÔNG NGHIỆP\n---\nCăn cứ Nghị quyết số 09-NQ/TU ngày 15/3/2023 của Ban Chấp hành Đảng bộ tỉnh; ..."
+    (c,) = find_citations(text)
+    assert (c.key, c.doc_type, c.issuer) == ("9-NQ/TU@2023-03-15", "Nghị quyết", "Ban Chấp hành Đảng bộ tỉnh")

@@ -127,7 +127,9 @@ def _issuer_at(ft: str, pos: int) -> tuple[str | None, int]:
     end = hard.start() if hard else limit
     t = tables()
     cut = end
-    for m in t.stop_re.finditer(ft, pos, end):
+    # An upper-case title ("... CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH VỀ ..."): find the stop words in lower case.
+    scan = ft.lower() if ft[pos:end].isupper() else ft
+    for m in t.stop_re.finditer(scan, pos, end):
         word = m.group().lower()
         if word in ("khóa", "khoá") and t.keep_term.search(ft[pos : m.start()]):
             continue
@@ -322,8 +324,8 @@ def _absorb(d: _Draft, f: _Found, m: Mention) -> None:
         d.date = f.date
     if f.type and (d.doc_type is None or d.mentions[0] is m):
         d.doc_type = f.type.name
-    if d.issuer is None and f.issuer:
-        d.issuer = f.issuer
+    if f.issuer and (d.issuer is None or (d.issuer.isupper() and not f.issuer.isupper())):
+        d.issuer = f.issuer  # the first issuer written, in running text rather than a capitals title
 
 
 def _freeze(d: _Draft) -> Citation:
