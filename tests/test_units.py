@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.units import UnitFinder, find_units, is_generic, split_units, to_doc, tokens
+from pipeline.extract.units import UnitFinder, find_units, is_generic, ocr_correct, split_units, to_doc, tokens
 
 
 def _unit(text: str) -> str | None:
@@ -107,3 +107,14 @@ def test_find_units_in_running_text() -> None:
     found = [(text[u.start : u.end], u.kind) for u in find_units(text)]
     assert ("Ban Tuyên giáo Tỉnh ủy và Sở Nội vụ", "party") in found
     assert ("UBND các huyện", "state") in found
+
+
+def test_ocr_misreadings_of_body_names() -> None:
+    text = "6. Các cấp ủy, chỉ bộ cơ sở\n1. Chi uỷ, Chi bộ trực thuộc Đảng bộ xã l\n"
+    assert _split("Các cấp ủy, chỉ bộ cơ sở") == ["Các cấp ủy, chỉ bộ cơ sở"]
+    assert ocr_correct("Các cấp ủy, chỉ bộ cơ sở") == "Các cấp ủy, chi bộ cơ sở"
+    assert ocr_correct("Chỉ bộ Tân Phúc") == "Chi bộ Tân Phúc"
+    line2 = text.index("Chi uỷ")
+    f = UnitFinder(text)
+    s, e, *_ = f.unit_at(line2, text.index("\n", line2))
+    assert text[s:e] == "Chi uỷ, Chi bộ trực thuộc Đảng bộ xã"

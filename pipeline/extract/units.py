@@ -79,9 +79,32 @@ def to_doc(text: str) -> tuple[Doc, list[tuple[int, int]]]:
     words = [text[s:e] for s, e in spans]
     spaces = [e < len(text) and text[e].isspace() for _, e in spans]
     doc = Doc(_nlp().vocab, words=words, spaces=spaces)
-    for tok in doc:
-        tok.norm_ = fold(tok.text)
+    norms = [fold(w) for w in words]
+    variants = _variants()
+    for i in range(len(norms) - 1):
+        right = variants.get(f"{norms[i]} {norms[i + 1]}")
+        if right:
+            norms[i], norms[i + 1] = right.split(" ", 1)
+    for tok, norm in zip(doc, norms):
+        tok.norm_ = norm
     return doc, spans
+
+
+@cache
+def _variants() -> dict[str, str]:
+    return {fold(k): fold(v) for k, v in patterns.load("units")["ocr_variants"].items()}
+
+
+def ocr_correct(name: str) -> str:
+    """``name`` with OCR misreadings of body names put right ("chỉ bộ" → "chi bộ")."""
+    for wrong, right in _variants().items():
+        name = re.sub(
+            rf"(?<!\w){re.escape(wrong)}(?!\w)",
+            lambda m, r=right: r[:1].upper() + r[1:] if m.group()[:1].isupper() else r,
+            name,
+            flags=re.IGNORECASE,
+        )
+    return name
 
 
 # ------------------------------------------------------------------------- matchers
@@ -238,7 +261,12 @@ class UnitFinder:
         return self._trim(end), False
 
     def _trim(self, end: int) -> int:
-        return len(self.text[:end].rstrip(" ,;.-–"))
+        """Drop trailing punctuation and a stray one-letter OCR speck ("... xã l")."""
+        head = self.text[:end].rstrip(" ,;.-–")
+        speck = re.search(r"\s[a-zđ|!'`]$", head)
+        if speck and len(head) > 2 and head[-3].isalpha():
+            head = head[: speck.start()].rstrip(" ,;.-–")
+        return len(head)
 
     def partners_after(self, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
         """Units named after "phối hợp với" between ``pos`` and ``limit``."""
@@ -360,7 +388,7 @@ def split_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _joins(left: str, right: str, sep: str) -> bool:
     """Whether two list members are one unit written with a comma."""
     t = _tables()
-    lw, rw = fold(left).split(), fold(right).split()
+    lw, rw = ocr_correct(fold(left)).split(), ocr_correct(fold(right)).split()
     if not lw or not rw:
         return True
     if "và" in sep:
@@ -383,4 +411,4 @@ def is_generic(name: str) -> bool:
     return core in t.generic or any(core.endswith(g) for g in t.generic_suffix)
 
 
-__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "split_units", "to_doc", "tokens"]
+__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "split_units", "to_doc", "tokens"]
