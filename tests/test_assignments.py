@@ -120,3 +120,18 @@ def test_generic_subject_heading_kept_generic_partner_dropped() -> None:
     )
     doc = make_doc(text)
     assert [a.unit for a in find_assignments(doc, Header(), ())] == ["Các cơ quan, đơn vị", "Sở Nội vụ"]
+
+
+def test_docx_and_pdf_renders_give_the_text_units_and_deadlines(corpus) -> None:
+    from pipeline.read import read
+    from tests.conftest import SAMPLE
+
+    for path in sorted(corpus.glob("*.txt")):
+        results = []
+        for render in (path, SAMPLE / "docx" / f"{path.stem}.docx", SAMPLE / "pdf" / f"{path.stem}.pdf"):
+            doc = read(render)
+            header = find_header(doc.text, doc.tables)
+            deadlines = find_deadlines(doc, header)
+            units = {norm(a.unit) for a in find_assignments(doc, header, deadlines)}
+            results.append((units, {(d.start, d.end) for d in deadlines}))
+        assert results[1] == results[0] and results[2] == results[0], path.stem
