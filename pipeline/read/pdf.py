@@ -51,10 +51,10 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
             raise KehoachError(Reason.empty, spath, "the PDF has no pages")
         if n > settings.max_pages:
             raise KehoachError(Reason.too_large, spath, f"{n} pages is over the {settings.max_pages}-page limit")
-        texts = [_page_text(pdf[i], data, i, spath) for i in range(n)]
+        texts = [_read_page(pdfium, pdf, data, i, spath) for i in range(n)]
         need_ocr = [i for i, t in enumerate(texts) if t.useful < settings.min_page_chars]
         notes: list[str] = []
-        ocr_results: dict[int, tuple[str, float | None]] = {}
+        ocr_results: dict[int, tuple[str, float | None, int]] = {}
         if need_ocr and settings.ocr:
             ocr_results = _ocr_pages(pdf, need_ocr, settings, spath)
         elif need_ocr:
@@ -72,8 +72,10 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
     pages: list[RawPage] = []
     for i, t in enumerate(texts):
         if i in ocr_results:
-            text, conf = ocr_results[i]
+            text, conf, rotated = ocr_results[i]
             pages.append(RawPage(blocks=(text,), ocr=True, confidence=conf))
+            if rotated:
+                notes.append(f"page {i + 1}: turned {rotated}° before OCR")
         else:
             pages.append(RawPage(blocks=tuple(t.blocks)))
     if header_lines:
@@ -103,7 +105,18 @@ def _open(pdfium: object, data: bytes, spath: str) -> object:
     return pdf
 
 
-def _page_text(page: object, data: bytes, index: int, spath: str) -> _PageText:
+def _read_page(pdfium: object, pdf: object, data: bytes, index: int, spath: str) -> _PageText:
+    try:
+        page = pdf[index]  # type: ignore[index]
+    except pdfium.PdfiumError:  # type: ignore[attr-defined]
+        raise KehoachError(Reason.corrupt, spath, f"page {index + 1} cannot be loaded") from None
+    try:
+        return _page_text(page, data, index)
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
+def _page_text(page: object, data: bytes, index: int) -> _PageText:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
         full = textpage.get_text_range()
@@ -198,13 +211,15 @@ def _image_dpi(page: object) -> float | None:
     return best[1] if best and best[1] > 0 else None
 
 
-def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: str) -> dict[int, tuple[str, float | None]]:
+def _ocr_pages(
+    pdf: object, indices: list[int], settings: ReadSettings, spath: str
+) -> dict[int, tuple[str, float | None, int]]:
     from pipeline.read.ocr import check_tesseract, ocr_images
 
     check_tesseract(settings.ocr_lang, spath)
     images = [_render(pdf, i, settings.ocr_dpi, native=True) for i in indices]  # PDFium is not thread-safe: render here
     results = ocr_images(images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath)
-    return {i: (r.text, r.confidence) for i, r in zip(indices, results)}
+    return {i: (r.text, r.confidence, r.rotated) for i, r in zip(indices, results)}
 
 
 def _number_stamped(page: _PageText) -> bool:
