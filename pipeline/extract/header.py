@@ -31,7 +31,7 @@ _SO = re.compile(r"^\W*S[ốỐ]\s*(?:[:.]|\b)", re.IGNORECASE)
 _PLACE_DATE = re.compile(rf"^(?P<place>[{UPPER}][^\d,|:;()]{{1,40}}?)\s*,\s*ngày\b", re.IGNORECASE)
 _OPENER = re.compile(
     r"^[-+•*]?\s*(?:Thực hiện|Căn cứ|Triển khai|Để|Nhằm|Thi hành|Theo|Trên cơ sở|Qua|Sau khi|Kính gửi|Xét|"
-    r"Tiếp tục|Nhận được|Hiện nay|Ngày|Vừa qua|Chấp hành|Quán triệt|Thực hiện)\b"
+    r"Tiếp tục|Nhận được|Hiện nay|Ngày|Vừa qua|Chấp hành|Quán triệt)\b"
 )
 _HEADING = re.compile(r"^(?:[IVXLC]+|\d+|[a-zđ])\s*[.\-–)/]\s*\S")
 _AUTHORITY = re.compile(
@@ -43,10 +43,8 @@ _NATIONAL = re.compile(
 )
 # The right column's national line, when a PDF text layer runs the two columns together.
 _NATIONAL_TAIL = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A XÃ HỘI CHỦ NGHĨA VIỆT NAM)\b.*$")
-_PLAN_VERB = re.compile(
-    r"(?:ban hành|xây dựng|xây dựng và ban hành|triển khai|hướng dẫn|thông báo|lập)\s+(?:các\s+)?(?=%s)",
-    re.IGNORECASE,
-)
+# "<issuer> ban hành/xây dựng <own type>": %s is the document's own type word.
+_PLAN_VERB = r"(?:ban hành|xây dựng|xây dựng và ban hành|triển khai|hướng dẫn|thông báo|lập)\s+(?:các\s+)?(?=%s)"
 _LEVEL_OF_BODY = {
     "Tỉnh ủy": ("tỉnh",), "Thành ủy": ("thành phố",), "Huyện ủy": ("huyện",),
     "Thị ủy": ("thị xã",), "Quận ủy": ("quận",), "Đảng ủy": ("xã", "phường", "thị trấn"),
@@ -214,7 +212,7 @@ def _issuer_from_opening(text: str, start: int, own_type: str | None) -> str | N
     """The subject of "X ban hành/xây dựng Kế hoạch" in the opening paragraph(s)."""
     word = own_type or "Kế hoạch"
     ft = unwrap(fold_tones(text[start : start + 4000]))
-    verb = re.compile(_PLAN_VERB.pattern % re.escape(word), re.IGNORECASE)
+    verb = re.compile(_PLAN_VERB % re.escape(word), re.IGNORECASE)
     m = None
     for m in verb.finditer(ft):
         break
