@@ -17,7 +17,6 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -220,12 +219,13 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-def query(db: Path, sql: str) -> list[tuple]:
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Run one query on a database no one holds (opened read-only, then closed)."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
@@ -247,6 +247,3 @@ def assert_consistent(db: Path) -> None:
     )
     assert not missing, f"ok files without their document row: {missing[:5]}"
 
-
-def iter_lines(text: str) -> Iterator[str]:
-    yield from (line for line in text.splitlines() if line.strip())
