@@ -135,3 +135,23 @@ def test_docx_and_pdf_renders_give_the_text_units_and_deadlines(corpus) -> None:
             units = {norm(a.unit) for a in find_assignments(doc, header, deadlines)}
             results.append((units, {(d.start, d.end) for d in deadlines}))
         assert results[1] == results[0] and results[2] == results[0], path.stem
+
+
+def test_heading_over_its_members_is_a_label() -> None:
+    text = (
+        "III. TỔ CHỨC THỰC HIỆN\n1. Ban Thường trực Ủy ban MTTQ xã\n"
+        "- Đồng chí Chủ tịch Ủy ban MTTQ xã lãnh đạo, chỉ đạo chung.\n"
+        "- Các đồng chí Phó Chủ tịch Ủy ban MTTQ xã chỉ đạo thực hiện.\n"
+        "2. Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội\n- Tham mưu xây dựng Kế hoạch.\n"
+        "3. Các cấp ủy đảng trực thuộc Thành ủy: thực hiện.\n4. Các cấp ủy trực thuộc Thành ủy chỉ đạo.\n"
+        "5. Chuyên viên chủ trì, phối hợp với các thành viên khác trong tổ thực hiện.\n"
+    )
+    doc = make_doc(text)
+    names = [a.unit for a in find_assignments(doc, Header(), ())]
+    assert names == [
+        "Đồng chí Chủ tịch Ủy ban MTTQ xã",
+        "Các đồng chí Phó Chủ tịch Ủy ban MTTQ xã",
+        "Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội",
+        "Các cấp ủy đảng trực thuộc Thành ủy",  # "cấp ủy đảng" is "cấp ủy": one entry
+        "Chuyên viên",  # members of the team are no named partner
+    ]

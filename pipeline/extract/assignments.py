@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.sections import Section, find_sections, organisation_part, paragraphs
 from pipeline.extract.text import sentence_at, squash
-from pipeline.extract.units import UnitFinder, fold, is_generic, ocr_correct
+from pipeline.extract.units import UnitFinder, is_generic, ocr_correct, unit_key
 from pipeline.models import Assignment, Deadline, Document, Header
 
 # Where a clause can start: a line (after its bullet), or after a full stop,
@@ -178,11 +178,13 @@ def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, .
     anchors, finder, body = _anchors(text, part)
     merged: dict[str, dict] = {}
     for a in sorted(_scopes(anchors, text, part), key=lambda a: a.start):
+        if a.source == "heading" and not text[a.end : a.scope_end].strip(" \t\n-+•*:.;,"):
+            continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
         for s, e in finder.split(a.start - body, a.end - body, a.kind):
             name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
             if not name or (is_generic(name) and (a.source == "partner" or "liên quan" in name)):
                 continue  # "phối hợp với các cơ quan liên quan": no unit named
-            key = fold(name)
+            key = unit_key(name)
             entry = merged.setdefault(key, {"name": name, "source": a.source, "roles": [], "deadlines": [], "anchor": a})
             if a.source == "heading" and entry["source"] != "heading":
                 entry.update(name=name, source="heading")

@@ -95,6 +95,12 @@ def _variants() -> dict[str, str]:
     return {fold(k): fold(v) for k, v in patterns.load("units")["ocr_variants"].items()}
 
 
+def unit_key(name: str) -> str:
+    """The identity of a unit name: folded, OCR put right, "cấp ủy đảng" = "cấp ủy"."""
+    key = " ".join(ocr_correct(fold(name)).split())
+    return re.sub(r"\bcấp ủy đảng\b", "cấp ủy", key)
+
+
 def ocr_correct(name: str) -> str:
     """``name`` with OCR misreadings of body names put right ("chỉ bộ" → "chi bộ")."""
     for wrong, right in _variants().items():
@@ -118,6 +124,7 @@ class _Tables:
     plural: frozenset[str]
     generic: frozenset[str]
     generic_suffix: tuple[str, ...]
+    generic_prefix: tuple[str, ...]
     names: tuple[str, ...]
 
 
@@ -152,6 +159,7 @@ def _tables() -> _Tables:
         plural=frozenset(fold(w) for w in units["plural"]),
         generic=frozenset(fold(g) for g in units["generic"]),
         generic_suffix=tuple(fold(g) for g in units["generic_suffix"]),
+        generic_prefix=tuple(fold(g) + " " for g in units["generic_prefix"]),
         names=tuple(fold(n) for n in units["names"]),
     )
 
@@ -243,6 +251,7 @@ class UnitFinder:
         """
         end = self.spans[j - 1][1]
         k = j
+        field = -9  # index of the first token after "lĩnh vực" (an office-holder's field)
         while k < len(self.spans) and self.spans[k][0] < limit:
             s, e = self.spans[k]
             if "\n" in self.text[end:s]:
@@ -252,8 +261,11 @@ class UnitFinder:
                 k = head[1]
                 end = self.spans[k - 1][1]
                 continue
-            if self._is_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower()):
+            in_field = k - field < 2 or (k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "và" and k - field < 8)
+            if not in_field and (self._is_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
                 return self._trim(end), True
+            if k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "lĩnh" and fold(self.text[s:e]) == "vực":
+                field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
             if self.text[s:e] in _HARD_STOPS:
                 break
             end = e
@@ -408,7 +420,11 @@ def is_generic(name: str) -> bool:
     while words and words[0] in t.plural:
         words = words[1:]
     core = " ".join(words)
-    return core in t.generic or any(core.endswith(g) for g in t.generic_suffix)
+    return (
+        core in t.generic
+        or any(core.endswith(g) for g in t.generic_suffix)
+        or any(core.startswith(g) for g in t.generic_prefix)
+    )
 
 
-__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "split_units", "to_doc", "tokens"]
+__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "unit_key", "split_units", "to_doc", "tokens"]
