@@ -150,6 +150,8 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
     text = "Kế hoạch số 31-KH/ĐUK về xây dựng, chỉnh đốn Đảng và hệ thống chính trị."
     doc = read(write(tmp_path, "u16.txt", text.encode("utf-16")))
     assert doc.text == text
+    doc = read(write(tmp_path, "u16le.txt", text.encode("utf-16-le")))
+    assert doc.text == text and any("UTF-16-LE" in n for n in doc.notes)
 
 
 @pytest.mark.parametrize(

@@ -104,9 +104,22 @@ def _sniff_ole(path: Path) -> str:
     return "ole"
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le``/``utf-16-be`` when every other byte is NUL (Windows "Unicode" text)."""
+    n = len(head) - len(head) % 2
+    if n < 8:
+        return None
+    even, odd = head[0:n:2], head[1:n:2]
+    if odd.count(0) > 0.6 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.6 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
 def _looks_textual(head: bytes) -> bool:
-    """No NUL bytes (except UTF-16 with a BOM) and few control characters."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """No NUL bytes (except UTF-16) and few control characters."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head):
         return True
     if b"\x00" in head:
         return False

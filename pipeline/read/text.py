@@ -11,7 +11,7 @@ A tab-separated block is a table only when a line has at least two non-empty cel
 the next non-blank line is tab-separated too; lines that merely start with a tab (tab as
 indentation) stay text. Blank lines inside such a block do not end it.
 
-Decoding: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1258 when the result reads
+Decoding: UTF-8 (BOM or not), UTF-16 (BOM or not), else Windows-1258 when the result reads
 as Vietnamese; TCVN3/VNI font encodings and undecodable bytes raise ``Reason.encoding``.
 """
 
@@ -26,6 +26,7 @@ from pathlib import Path
 from pipeline.errors import KehoachError, Reason
 from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
 from pipeline.read.language import letter_stats
+from pipeline.read.sniff import utf16_without_bom
 
 _TAG_NAMES = (
     "p|b|i|u|s|em|strong|br|ol|ul|li|span|div|sup|sub|font|a|h[1-6]|table|tr|td|th|"
@@ -56,6 +57,9 @@ def decode(data: bytes, path: str) -> tuple[str, str | None]:
         return _strict(data[3:], "utf-8", path), None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", path), None
+    utf16 = utf16_without_bom(data[:8192])
+    if utf16:
+        return _strict(data, utf16, path), f"decoded as {utf16.upper()} (no byte-order mark)"
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
