@@ -125,3 +125,12 @@ def test_official_letter_subject() -> None:
     h = find_header(text)
     assert (h.doc_type, h.symbol, h.issuer) == ("Công văn", "245-CV/TU", "Tỉnh ủy Bắc Ninh")
     assert (h.title, h.place, h.date) == ("triển khai thực hiện Kết luận số 21-KL/TW", "Bắc Ninh", "2024-04-04")
+
+
+def test_title_stops_before_attached_to_line() -> None:
+    text = (
+        "TỈNH ỦY LẠNG SƠN\n*\nĐẢNG CỘNG SẢN VIỆT NAM\n\nQUY CHẾ\nlàm việc của Ban Chỉ đạo chuyển đổi số\n"
+        "(Ban hành kèm theo Quyết định số 1520-QĐ/TU, ngày 12/4/2024 của Ban Thường vụ Tỉnh ủy)\n\nChương I\n"
+    )
+    h = find_header(text)
+    assert (h.doc_type, h.title, h.issuer) == ("Quy chế", "làm việc của Ban Chỉ đạo chuyển đổi số", "Tỉnh ủy Lạng Sơn")

@@ -38,6 +38,8 @@ _AUTHORITY = re.compile(
     r"^(?:HỘI ĐỒNG|ỦY BAN|UỶ BAN|BAN |BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|TRƯỞNG BAN|ĐẢNG ỦY|ĐẢNG UỶ|TỈNH ỦY|"
     r"THÀNH ỦY|HUYỆN ỦY|BAN CHẤP HÀNH|BAN THƯỜNG|KHÓA |KHOÁ |QUYẾT ĐỊNH|QUYẾT NGHỊ)"
 )
+# "(Ban hành kèm theo Quyết định số ...)" under a title: what issued it, not its subject.
+_ATTACHED = re.compile(r"^\(?\s*(?:Ban hành\s+)?kèm theo\b", re.IGNORECASE)
 _NATIONAL = re.compile(
     r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP|\*+|[-_]+)", re.IGNORECASE
 )
@@ -105,7 +107,7 @@ def _title(cells: list[_Cell], i: int, text: str) -> tuple[str | None, int]:
             j += 1
             break
         upper_title = bool(parts) and all(p.upper() == p for p in parts)
-        if parts and (_OPENER.match(t) or _HEADING.match(t) or len(t) > 260):
+        if parts and (_OPENER.match(t) or _HEADING.match(t) or _ATTACHED.match(t) or len(t) > 260):
             break
         if parts and t.upper() == t and any(ch.isalpha() for ch in t) and (not upper_title or _AUTHORITY.match(t)):
             break
