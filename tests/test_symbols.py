@@ -70,3 +70,30 @@ def test_ocr_slips_in_codes() -> None:
     assert normalise_symbol("Quyết định 82-QĐĐ/ĐỦ") == "82-QĐ/ĐU"
     assert normalise_symbol("Quy định số 724-QĐĐ/TU") == "724-QĐ/TU"
     assert normalise_symbol("Thông tri 12-TT/TW") == "12-TT/TW"  # a real double letter stays
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = "0123456789 -–/\nKLTWNQĐCHUrhđ.,ngàyốsố"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_spans_reparse_to_the_same_symbol(text: str) -> None:
+    for sym in find_symbols(text):
+        assert 0 <= sym.start < sym.end <= len(text)
+        again = parse_symbol(text[sym.start : sym.end])
+        assert again is not None and again.text == sym.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "Kết luận Quy định của Bộ Chính trị Nơi nhận T/M", max_size=120))
+def test_extractors_never_crash(text: str) -> None:
+    from pipeline.extract import extract
+    from pipeline.models import Document
+
+    e = extract(Document(path="x.txt", sha256="", format="txt", text=text))
+    for c in e.citations:
+        for m in c.mentions:
+            assert 0 <= m.start < m.end <= len(text)
