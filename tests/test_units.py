@@ -118,3 +118,23 @@ def test_ocr_misreadings_of_body_names() -> None:
     f = UnitFinder(text)
     s, e, *_ = f.unit_at(line2, text.index("\n", line2))
     assert text[s:e] == "Chi uỷ, Chi bộ trực thuộc Đảng bộ xã"
+
+
+# fmt: off
+OTHER_WORDING = [
+    ("Các chi, đảng bộ cơ sở căn cứ Kế hoạch", ["Các chi, đảng bộ cơ sở"]),
+    ("Trung tâm Văn hóa - Thể thao và Truyền thông huyện chủ trì", ["Trung tâm Văn hóa - Thể thao và Truyền thông huyện"]),
+    ("Công an huyện, Ban Chỉ huy Quân sự huyện phối hợp", ["Công an huyện", "Ban Chỉ huy Quân sự huyện"]),
+    ("UBND các xã, thị trấn chỉ đạo", ["UBND các xã, thị trấn"]),
+    ("Phòng Văn hóa - Thông tin huyện, Văn phòng HĐND - UBND huyện tham mưu", ["Phòng Văn hóa - Thông tin huyện", "Văn phòng HĐND - UBND huyện"]),
+    ("Thủ trưởng các cơ quan, đơn vị chịu trách nhiệm", ["Thủ trưởng các cơ quan, đơn vị"]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,units", OTHER_WORDING)
+def test_other_provinces_wording(text: str, units: list[str]) -> None:
+    f = UnitFinder(text)
+    s, e, kind, verb = f.unit_at(0, len(text))
+    assert verb
+    assert [text[a:b] for a, b in f.split(s, e, kind)] == units

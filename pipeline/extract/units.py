@@ -325,18 +325,22 @@ class UnitFinder:
             return [(start, end)]
         parts = split_units(self.text, start, end)
         t = _tables()
-        for s, _ in parts[:-1]:
+        merged: list[tuple[int, int]] = []
+        for s, e in parts:
             i = self._tok(s)
             while i is not None and i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in t.plural:
                 i += 1
-            if i is None or i >= len(self.spans):
-                break
-            word = fold(self.text[slice(*self.spans[i])])
-            if not self.head_end(i) and word not in t.levels:
-                # "Thường trực, các ban, các tổ đại biểu Hội đồng nhân dân tỉnh": a member
-                # that names no body by itself shares the last one's owner: one unit.
-                return [(start, end)]
-        return parts
+            named = i is not None and i < len(self.spans) and (
+                self.head_end(i) or fold(self.text[slice(*self.spans[i])]) in t.levels
+            )
+            if merged and not named:
+                # "Thường trực, các ban, các tổ đại biểu HĐND tỉnh", "Trung tâm Văn hóa -
+                # Thể thao và Truyền thông huyện": a member naming no body by itself
+                # belongs to the one before it.
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        return merged
 
 
 def find_units(text: str) -> tuple[UnitMatch, ...]:
@@ -405,7 +409,7 @@ def _joins(left: str, right: str, sep: str) -> bool:
         return True
     if "và" in sep:
         return False
-    if all(w.strip(",") in t.levels for w in lw) or lw[-1] in t.levels and " ".join(rw) in t.levels:
+    if all(w.strip(",") in t.levels for w in lw if w not in t.plural) or lw[-1] in t.levels and " ".join(rw) in t.levels:
         return True  # "huyện, thị, thành ủy"; "các xã, phường"
     bare = " ".join(w for w in lw if w not in t.plural)
     ends_with_cell = any(" ".join(lw).endswith(f"các {c}") for c in t.cells)
