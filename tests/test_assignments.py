@@ -155,3 +155,29 @@ def test_heading_over_its_members_is_a_label() -> None:
         "Các cấp ủy đảng trực thuộc Thành ủy",  # "cấp ủy đảng" is "cấp ủy": one entry
         "Chuyên viên",  # members of the team are no named partner
     ]
+
+
+_PIECES = [
+    "III. TỔ CHỨC THỰC HIỆN\n", "1. ", "Ban Tổ chức ", "Đảng ủy Khối", ": ", "chủ trì, ", "phối hợp với ", "các ", "(",
+    "trước ngày ", "30/6/2022", "tháng 3/2022", "Quý II", "cuối năm", ", ", "; ", "\n", "- ", "và ", "100%", "02 lần/năm",
+    "Điều 3. ", "thường xuyên", "từ ", "đến ", "năm 2022", "Giao ", "Đồng chí ", "Nơi nhận:\n", "**", "“", "”", "xã, phường",
+]
+
+
+def test_never_crash_on_arbitrary_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.extract.numbers import find_numbers
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=4), max_size=30), st.sampled_from([None, "2022-03-03"]))
+    def check(parts: list[str], date: str | None) -> None:
+        doc = make_doc("".join(parts))
+        header = Header(date=date)
+        deadlines = find_deadlines(doc, header)
+        find_numbers(doc)
+        for a in find_assignments(doc, header, deadlines):
+            assert a.unit and doc.text[a.offset : a.offset + 1].strip()
+
+    check()
