@@ -154,6 +154,9 @@ def main() -> int:
     else:
         out = run_flow(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.workers)
     out["seconds"] = round(time.perf_counter() - t, 3)
+    if args.mode == "flow" and out["phases"].get("flow_reported") is not None:
+        ph = out["phases"]
+        ph["prefect_overhead"] = round(out["seconds"] - ph["import"] - ph["flow_reported"], 3)
     out["patches"] = patches + (["store: one transaction per batch (bench/store_batched.py)"] if args.store == "batched" else [])
     out.update(_usage())
     print(json.dumps(out))

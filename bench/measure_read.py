@@ -8,6 +8,7 @@ is handed to ``on_doc`` (the extract benchmark scores it) and then dropped.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -35,17 +36,19 @@ def read_formats(archive_dir: Path, records: list[dict[str, Any]], settings: Any
     out: dict[str, dict[str, Any]] = {}
     for fmt in sorted({r["format"] for r in records}):
         recs = [r for r in records if r["format"] == fmt]
-        seconds, pages, size, failures = 0.0, 0, 0, 0
+        seconds, cpu, pages, size, failures = 0.0, 0.0, 0, 0, 0
         for r in recs:
             path = archive_dir / r["path"]
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 doc = read(path, settings=settings) if settings is not None else read(path)
             except KehoachError:
                 seconds += time.perf_counter() - t
+                cpu += time.process_time() - c
                 failures += 1
                 continue
             seconds += time.perf_counter() - t
+            cpu += time.process_time() - c
             pages += len(doc.pages) if fmt in ("pdf", "scan", "png") and doc.pages else r["pages"]
             size += r["bytes"]
             if on_doc is not None:
@@ -53,6 +56,10 @@ def read_formats(archive_dir: Path, records: list[dict[str, Any]], settings: Any
         out[fmt] = {
             "files": len(recs), "failed": failures, "pages": pages, "seconds": round(seconds, 3),
             "pages_per_s": round(pages / seconds, 2) if seconds else None,
+            # this process's CPU time: the per-core rate on a shared machine (OCR runs in
+            # Tesseract child processes, so for scans and images only wall time counts)
+            "cpu_s": round(cpu, 3),
+            "pages_per_cpu_s": round(pages / cpu, 2) if cpu and fmt not in ("scan", "png") else None,
             "docs_per_s": round(len(recs) / seconds, 2) if seconds else None,
             "mb_per_s": round(size / 1e6 / seconds, 3) if seconds else None,
         }
@@ -133,6 +140,7 @@ def ocr_scaling(images: list[Any], core_counts: list[int]) -> dict[str, Any]:
         base = base or pps
         conf = [p.confidence for p in pages if p.confidence is not None]
         rows.append({"cores": n, "pages": len(images), "seconds": round(s, 2), "pages_per_s": round(pps, 3),
+                     "load_avg_1min": round(os.getloadavg()[0], 2),
                      "speedup": round(pps / base, 2), "efficiency": round(pps / base / n, 2),
                      "mean_confidence": round(sum(conf) / len(conf), 1) if conf else None})
     return {"rows": rows}

@@ -44,12 +44,20 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{lo['peak_rss_mb']:.0f} → {hi['peak_rss_mb']:.0f} MB (×{ratio:.2f})", ratio <= MEMORY_FLAT_RATIO)
     pdf = results.get("read", {}).get("formats", {}).get("pdf")
     if pdf:
-        add("digital PDF read", "≥ 100 pages/s per core", f"{pdf['pages_per_s']} pages/s", pdf["pages_per_s"] >= 100)
+        rate = pdf.get("pages_per_cpu_s") or pdf["pages_per_s"]
+        add("digital PDF read (synthetic plans)", "≥ 100 pages/s per core", f"{rate} pages per CPU-second", rate >= 100,
+            f"{pdf['pages_per_s']} pages/s wall on the shared machine")
+    real = results.get("read", {}).get("formats", {}).get("pdf (real, shared/dev)")
+    if real and real.get("pages_per_cpu_s"):
+        add("digital PDF read (real PDFs, shared/dev)", "≥ 100 pages/s per core",
+            f"{real['pages_per_cpu_s']} pages per CPU-second", real["pages_per_cpu_s"] >= 100,
+            f"{real['pages_per_s']} pages/s wall; includes header OCR of a stamped number")
     ocr = results.get("ocr", {}).get("rows", [])
     if len(ocr) > 1:
         top = ocr[-1]
         add("OCR scaling", "≥ 0.75 of linear", f"{top['efficiency']} at {top['cores']} cores ({top['speedup']}×)",
-            top["efficiency"] >= 0.75)
+            top["efficiency"] >= 0.75,
+            f"1-min load average {top.get('load_avg_1min')} on {results['machine']['nproc']} cores during the run")
     return out
 
 
@@ -83,9 +91,11 @@ def render(results: dict[str, Any]) -> str:
         md += ["## Read throughput per format (one core)", "",
                "Pages of text and DOCX are estimated at 3,000 characters; scans and images are OCR'd with one "
                "Tesseract worker.", ""]
-        md += _table(["format", "files", "pages", "seconds", "pages/s", "docs/s", "MB/s", "failed"],
-                     [[k, v["files"], v["pages"], v["seconds"], v["pages_per_s"], v["docs_per_s"], v["mb_per_s"],
-                       v["failed"]] for k, v in rd["formats"].items()])
+        md += _table(["format", "files", "pages", "seconds", "pages/s", "CPU s", "pages per CPU-s", "docs/s", "MB/s",
+                      "failed"],
+                     [[k, v["files"], v["pages"], v["seconds"], v["pages_per_s"], v.get("cpu_s"),
+                       v.get("pages_per_cpu_s"), v["docs_per_s"], v["mb_per_s"], v["failed"]]
+                      for k, v in rd["formats"].items()])
     for name, lib in rd.get("pdf_libraries", {}).items():
         md += [f"### pypdfium2 against pdfplumber: {name}", ""]
         md += _table(["library", "pages", "seconds", "pages/s"],
@@ -97,9 +107,10 @@ def render(results: dict[str, Any]) -> str:
     if ocr and ocr.get("rows"):
         md += ["## OCR pages/s by cores", "", f"The same {ocr['rows'][0]['pages']} scanned pages "
                f"(rendered at {ocr.get('dpi')} dpi) through `pipeline.read.ocr.ocr_images`.", ""]
-        md += _table(["cores", "pages", "seconds", "pages/s", "speedup", "of linear", "mean confidence"],
+        md += _table(["cores", "pages", "seconds", "pages/s", "speedup", "of linear", "load avg (1 min)",
+                      "mean confidence"],
                      [[r["cores"], r["pages"], r["seconds"], r["pages_per_s"], r["speedup"], r["efficiency"],
-                       r["mean_confidence"]] for r in ocr["rows"]])
+                       r.get("load_avg_1min"), r["mean_confidence"]] for r in ocr["rows"]])
 
     ex = results.get("extract")
     if ex:
