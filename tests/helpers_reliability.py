@@ -4,8 +4,8 @@ Subprocess ingests talk to the module's throw-away Prefect API (``prefect_api`` 
 instead of starting an ephemeral server each, which keeps every CLI run to a few seconds.
 ``SLOW_INGEST`` is ``kehoach ingest`` with a test hook around ``Store.put_document``
 (printing ``stored PATH`` after each commit, optionally hanging inside one document's
-transaction), so a test can kill or race the process at a known point without any hook in
-the pipeline itself.
+transaction, or waiting after its first commit until a gate file exists), so a test can kill
+or race the process at a known point without any hook in the pipeline itself.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pipeline.store import Store
 _put = Store.put_document
 _hang_at = int(os.environ.get("KEHOACH_TEST_HANG_AT", "0"))
 _delay = float(os.environ.get("KEHOACH_TEST_WRITE_DELAY", "0"))
+_gate = os.environ.get("KEHOACH_TEST_GATE", "")
 _n = 0
 
 def put_document(self, run_id, info, doc, extraction):
@@ -48,6 +49,10 @@ def put_document(self, run_id, info, doc, extraction):
     _put(self, run_id, info, doc, extraction)
     print("stored", info.path, file=sys.stderr, flush=True)
     time.sleep(_delay)
+    for _ in range(3000):  # after a commit, wait until the test opens the gate (a file)
+        if not _gate or os.path.exists(_gate):
+            break
+        time.sleep(0.1)
 
 Store.put_document = put_document
 from pipeline.cli import main
@@ -154,10 +159,25 @@ def run_cli(args: list[str], api_url: str, timeout: float = 300) -> subprocess.C
 class SlowIngest:
     """``kehoach ingest`` with the ``SLOW_INGEST`` hook, its stderr lines read by a thread."""
 
-    def __init__(self, archive: Path, db: Path, api_url: str, *, hang_at: int = 0, delay: float = 0.0) -> None:
-        env = cli_env(api_url, KEHOACH_TEST_HANG_AT=str(hang_at), KEHOACH_TEST_WRITE_DELAY=str(delay))
+    def __init__(
+        self,
+        archive: Path,
+        db: Path,
+        api_url: str,
+        *,
+        hang_at: int = 0,
+        delay: float = 0.0,
+        gate: Path | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        env = cli_env(
+            api_url,
+            KEHOACH_TEST_HANG_AT=str(hang_at),
+            KEHOACH_TEST_WRITE_DELAY=str(delay),
+            KEHOACH_TEST_GATE=str(gate or ""),
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", SLOW_INGEST, "ingest", str(archive), "--db", str(db), "--no-progress"],
+            [sys.executable, "-c", SLOW_INGEST, "ingest", str(archive), "--db", str(db), "--no-progress", *args],
             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.lines: queue.Queue[str] = queue.Queue()
@@ -169,8 +189,8 @@ class SlowIngest:
         for line in self.proc.stderr:
             self.lines.put(line.rstrip("\n"))
 
-    def wait_for(self, prefix: str, timeout: float = 240) -> str:
-        """The first stderr line starting with ``prefix`` (earlier lines kept in ``seen``)."""
+    def wait_for(self, prefix: str, timeout: float = 240, *, anywhere: bool = False) -> str:
+        """The first stderr line starting with (or, ``anywhere``, holding) ``prefix``."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -180,7 +200,7 @@ class SlowIngest:
                     break
                 continue
             self.seen.append(line)
-            if line.startswith(prefix):
+            if line.startswith(prefix) or (anywhere and prefix in line):
                 return line
         raise AssertionError(f"no {prefix!r} line; rc={self.proc.poll()}; stderr:\n" + "\n".join(self.seen[-30:]))
 
