@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 ARCHIVE=${1:-data/raw}; DB=${2:-data/processed/kehoach.duckdb}; shift $(( $# < 2 ? $# : 2 ))
 HOST=${KEHOACH_PREFECT_HOST:-127.0.0.1}; PORT=${KEHOACH_PREFECT_PORT:-4200}
 export PREFECT_API_URL="http://$HOST:$PORT/api"
-export PREFECT_SERVER_ANALYTICS_ENABLED=false OMP_THREAD_LIMIT=1
+export PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 OMP_THREAD_LIMIT=1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=${PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS:-180}
 
 # The server gets its own session so that Ctrl-C reaches only this script, which stops the

@@ -7,7 +7,10 @@ start fast.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,7 @@ def _quiet_prefect(verbose: bool) -> None:
     """Keep Prefect's console to warnings (our one line per failed file) unless -v."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")  # no network calls at run time
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
@@ -84,11 +88,10 @@ class _progress:
     def __enter__(self) -> _progress:
         if not self.enabled:
             return self
-        import contextlib
-
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         from flows.ingest import progress_reporter
+        from pipeline.ingest import failure_line
 
         bar = Progress(
             TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -99,15 +102,41 @@ class _progress:
         def update(done: int, total: int, outcome: Any) -> None:
             last = outcome.info.path if outcome is not None else ""
             bar.update(task_id, completed=done, total=total or None, last=last)
+            if outcome is not None and not outcome.ok:
+                bar.console.print(failure_line(outcome), highlight=False, markup=False)
 
         self._stack = contextlib.ExitStack()
         self._stack.enter_context(bar)
         self._stack.enter_context(progress_reporter(update))
+        self._stack.enter_context(_console_logs_above_errors_only())
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._stack is not None:
             self._stack.close()
+
+
+@contextlib.contextmanager
+def _console_logs_above_errors_only() -> Iterator[None]:
+    """Keep Prefect's console handlers to errors while the bar runs (the UI still gets all).
+
+    They write to the terminal behind the bar's back, gluing lines onto it; the bar's own
+    console prints the one line per failed file instead.
+    """
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    handlers = {id(h): h for lg in loggers for h in lg.handlers if isinstance(h, PrefectConsoleHandler)}
+    saved = {k: h.level for k, h in handlers.items()}
+    for h in handlers.values():
+        h.setLevel(max(h.level, logging.ERROR))
+    try:
+        yield
+    finally:
+        for k, h in handlers.items():
+            h.setLevel(saved[k])
 
 
 def print_summary(summary: dict[str, Any]) -> None:
