@@ -187,3 +187,25 @@ def test_upper_case_title_citation() -> None:
     text = "KẾ HOẠCH\nTHỰC HIỆN NGHỊ QUYẾT SỐ 09-NQ/TU\nNGÀY 15/3/2023 CỦA BAN CHẤP HÀNH ĐẢNG BỘ TỈNH\nVỀ PHÁT TRIỂN NÔNG NGHIỆP\n---\nCăn cứ Nghị quyết số 09-NQ/TU ngày 15/3/2023 của Ban Chấp hành Đảng bộ tỉnh; ..."
     (c,) = find_citations(text)
     assert (c.key, c.doc_type, c.issuer) == ("9-NQ/TU@2023-03-15", "Nghị quyết", "Ban Chấp hành Đảng bộ tỉnh")
+
+
+def test_numbers_sharing_one_suffix_are_one_citation_each() -> None:
+    text = "Thực hiện Nghị quyết số 23, 24-NQ/TW ngày 12/3/2018 của Ban Chấp hành Trung ương Đảng khóa XII; Kế hoạch số 04-KH/HU."
+    cs = {c.key: c for c in find_citations(text) if c.resolved}
+    assert list(cs) == ["23-NQ/TW@2018-03-12", "24-NQ/TW@2018-03-12", "4-KH/HU"]
+    assert cs["23-NQ/TW@2018-03-12"].issuer == "Ban Chấp hành Trung ương"
+    assert cs["23-NQ/TW@2018-03-12"].doc_type == "Nghị quyết"
+    assert keys("các Chỉ thị số 11, 12 và 13-CT/TU ngày 02/8/2021") == [
+        "11-CT/TU@2021-08-02", "12-CT/TU@2021-08-02", "13-CT/TU@2021-08-02",
+    ]  # fmt: skip
+
+
+def test_date_after_a_list_of_symbols_dates_each() -> None:
+    assert keys("quán triệt các Nghị quyết số 23-NQ/TW, 24-NQ/TW ngày 12/3/2018 của Bộ Chính trị") == [
+        "23-NQ/TW@2018-03-12", "24-NQ/TW@2018-03-12",
+    ]  # fmt: skip
+    assert keys("Nghị quyết số 23-NQ/TW và 24-NQ/TW cùng ngày 12/3/2018 của Bộ Chính trị") == [
+        "23-NQ/TW@2018-03-12", "24-NQ/TW@2018-03-12",
+    ]  # fmt: skip
+    # different kinds of document in one list keep their own (missing) dates
+    assert keys("Kết luận số 21-KL/TW, Quy định số 37-QĐ/TW ngày 25/10/2021") == ["21-KL/TW", "37-QĐ/TW@2021-10-25"]

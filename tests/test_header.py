@@ -134,3 +134,45 @@ def test_title_stops_before_attached_to_line() -> None:
     )
     h = find_header(text)
     assert (h.doc_type, h.title, h.issuer) == ("Quy chế", "làm việc của Ban Chỉ đạo chuyển đổi số", "Tỉnh ủy Lạng Sơn")
+
+
+def _issuer(lines: str) -> str | None:
+    return find_header(lines + "\n*\nSố 12-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\nVinh, ngày 02 tháng 3 năm 2023\n\nKẾ HOẠCH\nthực hiện chuyển đổi số\n-----\n").issuer
+
+
+def test_bare_committee_and_department_take_the_parent_place() -> None:
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nTỈNH ỦY") == "Tỉnh ủy Hà Tĩnh"
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nHUYỆN ỦY CAN LỘC") == "Huyện ủy Can Lộc"
+    assert _issuer("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSỞ TÀI CHÍNH") == "Sở Tài chính Hà Tĩnh"
+    assert _issuer("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ") == "Sở Nội vụ Hà Tĩnh"
+
+
+def test_wrapped_body_name_is_one_name() -> None:
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN\nVÀ DOANH NGHIỆP TỈNH") == (
+        "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh Hà Tĩnh"
+    )
+
+
+def test_abbreviated_body_is_written_out() -> None:
+    assert _issuer("BCH ĐOÀN TỈNH HÀ TĨNH") == "Ban Chấp hành Đoàn tỉnh Hà Tĩnh"
+    assert _issuer("UBND HUYỆN CAN LỘC") == "Ủy ban nhân dân huyện Can Lộc"
+
+
+def test_joint_plan_two_bodies() -> None:
+    text = (
+        "SỞ NỘI VỤ\nSỞ TÀI CHÍNH\nTỈNH HÀ TĨNH\nSố: 03/KHLT-SNV-STC\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Hà Tĩnh, ngày 02 tháng 3 năm 2023\n\nKẾ HOẠCH LIÊN TỊCH\nVề kiểm tra công vụ năm 2023\n\nCăn cứ ...\n"
+    )
+    h = find_header(text)
+    assert (h.doc_type, h.title, h.symbol) == ("Kế hoạch liên tịch", "Về kiểm tra công vụ năm 2023", "03/KHLT-SNV-STC")
+    assert h.issuer == "Sở Nội vụ và Sở Tài chính tỉnh Hà Tĩnh"
+
+
+def test_more_title_words() -> None:
+    for word, kind in [("TỜ TRÌNH", "Tờ trình"), ("BÁO CÁO", "Báo cáo"), ("ĐỀ ÁN", "Đề án"), ("CÔNG ĐIỆN", "Công điện"),
+                       ("NGHỊ QUYẾT LIÊN TỊCH", "Nghị quyết liên tịch"), ("CHƯƠNG TRÌNH PHỐI HỢP", "Chương trình phối hợp")]:  # fmt: skip
+        assert find_header(f"TỈNH ỦY HÀ TĨNH\n*\n\n{word}\nvề công tác cán bộ\n\nCăn cứ ...\n").doc_type == kind
+
+
+def test_special_city_name_keeps_its_capital() -> None:
+    assert _issuer("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH") == "Ủy ban nhân dân Thành phố Hồ Chí Minh"

@@ -12,7 +12,7 @@ is not a citation. Numbers restart, so one symbol with two dates is two document
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from pipeline.extract.dates import find_dates
@@ -31,7 +31,7 @@ from pipeline.extract.text import folded, sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
 
-_GAP_TO_DATE = re.compile(r"[\s,(\-–]*(?:(?:được\s+)?ban hành(?:\s+kèm theo)?)?[\s,]*", re.IGNORECASE)
+_GAP_TO_DATE = re.compile(r"[\s,(\-–]*(?:(?:được\s+)?ban hành(?:\s+kèm theo)?|cùng)?[\s,]*", re.IGNORECASE)
 _GAP_TO_ISSUER = re.compile(r"[\s,]*(?:của|do)\s+", re.IGNORECASE)
 _ROMAN_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXLC]+\)?", re.IGNORECASE)
 _ISSUER_END = re.compile(r"[\n,;:.()“”\"«»\[\]|<>]")
@@ -191,14 +191,53 @@ def _line_start(ft: str, pos: int) -> int:
     return ft.rfind("\n", 0, pos) + 1
 
 
+# "Nghị quyết số 18, 19-NQ/TW": numbers sharing the symbol's type and issuer, before it.
+_NUMBER_LIST = re.compile(r"(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<nums>\d{1,5}(?:[ \t]*(?:,|và|,[ \t]*và)[ \t]*\d{1,5})*)[ \t]*(?:,|và|,[ \t]*và)[ \t]*$")
+# Between two symbols of one coordinated list: "18-NQ/TW, 19-NQ/TW", "18-NQ/TW và số 19-NQ/TW".
+_LIST_GAP = re.compile(r"[ \t]*(?:,|và|,[ \t]*và)[ \t]*(?:(?:số|Số)[ \t]*)?")
+
+
+def _shared_suffix(ft: str, sym: Symbol) -> list[Symbol]:
+    """The numbers written before ``sym`` that share its type and issuer ("số 18, 19-NQ/TW" → 18-NQ/TW)."""
+    line_start = _line_start(ft, sym.start)
+    pre = ft[max(line_start, sym.start - 80) : sym.start]
+    m = _NUMBER_LIST.search(pre)
+    if not m:
+        return []
+    at = sym.start - len(pre) + m.start("nums")
+    return [
+        replace(sym, number=n.group(), start=at + n.start(), end=at + n.end())
+        for n in re.finditer(r"\d{1,5}", m.group("nums"))
+    ]
+
+
+def _share_tails(ft: str, found: list[_Found]) -> list[_Found]:
+    """A date (and issuer) written after the last symbol of a list applies to each one before it."""
+    out = list(found)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if a.date or a.issuer or a.symbol is None or b.symbol is None:
+            continue
+        same_kind = (a.symbol.type_code, a.symbol.issuer_code, a.symbol.state) == (
+            b.symbol.type_code, b.symbol.issuer_code, b.symbol.state,
+        )  # fmt: skip
+        if same_kind and _LIST_GAP.fullmatch(ft[a.symbol.end : b.start]):
+            out[i] = replace(a, date=b.date, issuer=b.issuer, type=a.type or b.type)
+    return out
+
+
 def find_mentions(text: str) -> list[_Found]:
     """Every full and short mention in ``text``, in text order."""
     ft = unwrap(folded(text))
     found: list[_Found] = []
     for sym in find_symbols(ft):
-        t, start = _type_before(ft, sym.start, _line_start(ft, sym.start))
+        extra = _shared_suffix(ft, sym)
+        t, start = _type_before(ft, extra[0].start if extra else sym.start, _line_start(ft, sym.start))
         date, issuer, end = _tail(ft, sym.end)
-        found.append(_Found(start, max(end, sym.end), sym, t, date, issuer))
+        for k, e in enumerate(extra):
+            found.append(_Found(start if k == 0 else e.start, e.end, e, t, date, issuer))
+        found.append(_Found(sym.start if extra else start, max(end, sym.end), sym, t, date, issuer))
+    found = _share_tails(ft, found)
     spans = [(f.start, f.end) for f in found]
     for s, e, t, num in find_short_forms(ft):
         if any(s < b and a < e for a, b in spans):

@@ -127,7 +127,10 @@ def _normalise_symbols(s: str) -> str:
 def org_case(upper: str) -> str:
     """An upper-case header line as a name: "ĐẢNG ỦY XÃ KỲ LỢI" → "Đảng ủy xã Kỳ Lợi"."""
     t = tables()
-    s = fold_tones(squash(upper)).lower()
+    s = fold_tones(squash(upper))
+    for rx, repl in t.issuer_rules:  # abbreviations written out: "BCH ĐOÀN" → "Ban Chấp hành ĐOÀN"
+        s = rx.sub(repl, s)
+    s = s.lower()
     for phrase in t.upper_phrases:
         s = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, s)
     words = s.split(" ")
@@ -174,21 +177,61 @@ _ALL_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện",
 
 _SUB_BODY = re.compile(r"^(?:Ban|Tiểu ban|Văn phòng|Ủy ban Kiểm tra|Thường trực|Phòng|Tổ|Cơ quan)\b")
 _ONLY_PLACE = re.compile(rf"^(?i:{'|'.join(_ALL_LEVELS)})\s+{_NAME}$")
+# A header line that goes on with the name above ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN / VÀ DOANH NGHIỆP TỈNH").
+_CONTINUES = re.compile(r"^(?:VÀ|CÁC|CỦA|VỀ|THUỘC|TRỰC THUỘC)\s")
+# A level committee written bare under its parent ("ĐẢNG BỘ TỈNH NGHỆ AN / TỈNH ỦY").
+_BARE_COMMITTEE = {
+    **{k: v for k, v in _LEVEL_OF_BODY.items() if k != "Đảng ủy"},
+    "Tỉnh đoàn": ("tỉnh",), "Thành đoàn": ("thành phố",), "Huyện đoàn": ("huyện",),
+}  # fmt: skip
+
+
+def _joined_lines(orgs: list[str]) -> list[str]:
+    """Header lines with a name wrapped over two lines made one again."""
+    out: list[str] = []
+    for o in orgs:
+        if out and _CONTINUES.match(fold_tones(o)):
+            out[-1] = f"{out[-1]} {o}"
+        else:
+            out.append(o)
+    return out
+
+
+def _head(name: str) -> str | None:
+    """The field head ("Sở", "Bộ", ...) that opens ``name``, if any."""
+    return next((w for w in tables().field_words if re.match(rf"{w}\s", name)), None)
+
+
+def _with_parent_place(issuer: str, parent: str) -> str:
+    """A body named without its place takes the parent's: "Tỉnh ủy" under "Đảng bộ tỉnh Nghệ An"."""
+    if issuer in _BARE_COMMITTEE:
+        place = _place_name(parent, _BARE_COMMITTEE[issuer])
+    elif _head(issuer) and not re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})(?!\w)", issuer, re.IGNORECASE):
+        place = _place_name(parent, ("tỉnh", "thành phố"))
+    else:
+        return issuer
+    return f"{issuer} {place}" if place else issuer
 
 
 def _issuer_from_lines(orgs: list[str]) -> str | None:
     """The issuing body from the header's organisation lines (parent above, issuer below).
 
-    A line that is only a place ("XÃ LƯƠNG MINH") completes the line above; a sub-body
-    ("BAN TỔ CHỨC", "BAN THƯỜNG TRỰC") is named with its parent ("Ban Tổ chức Thành ủy
-    Hà Nội"); a committee whose name ends in its level ("... CƠ QUAN TỈNH") takes the
-    place from the parent ("ĐẢNG BỘ TỈNH HẢI DƯƠNG").
+    A line that is only a place ("XÃ LƯƠNG MINH") completes the line above, and so does a
+    line that goes on with a wrapped name ("VÀ DOANH NGHIỆP TỈNH"); a sub-body ("BAN TỔ
+    CHỨC", "BAN THƯỜNG TRỰC") is named with its parent ("Ban Tổ chức Thành ủy Hà Nội"); a
+    committee whose name ends in its level ("... CƠ QUAN TỈNH") or a body written without
+    its place ("TỈNH ỦY", "SỞ Y TẾ") takes the place from the parent ("ĐẢNG BỘ TỈNH HẢI
+    DƯƠNG"). Sibling bodies of one kind on consecutive lines ("SỞ GIÁO DỤC VÀ ĐÀO TẠO / SỞ Y
+    TẾ", a joint plan) issue together: "Sở Giáo dục và Đào tạo và Sở Y tế ...".
     """
     units: list[str] = []
-    for o in orgs:
+    for o in _joined_lines(orgs):
         name = org_case(o)
         if units and _ONLY_PLACE.match(name):
-            units[-1] = f"{units[-1]} {name[:1].lower()}{name[1:]}"
+            place = name if name in tables().upper_phrases else f"{name[:1].lower()}{name[1:]}"
+            units[-1] = f"{units[-1]} {place}"
+        elif units and _head(name) and _head(units[-1]) == _head(name):
+            units[-1] = f"{units[-1]} và {name}"  # joint issuers
         else:
             units.append(name)
     if not units:
@@ -207,7 +250,7 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
         lv = level.group(1)
         place = _place_name(parent, (lv, "thành phố") if lv == "tỉnh" else (lv,))
         return f"{issuer} {place}" if place else issuer
-    return issuer
+    return _with_parent_place(issuer, parent)
 
 
 def _issuer_from_opening(text: str, start: int, own_type: str | None) -> str | None:
