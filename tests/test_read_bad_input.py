@@ -229,3 +229,15 @@ def test_a_batch_goes_on_after_bad_files(tmp_path: Path) -> None:
             failed.append(e.record()["reason"])
     assert ok == ["txt", "docx"]
     assert failed == ["empty", "corrupt", "wrong_ext"]
+
+
+def test_legacy_font_text_in_a_docx(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for _ in range(10):
+        d.add_paragraph("Céng hoµ x· héi chñ nghÜa ViÖt Nam. KÕ ho¹ch sè 21-KL/TW cña Ban ChÊp hµnh Trung −¬ng.")
+    p = tmp_path / "vntime.docx"
+    d.save(p)
+    e = expect(p, Reason.encoding)
+    assert "TCVN3" in e.detail

@@ -259,3 +259,26 @@ def test_numbering_formats() -> None:
     labels = [n.label(para(k)) for k in (0, 1, 1, 2, 2, 0, 1)]
     assert labels == ["I. ", "I.1. ", "I.2. ", "a) ", "b) ", "II. ", "II.1. "]
     assert Numbering.from_xml(None).label(para(0)) == ""
+
+
+@pytest.mark.slow
+def test_pdf_with_legacy_font_text_layer_is_ocred(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=12)
+    pdf.add_page()
+    for _ in range(12):
+        pdf.multi_cell(0, 7, "Céng hoµ x· héi chñ nghÜa ViÖt Nam. KÕ ho¹ch sè 21-KL/TW cña Ban ChÊp hµnh.",
+                       new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    p = tmp_path / "vntime.pdf"
+    pdf.output(str(p))
+    doc = read(p)  # (a real .VnTime PDF shows proper Vietnamese glyphs; these show the garble)
+    assert doc.ocr_used and doc.pages[0].ocr
+    assert any("legacy font encoding" in n for n in doc.notes)
+    from pipeline.read.pdf import _garbled, _PageText
+
+    assert _garbled(_PageText(["Céng hoµ x· héi chñ nghÜa ViÖt Nam. " * 5], 100))
+    assert not _garbled(_PageText(["Cộng hòa xã hội chủ nghĩa Việt Nam. " * 5], 100))
+    assert not _garbled(_PageText(["The committee shall report every quarter. " * 5], 100))

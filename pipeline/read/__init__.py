@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.errors import KehoachError, Reason
 from pipeline.models import Document
 from pipeline.read.assemble import RawRead, assemble
-from pipeline.read.language import looks_vietnamese
+from pipeline.read.language import looks_legacy_encoded, looks_vietnamese
 from pipeline.read.sniff import READABLE, SUPPORTED_SUFFIXES, sniff_bytes, sniff_format, suffix_format
 
 
@@ -141,6 +141,10 @@ def _check_content(doc: Document, settings: ReadSettings) -> None:
     if doc.ocr_used and doc.ocr_confidence is not None and doc.ocr_confidence < settings.min_ocr_confidence:
         raise KehoachError(
             Reason.no_text, doc.path, f"OCR confidence {doc.ocr_confidence:.0f} is too low to trust the text"
+        )
+    if looks_legacy_encoded(doc.text):
+        raise KehoachError(
+            Reason.encoding, doc.path, "the text uses a legacy Vietnamese font encoding (TCVN3/ABC or VNI)"
         )
     if settings.check_language:
         verdict = looks_vietnamese(doc.text, min_words=settings.min_words_for_language)

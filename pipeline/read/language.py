@@ -67,6 +67,16 @@ def letter_stats(text: str, max_words: int = 5000) -> LetterStats:
     return LetterStats(n, viet / n, alien / n)
 
 
+def looks_legacy_encoded(text: str, *, min_words: int = 15) -> bool:
+    """Text in a legacy font encoding (TCVN3/ABC, VNI) read as Latin-1: "Céng hoµ x· héi".
+
+    Such text comes from old ``.VnTime``/``VNI-Times`` documents and from PDF text layers
+    of fonts without a Unicode map; its letters are ones Vietnamese never uses.
+    """
+    stats = letter_stats(text)
+    return stats.words >= min_words and stats.alien >= 0.15 and stats.alien > stats.vietnamese
+
+
 def looks_vietnamese(text: str, *, min_words: int = 40, min_share: float = 0.15) -> bool | None:
     """True/False for enough text; None when there are too few words to judge."""
     stats = letter_stats(text)
@@ -75,4 +85,4 @@ def looks_vietnamese(text: str, *, min_words: int = 40, min_share: float = 0.15)
     return stats.vietnamese >= min_share and stats.alien < stats.vietnamese
 
 
-__all__ = ["LetterStats", "letter_stats", "looks_vietnamese"]
+__all__ = ["LetterStats", "letter_stats", "looks_legacy_encoded", "looks_vietnamese"]

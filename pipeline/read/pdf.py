@@ -5,8 +5,10 @@
 - Tables: only pages with enough drawn lines are handed to pdfplumber (slow); a found
   table replaces the text inside its box, and the text above, between and below tables
   comes from PDFium's bounded text, so reading order is kept.
-- Scans: a page whose text layer has fewer than ``min_page_chars`` useful characters is
-  rendered (greyscale, ``ocr_dpi``) and OCR'd; mixed PDFs are read page by page. A PDF
+- Scans: a page whose text layer has fewer than ``min_page_chars`` useful characters, or
+  whose layer is unreadable (old ``.VnTime`` fonts give "Céng hoµ x· héi"; fonts without
+  a Unicode map give private-use codes), is rendered in grey (at the scan's own
+  resolution, 200-``ocr_dpi`` dpi) and OCR'd; mixed PDFs are read page by page. A PDF
   whose every page needed OCR has format ``pdf-scan``.
 - Stamped numbers: when page 1 reads ``Số    -HD/...`` or ``ngày   tháng`` (number and
   day stamped by the signing software as small form widgets), each widget is rendered
@@ -52,8 +54,11 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         if n > settings.max_pages:
             raise KehoachError(Reason.too_large, spath, f"{n} pages is over the {settings.max_pages}-page limit")
         texts = [_read_page(pdfium, pdf, data, i, spath) for i in range(n)]
-        need_ocr = [i for i, t in enumerate(texts) if t.useful < settings.min_page_chars]
+        garbled = [i for i, t in enumerate(texts) if t.useful >= settings.min_page_chars and _garbled(t)]
+        need_ocr = sorted({i for i, t in enumerate(texts) if t.useful < settings.min_page_chars} | set(garbled))
         notes: list[str] = []
+        if garbled:
+            notes.append(f"page(s) {_ranges(garbled)}: text layer unreadable (legacy font encoding); OCR instead")
         ocr_results: dict[int, tuple[str, float | None, int]] = {}
         if need_ocr and settings.ocr:
             ocr_results = _ocr_pages(pdf, need_ocr, settings, spath)
@@ -142,6 +147,15 @@ def _page_text(page: object, data: bytes, index: int) -> _PageText:
         return _PageText(blocks, useful)
     finally:
         textpage.close()
+
+
+def _garbled(page: _PageText) -> bool:
+    """A text layer from a font without a Unicode map: legacy-encoded letters or private-use codes."""
+    from pipeline.read.language import looks_legacy_encoded
+
+    text = "".join(b for b in page.blocks if isinstance(b, str))
+    private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
+    return private > 0.05 * max(1, page.useful) or looks_legacy_encoded(text)
 
 
 def _clean(s: str) -> str:
