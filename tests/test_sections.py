@@ -113,3 +113,19 @@ def test_other_titles_of_the_organisation_part() -> None:
     text = "I. MỤC ĐÍCH\nNâng cao.\nIV. TRÁCH NHIỆM THỰC HIỆN\n1. Sở Nội vụ chủ trì.\n"
     part = organisation_part(text)
     assert part is not None and part.label == "IV"
+
+
+def test_ocr_roman_label_and_task_items() -> None:
+    text = (
+        "II. NHIỆM VỤ\n5. Tổ chức thực hiện việc lấy phiếu tín nhiệm đối với thành viên lãnh đạo cấp ủy.\n"
+        "lII. TỔ CHỨC THỰC HIỆN\n1. Ban Tổ chức Tỉnh ủy chủ trì.\n"
+    )
+    part = organisation_part(text)
+    assert part is not None and (part.kind, part.label) == ("part", "III")
+
+
+def test_paragraphs_keep_an_ocr_roman_heading() -> None:
+    text = "- Giữ vững nguyên tắc (thực hiện thường xuyên).\n\n\nlII. TỔ CHỨC THỰC HIỆN\n1. Ban Tổ chức\n"
+    assert paragraphs(text) == text
+    part = organisation_part(paragraphs(text))
+    assert part is not None and part.label == "III"

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 # Label forms, tried in order on a line stripped of markdown and indentation.
 _MARKUP = re.compile(r"^[\s#*_>]*")
-_PART = re.compile(r"^(?P<label>[IVX]{1,5})\s*[.\-–:/)]\s*(?P<title>\S.*)$")
+# Roman labels; OCR reads "I" as "l" ("lII. TỔ CHỨC THỰC HIỆN").
+_PART = re.compile(r"^(?P<label>(?=[IVXl]*[IVX])[IVXl]{1,5})\s*[.\-–:/)]\s*(?P<title>\S.*)$")
 _ARTICLE = re.compile(r"^(?P<label>Điều\s+\d{1,3})\s*[.:]\s*(?P<title>.*)$")
 _ITEM = re.compile(r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?:[.)]\s*|\s+)(?P<title>\S.*)$")
 _LETTER = re.compile(r"^(?P<label>[a-zđ])\)\s*(?P<title>.*)$")
@@ -26,6 +27,9 @@ _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # "25.10.2021" is not 
 
 # Titles of the part that assigns the work (folded): "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM
 # THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", ...
+# A numbered item titled "Tổ chức thực hiện" is the organisation part; one that reads
+# "Tổ chức thực hiện việc lấy phiếu tín nhiệm ..." is a task.
+_MAX_ITEM_TITLE_WORDS = 8
 ORGANISATION_KEYS = (
     "TO CHUC THUC HIEN",
     "TO CHUC TRIEN KHAI",
@@ -78,7 +82,8 @@ def _classify(line: str) -> tuple[str, str, str, int, int] | None:
         return "closing", "", body, 0, offset
     m = _PART.match(body)
     if m and m.group("title")[:1].isupper():
-        return "part", m.group("label"), _clean_title(m.group("title")), 1, offset + m.start("title")
+        label = m.group("label").replace("l", "I")
+        return "part", label, _clean_title(m.group("title")), 1, offset + m.start("title")
     m = _ARTICLE.match(body)
     if m:
         return "article", m.group("label"), _clean_title(m.group("title")), 1, offset + m.start("title")
@@ -131,10 +136,10 @@ def _find_sections(text: str) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-_LABEL_START = re.compile(r"[ \t]*(?:[-+•*–|]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d|Nơi\s+nhận)")
+_LABEL_START = re.compile(r"[ \t]*(?:[-+•*–|]|\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*[IVX])[IVXl]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d|Nơi\s+nhận)")
 
 
-_HEADING_START = re.compile(r"[ \t#*]*(?:\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d)")
+_HEADING_START = re.compile(r"[ \t#*]*(?:\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*[IVX])[IVXl]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d)")
 
 
 @lru_cache(maxsize=32)
@@ -182,7 +187,11 @@ def organisation_part(text: str) -> Section | None:
     "tổ chức thực hiện" is used.
     """
     sections = find_sections(text)
-    titled = [s for s in sections if s.kind in ("part", "item", "article") and _is_organisation(s.title)]
+    titled = [
+        s for s in sections
+        if s.kind in ("part", "item", "article") and _is_organisation(s.title)
+        and (s.kind == "part" or len(s.title.split()) <= _MAX_ITEM_TITLE_WORDS)
+    ]
     if titled:
         return min(titled, key=lambda s: (s.level, s.start))
     articles = [
