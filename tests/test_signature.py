@@ -89,4 +89,23 @@ def test_state_style_double_authority_and_dashless_list() -> None:
         "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n\nLê Văn Hà\n"
     )
     assert find_recipients(text) == ("Như Điều 3", "Thường trực Tỉnh ủy", "Lưu: VT, NC")
-    assert find_signer(text) == Signer("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Hà")
+    assert find_signer(text) == Signer("TM. ỦY BAN NHÂN DÂN", "PHÓ CHỦ TỊCH", "Lê Văn Hà")
+
+
+def test_heldout_signers_follow_the_gold_convention() -> None:
+    import json
+    from pathlib import Path
+
+    from pipeline.read import read
+
+    root = Path(__file__).parent / "resources" / "heldout"
+    for gold in sorted((root / "gold").glob("*.json")):
+        doc = read(root / f"{gold.stem}.txt")
+        want = json.loads(gold.read_text("utf-8"))["signer"]
+        got = find_signer(doc.text, doc.tables)
+        assert got == Signer(**want), gold.stem
+
+
+def test_joint_signatures_side_by_side() -> None:
+    text = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\tGIÁM ĐỐC SỞ TÀI CHÍNH\n\n\nLê Văn Hà\tGIÁM ĐỐC\nSỞ NỘI VỤ\n\n\nTrần Văn Nam\n"
+    assert find_signer(text) == Signer(None, "GIÁM ĐỐC SỞ TÀI CHÍNH", "Lê Văn Hà")

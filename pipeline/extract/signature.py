@@ -28,6 +28,14 @@ _POSITION = re.compile(
 _POSITION_TAIL = re.compile(r"[\s,]+(?:PHÓ|TRƯỞNG BAN|BÍ THƯ|CHỦ TỊCH|PHÓ BÍ THƯ|PHÓ TRƯỞNG BAN|PHÓ CHỦ TỊCH)\s*$")
 _NOT_NAME = re.compile(r"đã ký|\bký\b|signed|\[|\(|^\W*$|^Số\b|^Nơi", re.IGNORECASE)
 _NAME = re.compile(rf"^(?:[{UPPER}][^\W\d_]*)(?:\s+[{UPPER}][^\W\d_]*){{1,5}}$")
+# A second signature column run into the name line: "Tăng Chí Thượng GIÁM ĐỐC".
+_NEXT_COLUMN = re.compile(rf"\s+(?={_POSITION.pattern[1:]})")
+
+
+def _without_next_column(line: str) -> str:
+    m = _NEXT_COLUMN.search(line)
+    return line[: m.start()] if m and line[m.end() :].isupper() else line
+
 _REPORT_MARK = re.compile(r"\s*\((?:để\s+)?(?:báo cáo|b/c)\)\s*", re.IGNORECASE)
 _TRAIL = re.compile(r"[\s,;:.]*(?:\./\.)?[\s,;:.]*$")
 
@@ -88,7 +96,12 @@ def find_recipients(text: str, tables_: Sequence[Table] = ()) -> tuple[str, ...]
 
 
 def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
-    """The signer: authority line (T/M, K/T, TM.), position and name; None if unsigned."""
+    """The signer: authority line (T/M, K/T, TM.), position and name; None if unsigned.
+
+    With both a T/M and a K/T line ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") the
+    first, the body the deputy signs for, is ``on_behalf`` (as the golds record it); a K/T
+    line alone ("K/T TRƯỞNG BAN") is ``on_behalf`` itself.
+    """
     lines = [line for line in _lines(text, tables_)]
     nn = [i for i, line in enumerate(lines) if _NOI_NHAN.match(line)]
     region = range(nn[-1], min(len(lines), nn[-1] + 80)) if nn else range(max(0, len(lines) - 60), len(lines))
@@ -102,7 +115,7 @@ def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
         if _ON_BEHALF.match(line) and line.upper() == line:
             on_behalf, k = line, i + 1
             while k < len(lines) and _ON_BEHALF.match(lines[k]) and lines[k].upper() == lines[k]:
-                on_behalf, k = f"{on_behalf} {lines[k]}", k + 1  # "TM. ỦY BAN NHÂN DÂN" + "KT. CHỦ TỊCH"
+                k += 1  # "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH": the body signed for is the T/M line
             break
     if k is None:
         for i in region:
@@ -120,7 +133,7 @@ def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
             continue
         if _NOT_NAME.search(line):
             continue
-        candidate = line.title() if line.isupper() else line
+        candidate = line.title() if line.isupper() else _without_next_column(line)
         if _NAME.match(candidate):
             name = candidate
             break
