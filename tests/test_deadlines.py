@@ -142,3 +142,22 @@ def test_period_up_to_now_is_not_a_deadline() -> None:
 def test_open_window_from_long_ago_is_history() -> None:
     assert _bounds("Tuổi đảng tính từ ngày 01-01-2010.", "2025-08-21") == []
     assert _bounds("Thực hiện từ năm 2024.", "2025-08-21") == [("2024-01-01", None)]
+
+
+# fmt: off
+LABELLED = [
+    ("Thời gian: năm 2024.", ("2024-01-01", "2024-12-31")),
+    ("Thời gian: 8 giờ 00, ngày 20/3/2024 tại Hội trường.", ("2024-03-20", "2024-03-20")),
+    ("Thời gian thực hiện: tháng 10/2024", ("2024-10-01", "2024-10-31")),
+    ("Hội nghị tổ chức vào ngày 20/3/2024.", ("2024-03-20", "2024-03-20")),
+    ("Từ ngày 01/10/2024 đến hết ngày 31/12/2024.", ("2024-10-01", "2024-12-31")),
+    ("Triển khai từ nay đến cuối năm 2024.", (None, "2024-12-31")),
+    ("Tổ chức trong Quý III năm 2024.", ("2024-07-01", "2024-09-30")),
+    ("Hoàn thành chậm nhất ngày 15 tháng 12 năm 2024.", (None, "2024-12-15")),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,expected", LABELLED)
+def test_labelled_and_spelled_out_forms(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert _bounds(text, "2024-01-15") == [expected]

@@ -57,6 +57,7 @@ _FRAG = {
     "bare": rf"(?<![\d/.\-])(?P<by>{_Y})",
 }
 _ATOM = "|".join(f"(?P<{k}>{v})" for k, v in _FRAG.items())
+_CLOCK = rf"(?:\d{{1,2}}{_G0}(?:giờ|h)(?:{_G0}\d{{1,2}}(?:{_G0}phút)?)?{_G0}[,;]?{_G0}(?:(?:sáng|chiều|tối){_G0})?)"  # "17 giờ 00, "
 _MONTH_Y = rf"tháng{_G0}\d{{1,2}}{_G0}(?:/|năm|-){_G0}{_Y}"
 _QUARTER_Y = rf"quý{_GAP}{_ROMAN_Q}{_G0}(?:/|năm|-){_G0}{_Y}"
 
@@ -190,14 +191,14 @@ def _tables() -> _Tables:
         ("range", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a}){_G0}(?:{parts['until']}|[-–]){_G0}{filler}?(?P<a2>{a})"),
         ("range", rf"(?P<a1>{_MONTH_Y}|{_QUARTER_Y}){_GAP}(?:{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
         ("range", rf"(?P<a1>{months}){_GAP}(?:{parts['until']}){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
-        ("before", rf"{parts['before']}{_GAP}(?:\d{{1,2}}{_G0}giờ(?:{_G0}\d{{1,2}}(?:{_G0}phút)?)?{_G0},?{_G0})?(?:ngày{_GAP})?(?P<a1>{a})"),
+        ("before", rf"{parts['before']}{_GAP}{_CLOCK}?(?:ngày{_GAP})?(?P<a1>{a})"),
         ("after", rf"{parts['after']}{_GAP}{filler}?(?P<a1>{a})"),
         ("from", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a})"),
         ("until", rf"{parts['until']}{_GAP}(?:ngày{_GAP})?(?P<a1>{a})"),
         ("window", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('half', 'edge')})"),
         ("window_bare", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('quarter')}|{_MONTH_Y})"),
         ("window", rf"{parts['window']}{_GAP}(?:(?:cả|suốt){_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}(?![\d/.])|năm{_GAP}{_Y})"),
-        ("window", rf"(?:vào|trong){_GAP}(?:(?:buổi{_GAP})?(?:sáng|chiều|tối){_GAP})?(?P<a1>ngày{_G0}\d{{1,2}}{_G0}[/.\-]{_G0}\d{{1,2}}{_G0}[/.\-]{_G0}{_Y})"),
+        ("window", rf"{parts['window']}{_G0}(?:(?:buổi{_GAP})?(?:sáng|chiều|tối){_GAP})?{_CLOCK}?(?P<a1>{_plain('day')})"),
         ("recurring", recur),
     )
     compiled = tuple((name, re.compile(rf"(?<![^\W_])(?:{rx})(?![^\W_])", re.IGNORECASE)) for name, rx in rules)
