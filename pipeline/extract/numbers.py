@@ -35,6 +35,7 @@ class _Tables:
     count: re.Pattern[str]
     noun: re.Pattern[str]
     label_before: re.Pattern[str]
+    qualifier: re.Pattern[str]
     target_before: re.Pattern[str]
     multipliers: dict[str, int]
     stops: tuple[str, ...]
@@ -44,7 +45,7 @@ class _Tables:
 def _tables() -> _Tables:
     m = patterns.load("units")["measures"]
     stops = tuple(patterns.load("role_verbs")["stops"])
-    qual = rf"(?:(?P<qual>{_alt(m['qualifiers'])})\s+)?"
+    qual = ""  # qualifiers are read before the number (``qualifier``), so regexes start at digits
     nouns = _alt(m["count_nouns"])
     mult = _alt(list(m["multipliers"]))
     flags = re.IGNORECASE
@@ -58,6 +59,7 @@ def _tables() -> _Tables:
         ),
         count=re.compile(rf"{qual}{_AROUND}{_NUM}\s+(?P<unit>{nouns})(?![^\W\d_])(?!\s*/\s*\d)", flags),
         noun=re.compile(rf"(?:{nouns})(?![^\W\d_])", flags),
+        qualifier=re.compile(rf"(?<![^\W\d_])({_alt(m['qualifiers'])})\s+$", flags),
         label_before=re.compile(rf"(?:{_alt(m['not_numbers'])})\s*$"),
         target_before=re.compile(rf"(?:{_alt(m['targets'])})[^.;\n]{{0,40}}$", flags),
         multipliers={k: int(v) for k, v in m["multipliers"].items()},
@@ -117,7 +119,8 @@ def find_numbers(doc: Document) -> tuple[NumberFact, ...]:
             if _is_label(text, num_start):
                 continue
             value = parse_number(m.group("num"))
-            qual = m.group("qual")
+            q = t.qualifier.search(text, max(0, num_start - 20), num_start)
+            qual = q.group(1) if q else None
             unit: str | None
             counted: str | None
             if kind == "money":
@@ -130,7 +133,7 @@ def find_numbers(doc: Document) -> tuple[NumberFact, ...]:
                 unit, counted = "%", _counted(m.group("after"))
             else:
                 unit = counted = m.group("unit")
-            start = m.start() if qual else num_start
+            start = q.start() if q else num_start
             end = m.end() if kind != "percent" else m.end("num") + 1 + len(counted or "") + (1 if counted else 0)
             end = min(end, m.end())
             if any(start < e and s < end for s, e in taken):
