@@ -176,3 +176,15 @@ def test_more_title_words() -> None:
 
 def test_special_city_name_keeps_its_capital() -> None:
     assert _issuer("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH") == "Ủy ban nhân dân Thành phố Hồ Chí Minh"
+
+
+def test_party_sub_bodies_and_district_departments() -> None:
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nBAN TUYÊN GIÁO TỈNH ỦY") == "Ban Tuyên giáo Tỉnh ủy Hà Tĩnh"
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nỦY BAN KIỂM TRA TỈNH ỦY") == "Ủy ban Kiểm tra Tỉnh ủy Hà Tĩnh"
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nTỈNH ỦY\nBAN DÂN VẬN") == "Ban Dân vận Tỉnh ủy Hà Tĩnh"
+    assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nBAN TUYÊN GIÁO TỈNH ỦY\nBAN DÂN VẬN TỈNH ỦY") == (
+        "Ban Tuyên giáo Tỉnh ủy và Ban Dân vận Tỉnh ủy Hà Tĩnh"
+    )
+    assert _issuer("UBND HUYỆN CAN LỘC\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO") == "Phòng Giáo dục và Đào tạo huyện Can Lộc"
+    assert _issuer("ĐOÀN TNCS HỒ CHÍ MINH\nBCH ĐOÀN TỈNH HÀ TĨNH") == "Ban Chấp hành Đoàn tỉnh Hà Tĩnh"
+    assert org_case("ĐẢNG BỘ TỈNH HÀ TĨNH") == "Đảng bộ tỉnh Hà Tĩnh"

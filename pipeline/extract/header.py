@@ -41,10 +41,10 @@ _AUTHORITY = re.compile(
 # "(Ban hành kèm theo Quyết định số ...)" under a title: what issued it, not its subject.
 _ATTACHED = re.compile(r"^\(?\s*(?:Ban hành\s+)?kèm theo\b", re.IGNORECASE)
 _NATIONAL = re.compile(
-    r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP|\*+|[-_]+)", re.IGNORECASE
+    r"^(?:ĐẢNG CỘNG SẢN VIỆT NAM|ĐOÀN TNCS HỒ CHÍ MINH|ĐOÀN THANH NIÊN CỘNG SẢN HỒ CHÍ MINH|CỘNG HÒA|CỘNG HOÀ|Độc lập|ĐỘC LẬP|\*+|[-_]+)", re.IGNORECASE
 )
 # The right column's national line, when a PDF text layer runs the two columns together.
-_NATIONAL_TAIL = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H[ÒO]A XÃ HỘI CHỦ NGHĨA VIỆT NAM)\b.*$")
+_NATIONAL_TAIL = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN VIỆT NAM|ĐOÀN TNCS HỒ CHÍ MINH|CỘNG H[ÒO]A XÃ HỘI CHỦ NGHĨA VIỆT NAM)\b.*$")
 # "<issuer> ban hành/xây dựng <own type>": %s is the document's own type word.
 _PLAN_VERB = r"(?:ban hành|xây dựng|xây dựng và ban hành|triển khai|hướng dẫn|thông báo|lập)\s+(?:các\s+)?(?=%s)"
 _LEVEL_OF_BODY = {
@@ -131,9 +131,14 @@ def org_case(upper: str) -> str:
     for rx, repl in t.issuer_rules:  # abbreviations written out: "BCH ĐOÀN" → "Ban Chấp hành ĐOÀN"
         s = rx.sub(repl, s)
     s = s.lower()
+    kept: set[int] = set()  # offsets of characters inside a kept phrase
     for phrase in t.upper_phrases:
-        s = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, s)
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", s):
+            if m.start() not in kept:
+                kept.update(range(m.start(), m.end()))
+                s = s[: m.start()] + phrase + s[m.end() :]
     words = s.split(" ")
+    starts = [m.start() for m in re.finditer(r"\S+", s)]
     out: list[str] = []
     name_mode = False
     field_next = False
@@ -154,7 +159,7 @@ def org_case(upper: str) -> str:
         if name_mode or field_next:
             w = w[:1].upper() + w[1:]
             field_next = False
-        if w.capitalize() in t.field_words and not name_mode:
+        if w.capitalize() in t.field_words and not name_mode and starts[i] not in kept:
             w = w.capitalize()
             field_next = True
         out.append(w)
@@ -178,7 +183,7 @@ _ALL_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện",
 _SUB_BODY = re.compile(r"^(?:Ban|Tiểu ban|Văn phòng|Ủy ban Kiểm tra|Thường trực|Phòng|Tổ|Cơ quan)\b")
 _ONLY_PLACE = re.compile(rf"^(?i:{'|'.join(_ALL_LEVELS)})\s+{_NAME}$")
 # A header line that goes on with the name above ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN / VÀ DOANH NGHIỆP TỈNH").
-_CONTINUES = re.compile(r"^(?:VÀ|CÁC|CỦA|VỀ|THUỘC|TRỰC THUỘC)\s")
+_CONTINUES = re.compile(r"^(?:VÀ|CÁC|CỦA|THUỘC|TRỰC THUỘC)\s")
 # A level committee written bare under its parent ("ĐẢNG BỘ TỈNH NGHỆ AN / TỈNH ỦY").
 _BARE_COMMITTEE = {
     **{k: v for k, v in _LEVEL_OF_BODY.items() if k != "Đảng ủy"},
@@ -202,10 +207,24 @@ def _head(name: str) -> str | None:
     return next((w for w in tables().field_words if re.match(rf"{w}\s", name)), None)
 
 
+def _committee(name: str) -> str | None:
+    """The bare committee a name ends in: "Ban Tuyên giáo Tỉnh ủy" → "Tỉnh ủy"."""
+    return next((c for c in _BARE_COMMITTEE if name == c or name.endswith(f" {c}")), None)
+
+
+def _siblings(a: str, b: str) -> bool:
+    """Two bodies of one kind on consecutive lines: a joint document's issuers."""
+    if _head(a) and _head(a) == _head(b):
+        return True  # SỞ GIÁO DỤC VÀ ĐÀO TẠO / SỞ Y TẾ
+    c = _committee(a)  # BAN TUYÊN GIÁO TỈNH ỦY / BAN DÂN VẬN TỈNH ỦY
+    return bool(c) and c != a and _committee(b) == c and c != b and bool(_SUB_BODY.match(a) and _SUB_BODY.match(b))
+
+
 def _with_parent_place(issuer: str, parent: str) -> str:
     """A body named without its place takes the parent's: "Tỉnh ủy" under "Đảng bộ tỉnh Nghệ An"."""
-    if issuer in _BARE_COMMITTEE:
-        place = _place_name(parent, _BARE_COMMITTEE[issuer])
+    committee = _committee(issuer)
+    if committee:
+        place = _place_name(parent, _BARE_COMMITTEE[committee])
     elif _head(issuer) and not re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})(?!\w)", issuer, re.IGNORECASE):
         place = _place_name(parent, ("tỉnh", "thành phố"))
     else:
@@ -222,7 +241,9 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
     committee whose name ends in its level ("... CƠ QUAN TỈNH") or a body written without
     its place ("TỈNH ỦY", "SỞ Y TẾ") takes the place from the parent ("ĐẢNG BỘ TỈNH HẢI
     DƯƠNG"). Sibling bodies of one kind on consecutive lines ("SỞ GIÁO DỤC VÀ ĐÀO TẠO / SỞ Y
-    TẾ", a joint plan) issue together: "Sở Giáo dục và Đào tạo và Sở Y tế ...".
+    TẾ", "BAN TUYÊN GIÁO TỈNH ỦY / BAN DÂN VẬN TỈNH ỦY", a joint plan) issue together: "Sở
+    Giáo dục và Đào tạo và Sở Y tế ...". Each line is named under its parent's full name,
+    so three levels compose ("ĐẢNG BỘ TỈNH X / TỈNH ỦY / BAN TUYÊN GIÁO").
     """
     units: list[str] = []
     for o in _joined_lines(orgs):
@@ -230,16 +251,24 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
         if units and _ONLY_PLACE.match(name):
             place = name if name in tables().upper_phrases else f"{name[:1].lower()}{name[1:]}"
             units[-1] = f"{units[-1]} {place}"
-        elif units and _head(name) and _head(units[-1]) == _head(name):
+        elif units and _siblings(units[-1], name):
             units[-1] = f"{units[-1]} và {name}"  # joint issuers
         else:
             units.append(name)
     if not units:
         return None
-    issuer = units[-1]
-    parent = units[-2] if len(units) > 1 else None
-    if not parent:
-        return issuer
+    full = units[0]
+    for unit in units[1:]:  # each line named under its parent's full name
+        full = _named_under(unit, full)
+    return full
+
+
+def _named_under(issuer: str, parent: str) -> str:
+    """``issuer``'s full name under ``parent`` ("Ban Tổ chức" under "Thành ủy Hà Nội")."""
+    if _committee(issuer):  # "BAN TUYÊN GIÁO TỈNH ỦY" under "ĐẢNG BỘ TỈNH QUẢNG NINH"
+        return _with_parent_place(issuer, parent)
+    if issuer.startswith("Phòng ") and parent.startswith("Ủy ban nhân dân "):
+        return f"{issuer} {parent.removeprefix('Ủy ban nhân dân ')}"  # a district's department: its place
     if _SUB_BODY.match(issuer):
         sep = ", " if "," in issuer else " "
         if parent.startswith("Ban Chấp hành Trung ương"):
