@@ -29,6 +29,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.ingest import (
+    COUNT_KEYS,
     BatchSettings,
     Outcome,
     TransientError,
@@ -230,7 +231,7 @@ def ingest_flow(
             )
             if the_plan.deleted:
                 store.mark_deleted(run_id, list(the_plan.deleted))
-            outcomes = _run_batches(store, run_id, the_plan, root, batch_size, runner, dask_address, workers, logger)
+            _run_batches(store, run_id, the_plan, root, outcomes, batch_size, runner, dask_address, workers, logger)
             store.rebuild_graph()
             parquet = [str(p) for p in store.export_parquet(out_dir)]
             status = "finished_with_failures" if any(not o.ok for o in outcomes) else "ok"
@@ -238,7 +239,7 @@ def ingest_flow(
             status = "interrupted"
             raise
         finally:
-            counts = count(the_plan, outcomes) if the_plan else dict.fromkeys(("new", "changed", "unchanged", "failed", "deleted"), 0)
+            counts = count(the_plan, outcomes) if the_plan else dict.fromkeys(COUNT_KEYS, 0)
             store.finish_run(run_id, counts, status)
     finally:
         _close(store)
@@ -264,25 +265,27 @@ def _run_batches(
     run_id: str,
     the_plan: Any,
     root: Path,
+    outcomes: list[Outcome],
     batch_size: int,
     runner: str,
     dask_address: str | None,
     workers: int | None,
     logger: Any,
-) -> list[Outcome]:
-    """Submit one task per batch and write each result as it comes back."""
+) -> None:
+    """Submit one task per batch; write each result as it comes back and add it to ``outcomes``.
+
+    ``outcomes`` is filled in place so that a crash half-way still counts what was stored.
+    """
     todo = the_plan.todo
     total = len(todo)
     _report(0, total, None)
     if not todo:
-        return []
+        return
     settings = BatchSettings(root=str(root))
-    n_workers = workers or os.cpu_count() or 1
-    batches = make_batches(todo, batch_size, n_workers)
-    outcomes: list[Outcome] = []
-    queue = iter(batches)
     in_flight: dict[Any, tuple] = {}  # future → its batch; bounded so finished documents are freed
     with make_task_runner(runner, dask_address, workers) as task_runner:
+        n_workers = _slots(task_runner, runner, workers)
+        queue = iter(make_batches(todo, batch_size, n_workers))
 
         def refill() -> None:
             while len(in_flight) < IN_FLIGHT_PER_WORKER * n_workers and (batch := next(queue, None)):
@@ -302,7 +305,19 @@ def _run_batches(
             for outcome in results:
                 outcomes.append(_write(store, run_id, outcome, logger))
                 _report(len(outcomes), total, outcomes[-1])
-    return outcomes
+
+
+def _slots(task_runner: Any, runner: str, workers: int | None) -> int:
+    """How many batches can run at once: ``workers``, the Dask cluster's threads, or the CPUs."""
+    if workers:
+        return workers
+    if runner == "dask":
+        try:
+            info = task_runner.client.scheduler_info()
+            return max(1, sum(int(w.get("nthreads", 1)) for w in info["workers"].values()))
+        except Exception:  # noqa: BLE001 - a hint only
+            pass
+    return os.cpu_count() or 1
 
 
 def _flow_run_id() -> str | None:

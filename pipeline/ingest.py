@@ -351,7 +351,7 @@ def count(the_plan: Plan, outcomes: Iterable[Outcome]) -> dict[str, int]:
         "unchanged": len(the_plan.unchanged),
         "failed": len(outcomes) - len(ok),
         "deleted": len(the_plan.deleted),
-    }
+    }  # keys: COUNT_KEYS
 
 
 def summarise(the_plan: Plan, outcomes: Iterable[Outcome], **extra: Any) -> dict[str, Any]:
@@ -389,6 +389,7 @@ def failure_line(outcome: Outcome) -> str:
 
 
 __all__ = [
+    "COUNT_KEYS",
     "BatchSettings",
     "ErrorRecord",
     "Outcome",
