@@ -100,18 +100,20 @@ def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str
             print(f"[{label}] {done}/{len(todo)} files, {done / (last - t):.1f} files/s", file=sys.stderr, flush=True)
     phases["read_extract"] = work["process"]
     phases["store_rows"] = work["store"]
+    rss = {"after_streaming": _usage()["peak_rss_mb"]}  # peak while reading, extracting, storing
 
     t = time.perf_counter()
     if store.graph_stale():
         store.rebuild_graph()
     phases["graph"] = time.perf_counter() - t
+    rss["after_graph"] = _usage()["peak_rss_mb"]
     t = time.perf_counter()
     store.export_parquet(parquet)
     phases["parquet"] = time.perf_counter() - t
     counts = count(the_plan, outcomes)
     store.finish_run(run_id, counts, "ok")
     store.close()
-    return {"phases": {k: round(v, 3) for k, v in phases.items()}, "counts": counts,
+    return {"phases": {k: round(v, 3) for k, v in phases.items()}, "counts": counts, "peak_rss_by_phase": rss,
             "failures": dict(reasons), "files": len(files), "processed": len(todo)}
 
 

@@ -37,6 +37,35 @@ from machine import describe  # noqa: E402
 DEV_FILES = Path(os.environ.get("KEHOACH_SHARED", REPO.parent / "shared")) / "dev" / "files"
 
 
+# What profiling found (cProfile + per-phase CPU time, text path); figures are in the tables.
+NOTES = [
+    "Hot spot 1 — `pipeline/store.py` `Store.put_document`: one transaction per file with a DELETE per "
+    "per-file table, an Arrow registration per table and a `meta` rewrite cost ~37 ms CPU a document, more than "
+    "read + extract together. Fix (prototype `bench/store_batched.py`): `Store.put_documents(run_id, outcomes)` "
+    "writing a batch in one transaction — one `DELETE … WHERE list_contains(?, path)` per table, one Arrow "
+    "insert per table, `meta` once — and `flows/ingest.py` `_run_batches` calling it per returned batch "
+    "(falling back to `put_document` per file when a batch write fails, to isolate the culprit).",
+    "Hot spot 2 — `pipeline/read/language.py` `letter_stats`: `cache.setdefault(c, _letter_kind(c))` evaluates "
+    "`_letter_kind` for every character (the default is computed eagerly), so the cache never saves a call. "
+    "Memoising `_letter_kind` (prototype `bench/hotspot_patches.py`) gives the same answers; ~1 ms CPU a "
+    "document (it looked like 17 ms under cProfile, whose per-call overhead inflates it).",
+    "Remaining gap to 50 docs/s per core is in extraction (~20 ms CPU a plan): assignments (units.py builds a "
+    "spaCy Doc of the whole text from underthesea tokens per document), deadlines (`_scan` runs every rule "
+    "regex over the whole text) and numbers (four regex passes, `_is_label` per match); restricting the "
+    "assignment and deadline scans to the organisation part / sentences with a time word would cut most of it.",
+    "Re-run through the Prefect flow: the flow itself takes seconds, the rest is starting Prefect's ephemeral "
+    "API server (`prefect_overhead`); `flows/ingest.py` also calls `rebuild_graph()` and `export_parquet()` "
+    "when nothing changed — guard them with `store.graph_stale()` / a changed-count check, and let "
+    "`kehoach ingest` plan first and skip the flow when there is nothing to do.",
+    "Memory: the read/extract/store loop streams (its peak hardly moves with archive size); "
+    "`Store.rebuild_graph` loads every document and citation into Python and resolves them at once "
+    "(~+350 MB and ~17-50 s at 10,000 documents). Resolving per scope (province) or in SQL would keep it flat.",
+    "The machine is 2 vCPUs shared with several other processes (load average 7-11 during the run): wall-clock "
+    "rates are lower bounds, CPU-second rates are the per-core figures, and OCR scaling cannot show a "
+    "speed-up when no core is idle.",
+]
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -201,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                     results["notes"].append(f"graph queries failed: {type(e).__name__}: {e}")
                     log(results["notes"][-1])
 
+    results["notes"] += NOTES
     results["targets"] = report.targets(results)
     args.results = args.results or (out if q else HERE)
     args.results.mkdir(parents=True, exist_ok=True)
