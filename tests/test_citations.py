@@ -209,3 +209,15 @@ def test_date_after_a_list_of_symbols_dates_each() -> None:
     ]  # fmt: skip
     # different kinds of document in one list keep their own (missing) dates
     assert keys("Kết luận số 21-KL/TW, Quy định số 37-QĐ/TW ngày 25/10/2021") == ["21-KL/TW", "37-QĐ/TW@2021-10-25"]
+
+
+def test_list_members_share_the_type_word_and_bracketed_date() -> None:
+    cs = [c for c in find_citations("Quy định số 144-QĐ/TW, 145-QĐ/TW ngày 09/5/2024 của Bộ Chính trị") if c.resolved]
+    assert [(c.key, c.doc_type, c.issuer) for c in cs] == [
+        ("144-QĐ/TW@2024-05-09", "Quy định", "Bộ Chính trị"), ("145-QĐ/TW@2024-05-09", "Quy định", "Bộ Chính trị"),
+    ]  # fmt: skip
+    assert keys("Quyết định số 01/2024/QĐ-UBND và số 02/2024/QĐ-UBND ngày 09/5/2024 của UBND tỉnh") == [
+        "1/2024/QĐ-UBND@2024-05-09", "2/2024/QĐ-UBND@2024-05-09",
+    ]  # fmt: skip
+    assert keys("các Nghị quyết: số 23-NQ/TW, số 24-NQ/TW ngày 12/3/2018 của BCH TW") == ["23-NQ/TW@2018-03-12", "24-NQ/TW@2018-03-12"]
+    assert one("Thực hiện Kết luận số 21-KL/TW (ngày 25/10/2021) của Ban Chấp hành Trung ương").issuer == "Ban Chấp hành Trung ương"

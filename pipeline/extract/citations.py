@@ -32,7 +32,7 @@ from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
 
 _GAP_TO_DATE = re.compile(r"[\s,(\-–]*(?:(?:được\s+)?ban hành(?:\s+kèm theo)?|cùng)?[\s,]*", re.IGNORECASE)
-_GAP_TO_ISSUER = re.compile(r"[\s,]*(?:của|do)\s+", re.IGNORECASE)
+_GAP_TO_ISSUER = re.compile(r"[\s,)]*(?:của|do)\s+", re.IGNORECASE)
 _ROMAN_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXLC]+\)?", re.IGNORECASE)
 _ISSUER_END = re.compile(r"[\n,;:.()“”\"«»\[\]|<>]")
 _YEAR_ONLY = re.compile(r"[ \t,]*(?:ban hành\s+)?năm\s+((?:19|20)\d\d)(?=\s*(?:của|do|về|[,;.)]|$))", re.IGNORECASE)
@@ -113,7 +113,7 @@ def _type_before(ft: str, start: int, line_start: int) -> tuple[DocType | None, 
     m2 = None
     for m2 in _type_far_re().finditer(pre):
         pass
-    if m2 and m2.group("type")[0].isupper() and not tables().type_re.search(m2.group("name")):
+    if m2 and m2.group("type")[0].isupper() and not tables().type_re.search(m2.group("name")) and not find_symbols(m2.group("name")):
         t = doc_type(m2.group("type"))
         if t:
             return t, start - len(pre) + m2.start()
@@ -212,17 +212,26 @@ def _shared_suffix(ft: str, sym: Symbol) -> list[Symbol]:
 
 
 def _share_tails(ft: str, found: list[_Found]) -> list[_Found]:
-    """A date (and issuer) written after the last symbol of a list applies to each one before it."""
+    """A date (and issuer) written after the last symbol of a list applies to each one before
+    it; the type word written before the first applies to each one after it."""
     out = list(found)
-    for i in range(len(out) - 2, -1, -1):
-        a, b = out[i], out[i + 1]
-        if a.date or a.issuer or a.symbol is None or b.symbol is None:
-            continue
+
+    def listed(a: _Found, b: _Found) -> bool:
+        if a.symbol is None or b.symbol is None:
+            return False
         same_kind = (a.symbol.type_code, a.symbol.issuer_code, a.symbol.state) == (
             b.symbol.type_code, b.symbol.issuer_code, b.symbol.state,
         )  # fmt: skip
-        if same_kind and _LIST_GAP.fullmatch(ft[a.symbol.end : b.start]):
+        return same_kind and bool(_LIST_GAP.fullmatch(ft[a.symbol.end : b.start]))
+
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if not (a.date or a.issuer) and listed(a, b):
             out[i] = replace(a, date=b.date, issuer=b.issuer, type=a.type or b.type)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if b.type is None and a.type is not None and listed(a, b):
+            out[i] = replace(b, type=a.type)
     return out
 
 
