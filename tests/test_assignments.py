@@ -181,3 +181,25 @@ def test_never_crash_on_arbitrary_text() -> None:
             assert a.unit and doc.text[a.offset : a.offset + 1].strip()
 
     check()
+
+
+def test_state_plan_with_sub_items_partners_and_heading_lists() -> None:
+    text = (
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n"
+        "a) Chủ trì, phối hợp với Sở Tài chính, Sở Tư pháp tham mưu UBND tỉnh ban hành Quyết định trước ngày 30/6/2024.\n"
+        "b) Định kỳ 6 tháng, hằng năm tổng hợp, báo cáo UBND tỉnh.\n"
+        "2. Các sở, ban, ngành, đoàn thể tỉnh; UBND các huyện, thị xã, thành phố\n"
+        "- Căn cứ chức năng, nhiệm vụ, xây dựng kế hoạch triển khai trong Quý III/2024.\n"
+        "3. Báo Quảng Trị, Đài Phát thanh - Truyền hình tỉnh: mở chuyên mục tuyên truyền.\nNơi nhận:\n"
+    )
+    doc = make_doc(text)
+    header = Header(date="2024-03-01")
+    found = {a.unit: a for a in find_assignments(doc, header, find_deadlines(doc, header))}
+    assert list(found) == [
+        "Sở Nội vụ", "Sở Tài chính", "Sở Tư pháp", "Các sở, ban, ngành, đoàn thể tỉnh",
+        "UBND các huyện, thị xã, thành phố", "Báo Quảng Trị", "Đài Phát thanh - Truyền hình tỉnh",
+    ]
+    assert found["Sở Nội vụ"].role == "chủ trì, phối hợp"
+    assert found["Sở Nội vụ"].deadline == "trước ngày 30/6/2024; Định kỳ; hằng năm"
+    assert found["Sở Tài chính"].role == "phối hợp"
+    assert found["UBND các huyện, thị xã, thành phố"].deadline_end == "2024-09-30"

@@ -69,6 +69,8 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
     finder = UnitFinder(region)
     sections = find_sections(text)
     heads = {s.body_start for s in sections if s.kind in ("item", "letter")} | {body}
+    # Item heading lines name units without a verb: "2. Các sở, ban, ngành; UBND các huyện".
+    heading_lines = [(s.start, _line_end(text, s.start, part.end)) for s in sections if s.kind == "item" and body <= s.start < part.end]
     anchors: list[_Anchor] = []
     taken_until = -1
     for c in _clause_starts(text, body, part.end, sections):
@@ -79,17 +81,15 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
         if not hit:
             continue
         s, e, kind, verb = hit
-        source = "heading" if c in heads else "clause"
+        on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
+        source = "heading" if c in heads or on_heading else "clause"
         if source == "clause" and (not verb or _in_quotes(text, c)):
             continue  # a list of bodies inside a sentence or a quoted title
         anchors.append(_Anchor(s + body, e + body, kind, source))
         taken_until = e + body
-    clause_anchors = sorted(anchors, key=lambda a: a.start)
-    for a in clause_anchors:
-        line_end = _line_end(text, a.end, part.end)
-        for s, e, kind, _ in finder.partners_after(a.end - body, line_end - body):
-            if not is_generic(region[s:e]):
-                anchors.append(_Anchor(s + body, e + body, kind, "partner"))
+    for s, e, kind, _ in finder.partners_after(0, len(region)):
+        if not is_generic(region[s:e]):
+            anchors.append(_Anchor(s + body, e + body, kind, "partner"))
     return anchors, finder, body
 
 
@@ -102,7 +102,8 @@ def _scopes(anchors: list[_Anchor], text: str, part: Section) -> list[_Anchor]:
     main = sorted((a for a in anchors if a.source != "partner"), key=lambda a: a.start)
     out = []
     for i, a in enumerate(main):
-        nxt = next((b.start for b in main[i + 1 :] if b.start >= a.end), part.end)
+        # the next unit on a later line (units listed on one heading line share its text)
+        nxt = next((b.start for b in main[i + 1 :] if b.start >= a.end and "\n" in text[a.end : b.start]), part.end)
         if a.start < opening_end:
             item_end = opening_end
         else:

@@ -30,6 +30,7 @@ from pipeline.normalise import fold_tones
 
 _HARD_STOPS = {":", "(", ";", ".", "..."}
 _NOT_HEADS = ("stop", "prefix", "partner", "role")
+_LABEL_TOKEN = re.compile(r"[a-zđ0-9]|[).]")  # "a) Chủ trì ...": a sub-item label
 # Words that may stand between a unit and its role words ("trực tiếp lãnh đạo").
 _ROLE_GLUE = {",", "và", "trực", "tiếp", "chủ", "động", "thường", "xuyên", "cùng", ":", "-", "đồng", "thời"}
 
@@ -314,7 +315,8 @@ class UnitFinder:
                     found.append(role)
                 i = e
                 continue
-            if fold(self.text[slice(*self.spans[i])]) not in _ROLE_GLUE:
+            word = fold(self.text[slice(*self.spans[i])])
+            if word not in _ROLE_GLUE and not _LABEL_TOKEN.fullmatch(word):
                 break
             i += 1
         return found
