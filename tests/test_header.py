@@ -188,3 +188,18 @@ def test_party_sub_bodies_and_district_departments() -> None:
     assert _issuer("UBND HUYỆN CAN LỘC\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO") == "Phòng Giáo dục và Đào tạo huyện Can Lộc"
     assert _issuer("ĐOÀN TNCS HỒ CHÍ MINH\nBCH ĐOÀN TỈNH HÀ TĨNH") == "Ban Chấp hành Đoàn tỉnh Hà Tĩnh"
     assert org_case("ĐẢNG BỘ TỈNH HÀ TĨNH") == "Đảng bộ tỉnh Hà Tĩnh"
+
+
+def test_plain_text_columns_split_at_tabs_and_wide_spaces() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH HÀ TĨNH\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/KH-UBND\tHà Tĩnh, ngày 20 tháng 6 năm 2023\n\nKẾ HOẠCH\nvề chuyển đổi số\n\nCăn cứ ...\n"
+    )
+    h = find_header(text)
+    assert (h.symbol, h.issuer, h.place, h.date) == ("12/KH-UBND", "Ủy ban nhân dân tỉnh Hà Tĩnh", "Hà Tĩnh", "2023-06-20")
+    text = (
+        "SỞ Y TẾ          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH HÀ TĨNH          Độc lập - Tự do - Hạnh phúc\n"
+        "Số:     /KH-SYT        Hà Tĩnh, ngày 20 tháng 6 năm 2023\n\nKẾ HOẠCH\nvề tiêm chủng\n\nCăn cứ ...\n"
+    )
+    h = find_header(text)
+    assert (h.symbol, h.issuer, h.place, h.title) == (None, "Sở Y tế tỉnh Hà Tĩnh", "Hà Tĩnh", "về tiêm chủng")

@@ -54,6 +54,10 @@ _LEVEL_OF_BODY = {
 _NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}"
 
 
+# A blank number ("Số:      /KH-SYT") is one cell.
+_COLUMN_GAP = re.compile(r"\||(?<=\S)(?<!Số:)(?<!Số)(?<!SỐ:)(?<!SỐ)(?:[ \t]*\t[ \t]*| {4,})(?=[^\s/\-–])")
+
+
 @dataclass(frozen=True)
 class _Cell:
     start: int
@@ -62,10 +66,11 @@ class _Cell:
 
 
 def _cells(text: str, tables_: Sequence[Table], end: int) -> list[_Cell]:
-    """Layout lines of ``text[:end]`` (tables unfolded), split at "|" into cleaned cells."""
+    """Layout lines of ``text[:end]`` (tables unfolded), split into cleaned cells at "|" and
+    at the tabs or wide spaces that set the two header columns apart in plain text."""
     out: list[_Cell] = []
     for at, line in layout_lines(text, tables_, end):
-        for part in line.split("|"):
+        for part in _COLUMN_GAP.split(line):
             clean = squash(part.replace("**", " ").replace("\\*", "*").strip("#> \t:"))
             out.append(_Cell(at, at + len(line), clean))
     return out
