@@ -108,12 +108,23 @@ def _skipped_file(name: str) -> bool:
 
 def describe(path: Path, rel: str) -> FileInfo:
     """Hash and stat one file; an unreadable file gets ``sha256=""`` and ``size=-1``."""
+    key = storable(rel)
+    source = rel if key != rel else ""
     try:
         st = path.stat()
         digest = sha256_file(path)
     except OSError:
-        return FileInfo(path=rel, sha256="", size=-1, mtime=0.0, format=_suffix_format(path))
-    return FileInfo(path=rel, sha256=digest, size=st.st_size, mtime=st.st_mtime, format=sniff(path))
+        return FileInfo(path=key, sha256="", size=-1, mtime=0.0, format=_suffix_format(path), source=source)
+    return FileInfo(path=key, sha256=digest, size=st.st_size, mtime=st.st_mtime, format=sniff(path), source=source)
+
+
+def storable(text: str) -> str:
+    """``text`` as valid UTF-8: undecodable file-name bytes become ``\\xNN`` escapes.
+
+    A Windows archive unpacked on Linux keeps legacy (cp1258, TCVN3) bytes in its names;
+    Python hands them over as lone surrogates, which DuckDB (UTF-8) cannot store.
+    """
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def sha256_file(path: Path) -> str:
@@ -267,7 +278,7 @@ class Outcome:
 
 def failed(info: FileInfo, reason: Reason, detail: str, seconds: float = 0.0) -> Outcome:
     """A failure outcome for ``info``."""
-    return Outcome(info, info.format, error=ErrorRecord(Reason(reason).value, detail), seconds=seconds)
+    return Outcome(info, info.format, error=ErrorRecord(Reason(reason).value, storable(detail)), seconds=seconds)
 
 
 def resolve_callable(ref: str | Callable[..., Any]) -> Callable[..., Any]:
@@ -307,7 +318,7 @@ def process_file(
 ) -> Outcome:
     """One file through read → extract; see :func:`process_batch`."""
     t0 = time.perf_counter()
-    path = Path(settings.root) / info.path
+    path = Path(settings.root) / (info.source or info.path)
     try:
         doc = reader(path) if settings.read_settings is None else reader(path, settings=settings.read_settings)
         doc = replace(doc, path=info.path)
@@ -403,6 +414,7 @@ __all__ = [
     "make_batches",
     "plan",
     "process_batch",
+    "storable",
     "process_file",
     "summarise",
 ]

@@ -26,6 +26,9 @@ class FileInfo:
     size: int
     mtime: float
     format: str  # by content sniffing where possible, else by extension
+    # The name on disk (relative to the root) when ``path`` had to be escaped: a file name
+    # that is not valid UTF-8 is stored with its bytes as ``\xNN``; "" when the same.
+    source: str = ""
 
 
 @dataclass(frozen=True)
