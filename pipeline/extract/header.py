@@ -142,8 +142,9 @@ def org_case(upper: str) -> str:
             if m.start() not in kept:
                 kept.update(range(m.start(), m.end()))
                 s = s[: m.start()] + phrase + s[m.end() :]
-    words = s.split(" ")
-    starts = [m.start() for m in re.finditer(r"\S+", s)]
+    tokens = list(re.finditer(r"[^ ]+", s))
+    words = [m.group() for m in tokens]
+    starts = [m.start() for m in tokens]
     out: list[str] = []
     name_mode = False
     field_next = False
