@@ -17,6 +17,7 @@ import hashlib
 import importlib
 import math
 import os
+import stat
 import threading
 import time
 from collections import Counter
@@ -107,11 +108,13 @@ def _skipped_file(name: str) -> bool:
 
 
 def describe(path: Path, rel: str) -> FileInfo:
-    """Hash and stat one file; an unreadable file gets ``sha256=""`` and ``size=-1``."""
+    """Hash and stat one file; an unreadable or non-regular file gets ``sha256=""``, ``size=-1``."""
     key = storable(rel)
     source = rel if key != rel else ""
     try:
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a link to /dev/zero would block the hash forever
+            raise OSError(errno.EINVAL, "not a regular file")
         digest = sha256_file(path)
     except OSError:
         return FileInfo(path=key, sha256="", size=-1, mtime=0.0, format=_suffix_format(path), source=source)

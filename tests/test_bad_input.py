@@ -53,6 +53,8 @@ EXPECTED = {
     "bad/tcvn3.txt": "encoding",
     "bad/garbage.txt": "wrong_ext",
     "bad/dangling.txt": "unreadable",  # a symlink to nothing
+    "bad/pipe.txt": "unreadable",  # a FIFO: opening it would block
+    "bad/zero.txt": "unreadable",  # a link to /dev/zero: hashing it would never end
     "big/500 trang.pdf": "ok",  # 500 pages, read from the text layer
 }
 
@@ -107,6 +109,8 @@ def build_archive(root: Path) -> None:
     put("bad/tcvn3.txt", to_tcvn3(plan_text(14, "Thái Bình", "Hà")))
     put("bad/garbage.txt", bytes(range(256)) * 64)
     os.symlink(root / "nowhere.txt", root / "bad/dangling.txt")
+    os.mkfifo(root / "bad/pipe.txt")
+    os.symlink("/dev/zero", root / "bad/zero.txt")
     os.symlink(root, root / "good/loop")  # a folder link to an ancestor: a loop
     (root / "big").mkdir()
     _pdf_500(root / "big/500 trang.pdf")
@@ -167,8 +171,9 @@ def test_cli_exits_finished_with_failures_not_crashed(archive: Path, tmp_path: P
     again = run_cli(["ingest", str(archive), "--db", str(db), "--no-progress", "--json"], prefect_api)
     assert again.returncode == ExitCode.finished_with_failures, again.stderr[-3000:]
     counts = json.loads(again.stdout)["counts"]
-    # Same bytes fail the same way and are skipped; only the file that cannot be hashed is redone.
-    assert counts == {"new": 0, "changed": 0, "unchanged": len(EXPECTED) - 1, "failed": 1, "deleted": 0}
+    # Same bytes fail the same way and are skipped; only the files that cannot be hashed are redone.
+    unhashable = 3  # dangling link, FIFO, /dev/zero
+    assert counts == {"new": 0, "changed": 0, "unchanged": len(EXPECTED) - unhashable, "failed": unhashable, "deleted": 0}
     check_files_table(db, runs=2)
 
 
