@@ -203,3 +203,9 @@ def test_plain_text_columns_split_at_tabs_and_wide_spaces() -> None:
     )
     h = find_header(text)
     assert (h.symbol, h.issuer, h.place, h.title) == (None, "Sở Y tế tỉnh Hà Tĩnh", "Hà Tĩnh", "về tiêm chủng")
+
+
+def test_capitalised_city_name_is_kept_whole() -> None:
+    h = find_header("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSỞ TƯ PHÁP\nSố: 12/KH-STP\n\nKẾ HOẠCH\nvề phổ biến pháp luật\n\nCăn cứ ...\n")
+    assert (h.issuer, h.scope) == ("Sở Tư pháp Thành phố Hồ Chí Minh", "Hồ Chí Minh")
+    assert _issuer("ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH\nTHÀNH ỦY") == "Thành ủy Thành phố Hồ Chí Minh"

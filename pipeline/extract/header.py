@@ -175,11 +175,14 @@ def org_case(upper: str) -> str:
 
 
 def _place_name(name: str, level_words: tuple[str, ...]) -> str | None:
-    """The place after a level word in a name: ("Đảng bộ tỉnh Hải Dương", ("tỉnh",)) → "Hải Dương"."""
+    """The place after a level word in a name: ("Đảng bộ tỉnh Hải Dương", ("tỉnh",)) → "Hải Dương".
+
+    A level word written with a capital is part of the name ("Thành phố Hồ Chí Minh") and stays.
+    """
     for lw in level_words:
-        m = re.search(rf"(?<!\w){lw}\s+({_NAME})$", name)
+        m = re.search(rf"(?<!\w)((?i:{lw}))\s+({_NAME})$", name)
         if m:
-            return m.group(1)
+            return f"{m.group(1)} {m.group(2)}" if m.group(1)[0].isupper() else m.group(2)
     return None
 
 
@@ -284,6 +287,8 @@ def _named_under(issuer: str, parent: str) -> str:
     if level:
         lv = level.group(1)
         place = _place_name(parent, (lv, "thành phố") if lv == "tỉnh" else (lv,))
+        if place and place[0].isupper() and fold_tones(place).lower().startswith(lv):
+            return f"{issuer[: level.start()]}{place}"  # "... thành phố" + "Thành phố Hồ Chí Minh"
         return f"{issuer} {place}" if place else issuer
     return _with_parent_place(issuer, parent)
 
@@ -439,7 +444,7 @@ def _scope(orgs: list[str], place: str | None, text: str) -> str | None:
     for o in orgs:
         name = _place_name(org_case(o), ("tỉnh", "thành phố"))
         if name:
-            return name
+            return re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", name)  # "Thành phố Hồ Chí Minh" scopes as "Hồ Chí Minh"
     ft = folded(text)
     names = Counter(m.group(1) for m in re.finditer(rf"(?:Đảng bộ tỉnh|Đảng bộ thành phố|Tỉnh ủy|tỉnh|Thành ủy|thành phố)[ \t]+({_NAME})", ft))
     names.pop("Ủy", None)
