@@ -70,12 +70,15 @@ def ingest(
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    """Keep Prefect's console to warnings (our one line per failed file) unless -v."""
+    """Keep Prefect's and Dask's console to warnings (our one line per failed file) unless -v."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")  # no network calls at run time
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read by dask at import
+        # A local cluster's nannies kill workers slow to exit at shutdown: routine, not news.
+        logging.getLogger("distributed.nanny").setLevel(logging.ERROR)
 
 
 class _progress:
