@@ -60,6 +60,10 @@ def test_second_ingest_is_refused_or_waits_while_the_first_writes(
         assert f"DatabaseLocked: {db}: another process holds the database" in message, message
         assert first.proc.poll() is None, "the refused ingest must not disturb the running one"
 
+        reader = run_cli(["query", "SELECT count(*) FROM files", "--db", str(db)], prefect_api)
+        assert reader.returncode == ExitCode.database_locked, reader.stderr[-2000:]
+        assert "another process holds the database" in " ".join(reader.stderr.split())
+
         waiter = SlowIngest(archive, db, prefect_api, args=("--wait", "240"))
         waiter.wait_for("held by another ingest; waiting", anywhere=True)
     finally:
