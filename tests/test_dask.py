@@ -8,11 +8,10 @@ import pytest
 
 from helpers_ingest import Stages, prefect_harness, write_archive  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.slow
-
 GARBAGE = bytes(range(256)) * 8
 
 
+@pytest.mark.slow
 def test_dask_runner_gives_the_same_tables_as_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None  # noqa: F811
 ) -> None:
@@ -35,6 +34,7 @@ def test_dask_runner_gives_the_same_tables_as_threads(
     assert stages.snapshot(tmp_path / "d" / "k.duckdb") == stages.snapshot(tmp_path / "t" / "k.duckdb")
 
 
+@pytest.mark.slow
 def test_dask_runner_on_an_existing_scheduler(tmp_path: Path, monkeypatch, prefect_harness: None) -> None:  # noqa: F811
     distributed = pytest.importorskip("distributed")
     import flows.ingest as fi
@@ -48,3 +48,20 @@ def test_dask_runner_on_an_existing_scheduler(tmp_path: Path, monkeypatch, prefe
             archive=str(arch), db=str(tmp_path / "k.duckdb"), runner="dask", dask_address=cluster.scheduler_address
         )
     assert summary["counts"]["new"] == 3 and summary["counts"]["failed"] == 0
+
+
+def test_make_task_runner_choices() -> None:
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    from flows.ingest import make_task_runner
+
+    threads = make_task_runner("thread", workers=3)
+    assert isinstance(threads, ThreadPoolTaskRunner) and threads._max_workers == 3
+    local = make_task_runner("dask", workers=2)
+    assert isinstance(local, DaskTaskRunner) and local.address is None
+    assert local.cluster_kwargs["n_workers"] == 2 and local.cluster_kwargs["processes"] is True
+    remote = make_task_runner("dask", dask_address="tcp://10.1.2.3:8786")
+    assert remote.address == "tcp://10.1.2.3:8786"
+    with pytest.raises(ValueError, match="unknown runner"):
+        make_task_runner("spark")
