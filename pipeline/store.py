@@ -63,7 +63,7 @@ def _date(value: str | None) -> date | None:
 
 
 class Store:
-    """One DuckDB file (or ``:memory:``) holding every table of docs/TABLES.md.
+    """One DuckDB file (or ``:memory:``) holding every table of the README (section Tables).
 
     Args:
         path: database file; its folder is created. ``":memory:"`` for tests.
@@ -195,6 +195,8 @@ class Store:
 
     def begin_run(self, archive: str, params: dict[str, Any]) -> str:
         run_id = _now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        # One writer holds the file, so a run still 'running' died unfinished (killed, power cut).
+        self._con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
         self._insert(
             "runs",
             [

@@ -1,7 +1,7 @@
 """The DuckDB schema as named migrations, applied in order and recorded in ``_migrations``.
 
 Append a new ``(name, sql)`` pair to change the schema; never edit an applied one
-(sqlite-utils' ``migrations.py`` does the same). Column meanings are in docs/TABLES.md.
+(sqlite-utils' ``migrations.py`` does the same). Column meanings are in the README (section Tables).
 """
 
 from __future__ import annotations

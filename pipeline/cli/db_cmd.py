@@ -68,7 +68,7 @@ def query_command(
     as_csv: bool = CsvOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Run ad-hoc SQL (read-only) over the tables of docs/TABLES.md."""
+    """Run ad-hoc SQL (read-only) over the tables of the README (section Tables)."""
     from pipeline.queries import run_sql
 
     with open_db(db) as con:
