@@ -203,3 +203,31 @@ def test_state_plan_with_sub_items_partners_and_heading_lists() -> None:
     assert found["Sở Nội vụ"].deadline == "trước ngày 30/6/2024; Định kỳ; hằng năm"
     assert found["Sở Tài chính"].role == "phối hợp"
     assert found["UBND các huyện, thị xã, thành phố"].deadline_end == "2024-09-30"
+
+
+def _units_of(text: str) -> list[str]:
+    doc = make_doc(text)
+    header = Header(date="2024-03-01")
+    return [a.unit for a in find_assignments(doc, header, find_deadlines(doc, header))]
+
+
+def test_units_directed_by_another_unit_inside_its_clause() -> None:
+    units = _units_of(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban cán sự đảng Ủy ban nhân dân huyện lãnh đạo, chỉ đạo Công an huyện phối hợp thực hiện.\n"
+        "2. Giao Ủy ban nhân dân các huyện chỉ đạo Ủy ban nhân dân cấp xã kiểm tra, xử lý vi phạm.\n"
+        "3. Văn phòng Huyện ủy chủ trì tham mưu tổ chức Hội nghị giao ban Đảng ủy Khối các cơ quan tỉnh.\n"
+        "Nơi nhận:\n"
+    )
+    assert units == [
+        "Ban cán sự đảng Ủy ban nhân dân huyện", "Công an huyện", "Ủy ban nhân dân các huyện",
+        "Ủy ban nhân dân cấp xã", "Văn phòng Huyện ủy",
+    ]
+
+
+def test_closing_appeal_repeating_a_listed_unit_adds_none() -> None:
+    units = _units_of(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Các chi bộ trực thuộc xây dựng kế hoạch thực hiện.\n"
+        "2. Đoàn Thanh niên xã hỗ trợ đảng viên.\nĐề nghị các chi bộ nghiêm túc triển khai thực hiện./.\nNơi nhận:\n"
+    )
+    assert units == ["Các chi bộ trực thuộc", "Đoàn Thanh niên xã"]

@@ -31,12 +31,16 @@ _CLAUSE = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]+[ \t]*)?|(?:\.{3}|…|[.;])[
 _ITEM_START = re.compile(r"\n[ \t]*(?:[-+•*–]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s)")
 
 
+# Units named inside another unit's clause: partners and units it directs.
+_INNER = ("partner", "directed")
+
+
 @dataclass(frozen=True)
 class _Anchor:
     start: int  # offsets into the document text
     end: int
     kind: str
-    source: str  # heading | clause | partner
+    source: str  # heading | clause | partner | directed
     scope_end: int = -1
 
 
@@ -87,9 +91,10 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
             continue  # a list of bodies inside a sentence or a quoted title
         anchors.append(_Anchor(s + body, e + body, kind, source))
         taken_until = e + body
-    for s, e, kind, _ in finder.partners_after(0, len(region)):
-        if not is_generic(region[s:e]):
-            anchors.append(_Anchor(s + body, e + body, kind, "partner"))
+    for source, found in (("partner", finder.partners_after), ("directed", finder.directed_after)):
+        for s, e, kind, _ in found(0, len(region)):
+            if not is_generic(region[s:e]):
+                anchors.append(_Anchor(s + body, e + body, kind, source))
     return anchors, finder, body
 
 
@@ -99,7 +104,7 @@ def _scopes(anchors: list[_Anchor], text: str, part: Section) -> list[_Anchor]:
     sections = find_sections(text)
     items = [s for s in sections if s.kind == "item" and part.start <= s.start < part.end]
     opening_end = min((s.start for s in items), default=part.end)
-    main = sorted((a for a in anchors if a.source != "partner"), key=lambda a: a.start)
+    main = sorted((a for a in anchors if a.source not in _INNER), key=lambda a: a.start)
     out = []
     for i, a in enumerate(main):
         # the next unit on a later line (units listed on one heading line share its text)
@@ -111,9 +116,12 @@ def _scopes(anchors: list[_Anchor], text: str, part: Section) -> list[_Anchor]:
             item_end = _top_item_end(item, items, part) if item else part.end
         out.append(_Anchor(a.start, a.end, a.kind, a.source, min(nxt, item_end)))
     for a in anchors:
-        if a.source == "partner":
-            end = text.find("\n", a.end, part.end)
-            out.append(_Anchor(a.start, a.end, a.kind, a.source, part.end if end < 0 else end))
+        if a.source in _INNER:
+            end = _line_end(text, a.end, part.end)
+            if a.source == "directed":  # its own clause: "chỉ đạo X kiểm tra ...; báo cáo ..."
+                semi = text.find(";", a.end, end)
+                end = end if semi < 0 else semi
+            out.append(_Anchor(a.start, a.end, a.kind, a.source, end))
     return out
 
 
@@ -158,6 +166,21 @@ def _task(text: str, a: _Anchor) -> str:
     return squash(rest)[:300]
 
 
+def _drop_repeats(merged: dict[str, dict]) -> list[dict]:
+    """The entries less those that only repeat a listed unit by a shorter name.
+
+    A closing appeal ("Đề nghị các chi bộ nghiêm túc thực hiện") names again, more
+    briefly, a unit with its own item ("Các chi bộ trực thuộc ..."); a heading is kept.
+    """
+    bare = {key: " ".join(w for w in key.split() if w not in ("các", "những")) for key in merged}
+    return [
+        entry
+        for key, entry in merged.items()
+        if entry["source"] == "heading"
+        or not any(other != key and bare[other].startswith(bare[key] + " ") for other in merged)
+    ]
+
+
 def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, ...]) -> tuple[Assignment, ...]:
     """The units told to act in the organisation part, one entry per unit.
 
@@ -196,7 +219,7 @@ def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, .
                 if (at, d) not in entry["deadlines"]:
                     entry["deadlines"].append((at, d))
     out = []
-    for entry in merged.values():
+    for entry in _drop_repeats(merged):
         a = entry["anchor"]
         ds: list[Deadline] = [d for _, d in sorted(entry["deadlines"], key=lambda x: x[0])]
         texts = list(dict.fromkeys(d.text for d in ds))

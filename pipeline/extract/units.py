@@ -29,7 +29,7 @@ from pipeline.extract import patterns
 from pipeline.normalise import fold_tones
 
 _HARD_STOPS = {":", "(", ";", ".", "..."}
-_NOT_HEADS = ("stop", "prefix", "partner", "role")
+_NOT_HEADS = ("stop", "prefix", "partner", "role", "directs")
 _LABEL_TOKEN = re.compile(r"[a-zđ0-9]|[).]")  # "a) Chủ trì ...": a sub-item label
 # Words that may stand between a unit and its role words ("trực tiếp lãnh đạo").
 _ROLE_GLUE = {",", "và", "trực", "tiếp", "chủ", "động", "thường", "xuyên", "cùng", ":", "-", "đồng", "thời"}
@@ -147,6 +147,7 @@ def _tables() -> _Tables:
     phrase.add("prefix", [_pattern_doc(p) for p in verbs["prefixes"]])
     phrase.add("partner", [_pattern_doc(p) for p in verbs["partners"]])
     phrase.add("role", [_pattern_doc(r) for r in verbs["roles"]])
+    phrase.add("directs", [_pattern_doc(d) for d in verbs["directs"]])
     matcher = Matcher(vocab)
     for head in units["proper_heads"]:
         words = [{"NORM": fold(w)} for w in head.split()]
@@ -283,15 +284,28 @@ class UnitFinder:
 
     def partners_after(self, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
         """Units named after "phối hợp với" between ``pos`` and ``limit``."""
+        return self._units_after("partner", pos, limit, need_verb=False)
+
+    def directed_after(self, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
+        """Units another unit directs to act ("... chỉ đạo Ủy ban nhân dân cấp xã kiểm
+        tra ...", "đề nghị Ủy ban Mặt trận ... phối hợp"): the unit right after a
+        directing word, when a role or task verb follows its name."""
+        return self._units_after("directs", pos, limit, need_verb=True)
+
+    def _units_after(self, kind: str, pos: int, limit: int, need_verb: bool) -> list[tuple[int, int, str, bool]]:
         out = []
         i = self._tok(pos)
         while i is not None and i < len(self.spans) and self.spans[i][0] < limit:
             here = self.at.get(i, {})
-            if "partner" in here:
-                j = here["partner"]
-                if j < len(self.spans):
-                    unit = self.unit_at(self.spans[j][0], limit)
-                    if unit:
+            if kind in here:
+                j = here[kind]
+                first = self.text[slice(*self.spans[j])] if j < len(self.spans) else ""
+                if kind == "directs" and not (first[:1].isupper() or fold(first) in _tables().plural):
+                    j = i + 1  # "Hội nghị giao ban ...": a noun, not a hand-over
+                elif j < len(self.spans):
+                    line_end = self.text.find("\n", self.spans[j][0], limit)
+                    unit = self.unit_at(self.spans[j][0], limit if line_end < 0 else line_end)
+                    if unit and (unit[3] or not need_verb):
                         out.append(unit)
                 i = j
                 continue
