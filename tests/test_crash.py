@@ -77,6 +77,10 @@ def test_sigkill_mid_batch_then_rerun(archive: tuple[Path, list[str]], clean: Pa
     counts = json.loads(r.stdout)["counts"]
     assert counts == {"new": PLANS - len(committed), "changed": 0, "unchanged": len(committed), "failed": 0, "deleted": 0}
     assert_consistent(db)
+    assert query(db, "SELECT status, finished_at IS NULL FROM runs ORDER BY started_at") == [
+        ("crashed", True),  # the killed run, found unfinished by the next one
+        ("ok", False),
+    ]
     after, reference = snapshot(db), snapshot(clean)
     for table, rows in reference.items():
         assert after[table] == rows, f"{table} differs from a clean run"
