@@ -161,3 +161,31 @@ LABELLED = [
 @pytest.mark.parametrize("text,expected", LABELLED)
 def test_labelled_and_spelled_out_forms(text: str, expected: tuple[str | None, str | None]) -> None:
     assert _bounds(text, "2024-01-15") == [expected]
+
+
+# fmt: off
+GENERAL_FORMS = [
+    ("Triển khai trong tháng 6 và tháng 7/2024.", [("2024-06-01", "2024-07-31")]),
+    ("Tiến hành trong tháng 4 và tháng 9/2024.", [("2024-04-01", "2024-04-30"), ("2024-09-01", "2024-09-30")]),
+    ("3. Kiểm tra liên ngành: tháng 4 - 5/2025.", [("2025-04-01", "2025-05-31")]),
+    ("Sắp xếp cán bộ trong nửa cuối năm 2025.", [("2025-07-01", "2025-12-31")]),
+    ("Sơ kết nửa đầu năm 2025.", [("2025-01-01", "2025-06-30")]),
+    ("2. Tập huấn cho nhân viên: tuần đầu tháng 10/2024.", [("2024-10-01", "2024-10-07")]),
+    ("Hội nghị tổng kết vào tuần cuối tháng 11/2024.", [("2024-11-24", "2024-11-30")]),
+    ("1. Hội nghị quán triệt: ngày 25/3/2025, tại Hội trường.", [("2025-03-25", "2025-03-25")]),
+    ("Biểu dương vào dịp kỷ niệm Ngày thành lập Mặt trận Tổ quốc Việt Nam 18/11/2024.", [("2024-11-18", "2024-11-18")]),
+    ("Công an phường đề xuất sắp xếp lực lượng theo hướng dẫn của cấp trên.", [(None, None)]),
+    ("Đề nghị sửa đổi, thực hiện đến năm 2030, tầm nhìn đến năm 2045.", [(None, "2030-12-31")]),
+    ("Căn cứ Nghị quyết số 05-NQ/HU, ngày 10/01/2024 của Ban Chấp hành về chuyển đổi số đến năm 2025;\nHoàn thành trong năm 2024.", [("2024-01-01", "2024-12-31")]),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "expected"), GENERAL_FORMS)
+def test_general_forms(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    assert _bounds(text, "2024-03-01") == expected
+
+
+def test_yearless_day_after_yearly_is_recurring() -> None:
+    found = find_deadlines(make_doc("Hằng năm báo cáo kết quả thực hiện trước ngày 15/12."), Header(date="2023-03-01"))
+    assert [(d.start, d.end) for d in found] == [(None, None), (None, None)]

@@ -42,9 +42,9 @@ def _fill(fragment: str) -> str:
 # ----------------------------------------------------------------------------- atoms
 # One time atom: a day, a month, a quarter, a half year, an edge of a period, a year.
 _FRAG = {
-    "half": rf"(?:6|sáu){_GAP}tháng{_GAP}(?P<hside>đầu|cuối){_GAP}năm(?:{_GAP}(?P<hy>{_Y}))?",
+    "half": rf"(?:(?:6|sáu){_GAP}tháng|nửa){_GAP}(?P<hside>đầu|cuối){_GAP}năm(?:{_GAP}(?P<hy>{_Y}))?",
     "edge": (
-        rf"(?P<eside>cuối|đầu|giữa){_GAP}(?:"
+        rf"(?:(?P<ew>tuần){_GAP})?(?P<eside>cuối|đầu|giữa){_GAP}(?:"
         rf"quý{_GAP}(?P<eq>{_ROMAN_Q})(?:{_G0}(?:/|năm|-){_G0}(?P<eqy>{_Y}))?"
         rf"|tháng{_G0}(?P<em>\d{{1,2}})(?![\d.])(?:{_G0}(?:/|năm|-){_G0}(?P<emy>{_Y}))?"
         rf"|năm(?:{_GAP}(?P<ey>{_Y}))?)"
@@ -114,6 +114,9 @@ def _atom(text: str) -> _Atom | None:
             if not 1 <= month <= 12:
                 return None
             days = {"first": (1, 10), "middle": (11, 20), "last": (21, None)}[side]
+            if g["ew"]:  # "tuần đầu tháng 10": its first seven days
+                length = calendar.monthrange(y("emy") or 2001, month)[1]
+                days = {"first": (1, 7), "middle": (11, 17), "last": (length - 6, None)}[side]
             return _Atom("edge", y("emy"), (month, days[0]), (month, days[1]))
         months = {"first": (1, 1), "middle": (6, 7), "last": (12, 12)}[side]
         return _Atom("edge", y("ey"), (months[0], 1), (months[1], None))
@@ -165,6 +168,8 @@ class _Tables:
     verbs: re.Pattern[str]
     anniversary: re.Pattern[str]
     yearless: re.Pattern[str]
+    yearly_before: re.Pattern[str]
+    cited: re.Pattern[str]
     date_line: re.Pattern[str]
 
 
@@ -190,7 +195,10 @@ def _tables() -> _Tables:
         ("recurring_from", rf"(?:{recur}){_GAP}{parts['from']}{_GAP}(?:năm{_GAP})?(?P<a1>{_Y})"),
         ("range", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a}){_G0}(?:{parts['until']}|[-–]){_G0}{filler}?(?P<a2>{a})"),
         ("range", rf"(?P<a1>{_MONTH_Y}|{_QUARTER_Y}){_GAP}(?:{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
-        ("range", rf"(?P<a1>{months}){_GAP}(?:{parts['until']}){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
+        ("range", rf"(?P<a1>{months}){_GAP}(?P<join>{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
+        ("range", rf"(?:{parts['window']}{_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}){_G0}[-–]{_G0}(?P<m2>\d{{1,2}}{_G0}(?:/|{_GAP}năm{_GAP}){_G0}{_Y})"),
+        ("labelled", rf"(?m:^[ \t*_]*(?:[\d.]+[.)]?[ \t]+|[-+•][ \t]*)?[^\W\d_][^\d:\n]{{2,80}}:{_G0})(?P<a1>{_plain('day')})"),
+        ("occasion", rf"{_fill(t['occasion'])}(?:{_GAP}[^\W\d_]+){{1,15}}{_GAP}(?P<a1>{_plain('day')})"),
         ("before", rf"{parts['before']}{_GAP}{_CLOCK}?(?:ngày{_GAP})?(?P<a1>{a})"),
         ("after", rf"{parts['after']}{_GAP}{filler}?(?P<a1>{a})"),
         ("from", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a})"),
@@ -211,6 +219,8 @@ def _tables() -> _Tables:
         verbs=re.compile(rf"{_fill(t['verbs'])}{_GAP}$", re.IGNORECASE),
         anniversary=re.compile(_fill(t["anniversary"]), re.IGNORECASE),
         yearless=re.compile(_fill(t["yearless"]), re.IGNORECASE),
+        yearly_before=re.compile(rf"(?<![^\W_]){_fill(t['yearly_before'])}(?![^\W_])", re.IGNORECASE),
+        cited=re.compile(_fill(t["cited"]), re.IGNORECASE),
         date_line=re.compile(t["date_line"], re.IGNORECASE),
     )
 
@@ -238,6 +248,10 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
     a1, a2 = _atoms(m, "a1", "a2")
     if a1 is None:
         return None
+    if m.groupdict().get("m2"):  # "tháng 4 - 5/2025": the second month shares the first's word
+        a2 = _atom(f"tháng {m.group('m2')}")
+    if name == "labelled":  # "Hội nghị quán triệt: ngày 25/3/2025": the label's day
+        return _Hit(m.start("a1"), e, "window", lo=a1, hi=a1)
     if name == "anniversary":
         # "(19/5/1890 - 19/5/2022)" after "kỷ niệm": the day of the anniversary.
         sent_start = sentence_span_at(text, s)[0]
@@ -252,6 +266,8 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
             a1 = replace(a1, year=a2.year if a1.first <= a2.first else a2.year - 1)
         if a1.kind == "year" and a1.year is None:
             return None
+        if fold_join(m) == "và" and not (a1.kind == a2.kind == "month" and a2.first[0] == a1.last[0] + 1):
+            return None  # "tháng 6 và tháng 8/2024": two windows; "tháng 6 và tháng 7/2024" one
         return _Hit(s, e, "window", lo=a1, hi=a2)
     if name == "before":
         return _Hit(s, e, "before", hi=a1)
@@ -264,11 +280,23 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
     return _Hit(s, e, "window", lo=a1, hi=a1)
 
 
+def fold_join(m: re.Match[str]) -> str:
+    """The word joining a range's two atoms ("đến", "và"), lower case; "" if none."""
+    return (m.groupdict().get("join") or "").lower()
+
+
 def _period(phrase: str) -> str | None:
     for rx, period in _tables().recurring:
         if rx.search(phrase):
             return period
     return None
+
+
+def _describes_cited(text: str, pos: int) -> bool:
+    """Whether ``pos`` stands in a "Căn cứ Nghị quyết số ..." clause (the cited
+    document's own horizon, "... đến năm 2025", is not this plan's deadline)."""
+    start = max(text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
+    return bool(_tables().cited.search(text[start:pos]))
 
 
 def _scan(text: str) -> list[_Hit]:
@@ -282,7 +310,9 @@ def _scan(text: str) -> list[_Hit]:
             hit = _build(name, m, text)
             if hit is None:
                 continue
-            taken.append(m.span())
+            if _describes_cited(text, hit.start):
+                hit = _Hit(hit.start, hit.end, "skip")
+            taken.append((hit.start, hit.end))
             hits.append(hit)
     return sorted((h for h in hits if h.kind != "skip"), key=lambda h: h.start)
 
@@ -323,10 +353,11 @@ def _fill_years(text: str, hits: list[_Hit], doc_year: int | None) -> list[_Hit]
         if all(a is None or a.year is not None for a in (h.lo, h.hi)):
             out.append(h)
             continue
-        if _tables().yearless.search(text[h.end : h.end + 40]):
-            out.append(h)  # "... trong năm": every year, no year to fill in
-            continue
         s, e = sentence_span_at(text, h.start)
+        clause = max(s, text.rfind(";", 0, h.start) + 1)
+        if _tables().yearless.search(text[h.end : h.end + 40]) or _tables().yearly_before.search(text[clause : h.start]):
+            out.append(h)  # "... trong năm", "hằng năm ... trước ngày 15/12": every year
+            continue
         near = [(abs(pos - h.start), pos < h.start, y) for pos, y in explicit if s <= pos < e]
         year = min(near)[2] if near else doc_year
         out.append(replace(h, lo=_with_year(h.lo, year), hi=_with_year(h.hi, year)))
