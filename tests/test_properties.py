@@ -9,6 +9,7 @@ branches run on shapes no real document has.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -20,9 +21,10 @@ from pipeline.extract.sections import find_sections, paragraphs
 from pipeline.extract.symbols import find_symbols
 from pipeline.extract.text import sentence_at, squash
 from pipeline.extract.units import find_units
-from pipeline.models import Document, Extraction
+from pipeline.models import Document, Extraction, FileInfo
 from pipeline.normalise import normalise
 from pipeline.privacy import find_personal, redact
+from pipeline.store import Store
 
 PROFILE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -132,6 +134,23 @@ def test_sub_extractors_point_at_their_text(raw: str) -> None:
         assert 0 <= u.start < u.end <= len(text) and text[u.start : u.end].strip()
     for sec in find_sections(text):
         assert 0 <= sec.start <= sec.end <= len(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _store() -> tuple[Store, str]:
+    store = Store(":memory:")
+    return store, store.begin_run("hypothesis", {})
+
+
+@PROFILE
+@given(any_text)
+def test_whatever_is_extracted_can_be_stored(raw: str) -> None:
+    """The store takes any extraction (odd characters, empty fields) in its transaction."""
+    store, run_id = _store()
+    doc = document(raw)
+    info = FileInfo(path="t.txt", sha256="0" * 64, size=len(raw), mtime=0.0, format="txt")
+    store.put_document(run_id, info, doc, extract(doc))
+    assert store.con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
 
 
 # -------------------------------------------------------------------------- privacy
