@@ -1,4 +1,4 @@
-"""Crash safety: ``kehoach ingest`` killed (SIGKILL) mid-batch, then rerun.
+"""Crash safety: ``kehoach ingest`` killed (SIGKILL) or interrupted (Ctrl-C) mid-batch, then rerun.
 
 The kill lands inside one document's transaction (its rows already inserted, not yet
 committed), after several documents were committed. The database must open, hold exactly
@@ -84,3 +84,23 @@ def test_sigkill_mid_batch_then_rerun(archive: tuple[Path, list[str]], clean: Pa
     after, reference = snapshot(db), snapshot(clean)
     for table, rows in reference.items():
         assert after[table] == rows, f"{table} differs from a clean run"
+
+
+def test_ctrl_c_mid_batch_is_recorded_and_the_rerun_completes(
+    archive: tuple[Path, list[str]], clean: Path, tmp_path: Path, prefect_api: str  # noqa: F811
+) -> None:
+    """SIGINT (Ctrl-C) between two documents: exit 130, the run says ``interrupted``."""
+    root, _ = archive
+    db = tmp_path / "kehoach.duckdb"
+    ingest = SlowIngest(root, db, prefect_api, gate=tmp_path / "never")  # waits after its first commit
+    ingest.wait_for("stored ")
+    ingest.proc.send_signal(signal.SIGINT)
+    assert ingest.finish() == 130, "\n".join(ingest.seen[-20:])
+    assert_consistent(db)
+    assert [r[0] for r in query(db, "SELECT status FROM runs")] == ["interrupted"]
+    assert {r[0] for r in query(db, "SELECT path FROM documents")} == set(ingest.stored())
+
+    r = run_cli(["ingest", str(root), "--db", str(db), "--no-progress"], prefect_api)
+    assert r.returncode == ExitCode.ok, r.stderr[-3000:]
+    assert_consistent(db)
+    assert snapshot(db) == snapshot(clean)
