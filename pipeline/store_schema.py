@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS runs (
     archive VARCHAR,
     started_at TIMESTAMP,
     finished_at TIMESTAMP,
-    status VARCHAR,              -- running | ok | failed | interrupted
+    status VARCHAR,              -- running | ok | finished_with_failures | interrupted | crashed
     new INTEGER, changed INTEGER, unchanged INTEGER, failed INTEGER, deleted INTEGER,
     pipeline_version VARCHAR,
     params JSON

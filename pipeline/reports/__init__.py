@@ -3,7 +3,7 @@
 One function per table (``con -> DataFrame``) and one per figure (``con, ax -> None``),
 so that ``notebooks/*.ipynb`` and :func:`write_reports` show the same numbers and the
 notebooks hold no logic of their own. Everything reads the tables documented in
-``the README (section Tables)`` through a read-only DuckDB connection; nothing here writes to it.
+the tables of the README (section Tables) through a read-only DuckDB connection; nothing here writes to it.
 Modules follow the notebooks: ``overview`` (01), ``coverage`` (02), ``schedule`` (03),
 ``numbers`` (04); ``tables`` reads the store, ``write`` saves the PNGs.
 
