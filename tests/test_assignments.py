@@ -231,3 +231,15 @@ def test_closing_appeal_repeating_a_listed_unit_adds_none() -> None:
         "2. Đoàn Thanh niên xã hỗ trợ đảng viên.\nĐề nghị các chi bộ nghiêm túc triển khai thực hiện./.\nNơi nhận:\n"
     )
     assert units == ["Các chi bộ trực thuộc", "Đoàn Thanh niên xã"]
+
+
+def test_partners_on_the_next_line_and_after_a_generic_member() -> None:
+    units = _units_of(
+        "III. TỔ CHỨC THỰC HIỆN\na) Ban Tổ chức Thị ủy\n- Chủ trì, phối hợp với Văn phòng Thị ủy tham mưu báo cáo.\n"
+        "b) Ban Tuyên giáo Thị ủy chủ trì, phối hợp với các ban, Ủy ban Kiểm tra Thị ủy tuyên truyền.\n"
+        "c) Phòng Giáo dục và Đào tạo các huyện phối hợp với Trung tâm Y tế cùng cấp triển khai.\nNơi nhận:\n"
+    )
+    assert units == [
+        "Ban Tổ chức Thị ủy", "Văn phòng Thị ủy", "Ban Tuyên giáo Thị ủy", "Ủy ban Kiểm tra Thị ủy",
+        "Phòng Giáo dục và Đào tạo các huyện",
+    ]

@@ -138,3 +138,54 @@ def test_other_provinces_wording(text: str, units: list[str]) -> None:
     s, e, kind, verb = f.unit_at(0, len(text))
     assert verb
     assert [text[a:b] for a, b in f.split(s, e, kind)] == units
+
+
+def _members(text: str) -> list[str]:
+    finder = UnitFinder(text)
+    s, e, kind, _ = finder.unit_at(0, len(text))
+    return [text[a:b] for a, b in finder.split(s, e, kind)]
+
+
+# fmt: off
+GENERAL_LISTS = [
+    ("Phòng Lao động - Thương binh và Xã hội, Phòng Tài chính - Kế hoạch chủ trì",
+     ["Phòng Lao động - Thương binh và Xã hội", "Phòng Tài chính - Kế hoạch"]),
+    ("Bộ Kế hoạch và Đầu tư thực hiện", ["Bộ Kế hoạch và Đầu tư"]),
+    ("Phòng Giáo dục và Đào tạo thành phố Thủ Đức và các quận, huyện thực hiện",
+     ["Phòng Giáo dục và Đào tạo thành phố Thủ Đức và các quận, huyện"]),
+    ("Các huyện ủy, thị ủy, thành ủy và đảng ủy trực thuộc Tỉnh ủy tổ chức quán triệt",
+     ["Các huyện ủy, thị ủy, thành ủy", "đảng ủy trực thuộc Tỉnh ủy"]),
+    ("Các huyện, thị, thành đoàn, đoàn trực thuộc xây dựng kế hoạch", ["Các huyện, thị, thành đoàn, đoàn trực thuộc"]),
+    ("Thành ủy, Ủy ban nhân dân thành phố chỉ đạo", ["Thành ủy", "Ủy ban nhân dân thành phố"]),
+]
+
+UNIT_WORDS = [
+    ("Ngân hàng Chính sách xã hội huyện bố trí nguồn vốn.", "Ngân hàng Chính sách xã hội huyện"),
+    ("Các bệnh viện trực thuộc Sở bố trí nhân lực.", "Các bệnh viện trực thuộc Sở"),
+    ("Các tổ chức thành viên của Mặt trận phối hợp tuyên truyền.", "Các tổ chức thành viên của Mặt trận"),
+    ("Các thành viên khác trong Tiểu ban thực hiện nhiệm vụ.", "Các thành viên khác trong Tiểu ban"),
+    ("Các xã, phường thực hiện.", None),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("text,parts", GENERAL_LISTS)
+def test_general_list_members(text: str, parts: list[str]) -> None:
+    assert _members(text) == parts
+
+
+@pytest.mark.parametrize("text,name", UNIT_WORDS)
+def test_general_unit_words(text: str, name: str | None) -> None:
+    assert _unit(text) == name
+
+
+def test_partner_list_opening_with_a_generic_member() -> None:
+    text = "Chủ trì, phối hợp với các ban, Văn phòng Đảng ủy Khối tham mưu; phối hợp với Công an tỉnh trong kiểm tra."
+    finder = UnitFinder(text)
+    assert [text[s:e] for s, e, _, _ in finder.partners_after(0, len(text))] == ["Văn phòng Đảng ủy Khối", "Công an tỉnh"]
+
+
+def test_directed_units_need_a_verb_and_a_name() -> None:
+    text = "Chủ trì chỉ đạo Ủy ban nhân dân cấp xã kiểm tra; tổ chức Hội nghị giao ban Đảng ủy Khối; chỉ đạo Công an huyện."
+    finder = UnitFinder(text)
+    assert [text[s:e] for s, e, _, _ in finder.directed_after(0, len(text))] == ["Ủy ban nhân dân cấp xã"]

@@ -126,7 +126,8 @@ class _Tables:
     generic: frozenset[str]
     generic_suffix: tuple[str, ...]
     generic_prefix: tuple[str, ...]
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # whole names and department cores never split as a list
+    lower_stops: frozenset[str]
 
 
 def _pattern_doc(phrase: str) -> Doc:
@@ -162,7 +163,8 @@ def _tables() -> _Tables:
         generic=frozenset(fold(g) for g in units["generic"]),
         generic_suffix=tuple(fold(g) for g in units["generic_suffix"]),
         generic_prefix=tuple(fold(g) + " " for g in units["generic_prefix"]),
-        names=tuple(fold(n) for n in units["names"]),
+        names=tuple(fold(n) for n in [*units["names"], *units["departments"]]),
+        lower_stops=frozenset(fold(w) for w in verbs["stops_before_lower"]),
     )
 
 
@@ -232,6 +234,7 @@ class UnitFinder:
         first = i
         while i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in _tables().plural:
             i += 1
+        i = self._skip_levels(i)
         head = self.head_end(i) if i < len(self.spans) else None
         if not head:
             return None
@@ -243,6 +246,17 @@ class UnitFinder:
             # "Hội đồng nhân dân tỉnh giao Ủy ban nhân dân tỉnh ...": the one handed the task
             return self.unit_at(self.spans[self.at[nxt]["prefix"]][0], limit) if self.at[nxt]["prefix"] < len(self.spans) else None
         return self.spans[first][0], end, kind, verb
+
+    def _skip_levels(self, i: int) -> int:
+        """The head after leading level words ("Các huyện, thị, | thành đoàn"), or ``i``."""
+        k = i
+        while k < len(self.spans) and not self.head_end(k):
+            word = fold(self.text[slice(*self.spans[k])])
+            if word not in _tables().levels and word != ",":
+                return i
+            k += 1
+        # only a head that is itself a level's body ("thành đoàn", "thị ủy") ends the list
+        return k if k > i and k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().levels else i
 
     def _cut(self, j: int, limit: int) -> tuple[int, bool]:
         """End of a name whose head ends at token ``j``, and whether a verb follows.
@@ -264,7 +278,7 @@ class UnitFinder:
                 end = self.spans[k - 1][1]
                 continue
             in_field = k - field < 2 or (k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "và" and k - field < 8)
-            if not in_field and (self._is_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
+            if not in_field and (self._is_stop(k) or self._lower_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
                 return self._trim(end), True
             if k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "lĩnh" and fold(self.text[s:e]) == "vực":
                 field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
@@ -273,6 +287,14 @@ class UnitFinder:
             end = e
             k += 1
         return self._trim(end), False
+
+    def _lower_stop(self, k: int) -> bool:
+        """"Công an tỉnh | trong kiểm tra": a word that ends a name before a lower-case
+        word ("trong Tiểu ban", a body, goes on)."""
+        if fold(self.text[slice(*self.spans[k])]) not in _tables().lower_stops or k + 1 >= len(self.spans):
+            return False
+        nxt = self.text[slice(*self.spans[k + 1])]
+        return nxt[:1].islower() and not self.head_end(k + 1)
 
     def _trim(self, end: int) -> int:
         """Drop trailing punctuation and a stray one-letter OCR speck ("... xã l")."""
@@ -304,13 +326,32 @@ class UnitFinder:
                     j = i + 1  # "Hội nghị giao ban ...": a noun, not a hand-over
                 elif j < len(self.spans):
                     line_end = self.text.find("\n", self.spans[j][0], limit)
-                    unit = self.unit_at(self.spans[j][0], limit if line_end < 0 else line_end)
-                    if unit and (unit[3] or not need_verb):
-                        out.append(unit)
+                    line_end = limit if line_end < 0 else line_end
+                    for k in self._members(j, line_end) if kind == "partner" else [j]:
+                        unit = self.unit_at(self.spans[k][0], line_end)
+                        if unit:
+                            if unit[3] or not need_verb:
+                                out.append(unit)
+                            break
                 i = j
                 continue
             i += 1
         return out
+
+    def _members(self, i: int, limit: int, most: int = 4) -> list[int]:
+        """Token indexes where the members of a list starting at token ``i`` start,
+        up to the first stop word ("các ban, Văn phòng Đảng ủy Khối tham mưu ..."):
+        a list may open with a member naming no unit by itself."""
+        starts = [i]
+        k = i
+        while k < len(self.spans) and self.spans[k][0] < limit and len(starts) < most:
+            word = fold(self.text[slice(*self.spans[k])])
+            if self._is_stop(k) or word in _HARD_STOPS:
+                break
+            if word in (",", "và") and k + 1 < len(self.spans):
+                starts.append(k + 1)
+            k += 1
+        return starts
 
     def roles(self, start: int, end: int) -> list[str]:
         """The role words that open the predicate between ``start`` and ``end``.
@@ -346,9 +387,10 @@ class UnitFinder:
             i = self._tok(s)
             while i is not None and i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in t.plural:
                 i += 1
+            words = [w for w in fold(self.text[s:e]).replace(",", " ").split() if w not in t.plural]
             named = i is not None and i < len(self.spans) and (
                 self.head_end(i) or fold(self.text[slice(*self.spans[i])]) in t.levels
-            )
+            ) and not all(w in t.levels for w in words)
             if merged and not named:
                 # "Thường trực, các ban, các tổ đại biểu HĐND tỉnh", "Trung tâm Văn hóa -
                 # Thể thao và Truyền thông huyện": a member naming no body by itself
@@ -427,10 +469,21 @@ def _joins(left: str, right: str, sep: str) -> bool:
         return False
     if all(w.strip(",") in t.levels for w in lw if w not in t.plural) or lw[-1] in t.levels and " ".join(rw) in t.levels:
         return True  # "huyện, thị, thành ủy"; "các xã, phường"
+    if _level_body(left.split(",")[-1]) and _level_body(right):
+        return True  # "Các huyện ủy, thị ủy, thành ủy"
+    if right[:1].islower() and lw[-1] == rw[0]:
+        return True  # "thành đoàn, đoàn trực thuộc": the same body word, qualified
     bare = " ".join(w for w in lw if w not in t.plural)
     ends_with_cell = any(" ".join(lw).endswith(f"các {c}") for c in t.cells)
     starts_with_cell = any(" ".join(rw).startswith(c) for c in t.cells)
     return starts_with_cell and (bare in t.cells or ends_with_cell)
+
+
+def _level_body(name: str) -> bool:
+    """Whether ``name`` is a level's committee or youth union ("huyện ủy", "các thị đoàn")."""
+    t = _tables()
+    words = [w for w in ocr_correct(fold(name)).split() if w not in t.plural]
+    return len(words) >= 2 and words[-1] in ("ủy", "đoàn") and " ".join(words[:-1]) in t.levels
 
 
 def is_generic(name: str) -> bool:
