@@ -189,3 +189,8 @@ def test_general_forms(text: str, expected: list[tuple[str | None, str | None]])
 def test_yearless_day_after_yearly_is_recurring() -> None:
     found = find_deadlines(make_doc("Hằng năm báo cáo kết quả thực hiện trước ngày 15/12."), Header(date="2023-03-01"))
     assert [(d.start, d.end) for d in found] == [(None, None), (None, None)]
+
+
+def test_deadline_after_a_cited_plan_is_kept() -> None:
+    text = "Căn cứ Kế hoạch số 12-KH/TU, ngày 02/01/2024 của Tỉnh ủy, các chi bộ xây dựng kế hoạch, hoàn thành trước ngày 30/6/2024."
+    assert _bounds(text, "2024-03-01") == [(None, "2024-06-30")]

@@ -189,3 +189,11 @@ def test_directed_units_need_a_verb_and_a_name() -> None:
     text = "Chủ trì chỉ đạo Ủy ban nhân dân cấp xã kiểm tra; tổ chức Hội nghị giao ban Đảng ủy Khối; chỉ đạo Công an huyện."
     finder = UnitFinder(text)
     assert [text[s:e] for s, e, _, _ in finder.directed_after(0, len(text))] == ["Ủy ban nhân dân cấp xã"]
+
+
+def test_requests_to_a_superior_or_sources_are_not_hand_overs() -> None:
+    for text in (
+        "Tham mưu đề nghị Ủy ban nhân dân tỉnh ban hành quyết định.",
+        "Báo cáo Ban Thường vụ theo yêu cầu Ban Tổ chức Tỉnh ủy hướng dẫn.",
+    ):
+        assert UnitFinder(text).directed_after(0, len(text)) == []

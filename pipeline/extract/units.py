@@ -128,6 +128,7 @@ class _Tables:
     generic_prefix: tuple[str, ...]
     names: tuple[str, ...]  # whole names and department cores never split as a list
     lower_stops: frozenset[str]
+    not_directing: re.Pattern[str]
 
 
 def _pattern_doc(phrase: str) -> Doc:
@@ -165,6 +166,9 @@ def _tables() -> _Tables:
         generic_prefix=tuple(fold(g) + " " for g in units["generic_prefix"]),
         names=tuple(fold(n) for n in [*units["names"], *units["departments"]]),
         lower_stops=frozenset(fold(w) for w in verbs["stops_before_lower"]),
+        not_directing=re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in verbs["directs_not_after"]) + r")[\s,]*$"
+        ),
     )
 
 
@@ -322,8 +326,11 @@ class UnitFinder:
             if kind in here:
                 j = here[kind]
                 first = self.text[slice(*self.spans[j])] if j < len(self.spans) else ""
-                if kind == "directs" and not (first[:1].isupper() or fold(first) in _tables().plural):
-                    j = i + 1  # "Hội nghị giao ban ...": a noun, not a hand-over
+                before = fold(self.text[max(0, self.spans[i][0] - 24) : self.spans[i][0]])
+                if kind == "directs" and (
+                    not (first[:1].isupper() or fold(first) in _tables().plural) or _tables().not_directing.search(before)
+                ):
+                    j = i + 1  # "Hội nghị giao ban ...", "theo yêu cầu ...": no hand-over
                 elif j < len(self.spans):
                     line_end = self.text.find("\n", self.spans[j][0], limit)
                     line_end = limit if line_end < 0 else line_end
