@@ -220,9 +220,10 @@ def ingest_flow(
         run_id = store.begin_run(str(root), params)
         outcomes: list[Outcome] = []
         the_plan = None
+        tables: dict[str, int] = {}
         status = "crashed"
         try:
-            files = discover(root, exclude=[db_path, Path(f"{db_path}.wal"), out_dir])
+            files = discover(root, exclude=[db_path, Path(f"{db_path}.wal"), out_dir, db_path.parent / "reports"])
             the_plan = plan(files, store.known_files(), PIPELINE_VERSION, retry_failed=retry_failed)
             logger.info(
                 "%s: %d files: %d new, %d changed, %d unchanged, %d deleted",
@@ -233,6 +234,7 @@ def ingest_flow(
                 store.mark_deleted(run_id, list(the_plan.deleted))
             _run_batches(store, run_id, the_plan, root, outcomes, batch_size, runner, dask_address, workers, logger)
             store.rebuild_graph()
+            tables = _table_counts(store)
             parquet = [str(p) for p in store.export_parquet(out_dir)]
             status = "finished_with_failures" if any(not o.ok for o in outcomes) else "ok"
         except KeyboardInterrupt:
@@ -243,6 +245,7 @@ def ingest_flow(
             store.finish_run(run_id, counts, status)
     finally:
         _close(store)
+    reports = _write_reports(db_path, logger)
     summary = summarise(
         the_plan,
         outcomes,
@@ -254,10 +257,36 @@ def ingest_flow(
         parquet=parquet,
         runner=runner,
         seconds=round(time.perf_counter() - t0, 3),
+        reports=reports,
+        tables=tables,
     )
     _publish(summary)
     logger.info("counts: %s", summary["counts"])
     return summary
+
+
+def _table_counts(store: Any) -> dict[str, int]:
+    """What the archive amounts to after this run: rows of the main tables, edges by type."""
+    con = store.con
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("documents", "nodes", "citations", "deadlines", "assignments", "numbers")}
+    for kind, n in con.execute("SELECT type, count(*) FROM edges GROUP BY type ORDER BY type").fetchall():
+        counts[f"{kind} edges"] = n
+    return counts
+
+
+def _write_reports(db_path: Path, logger: Any) -> list[str]:
+    """The analyst plots as PNGs beside the database; a plotting fault never fails the ingest.
+
+    Runs after the store is closed: the reports open the database read-only.
+    """
+    from pipeline.reports import write_reports
+
+    try:
+        return [str(p) for p in write_reports(db_path, db_path.parent / "reports")]
+    except Exception as e:  # noqa: BLE001 - reports are a by-product of the run
+        logger.warning("reports not written: %s: %s", type(e).__name__, e)
+        return []
 
 
 def _run_batches(

@@ -166,8 +166,17 @@ def print_summary(summary: dict[str, Any]) -> None:
         for f in summary["failures"]:
             failures.add_row(f["path"], f["reason"], f["detail"])
         out.print(failures)
+    if summary.get("tables"):
+        tables = Table(title="what the database holds")
+        tables.add_column("rows")
+        tables.add_column("count", justify="right")
+        for name, n in summary["tables"].items():
+            tables.add_row(name, str(n))
+        out.print(tables)
     out.print(f"database: {summary['db']}", highlight=False)
     out.print(f"parquet:  {summary['parquet_dir']} ({len(summary['parquet'])} files)", highlight=False)
+    if summary.get("reports"):
+        out.print(f"reports:  {Path(summary['reports'][0]).parent} ({len(summary['reports'])} PNGs)", highlight=False)
     out.print(f"run:      {summary['run_id']} ({summary['status']}, {summary['seconds']} s)", highlight=False)
 
 
