@@ -167,6 +167,7 @@ def test_labelled_and_spelled_out_forms(text: str, expected: tuple[str | None, s
 GENERAL_FORMS = [
     ("Triển khai trong tháng 6 và tháng 7/2024.", [("2024-06-01", "2024-07-31")]),
     ("Tiến hành trong tháng 4 và tháng 9/2024.", [("2024-04-01", "2024-04-30"), ("2024-09-01", "2024-09-30")]),
+    ("Tổ chức trong Quý III và Quý IV/2024.", [("2024-07-01", "2024-12-31")]),
     ("3. Kiểm tra liên ngành: tháng 4 - 5/2025.", [("2025-04-01", "2025-05-31")]),
     ("Sắp xếp cán bộ trong nửa cuối năm 2025.", [("2025-07-01", "2025-12-31")]),
     ("Sơ kết nửa đầu năm 2025.", [("2025-01-01", "2025-06-30")]),
