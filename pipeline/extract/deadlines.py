@@ -266,7 +266,7 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
             a1 = replace(a1, year=a2.year if a1.first <= a2.first else a2.year - 1)
         if a1.kind == "year" and a1.year is None:
             return None
-        if fold_join(m) == "và" and not (a1.kind == a2.kind and a2.first[0] == a1.last[0] + 1):
+        if _join_word(m) == "và" and not (a1.kind == a2.kind and a2.first[0] == a1.last[0] + 1):
             return None  # "tháng 6 và tháng 8/2024": two windows; "tháng 6 và tháng 7/2024", "Quý III và Quý IV/2024" one
         return _Hit(s, e, "window", lo=a1, hi=a2)
     if name == "before":
@@ -280,7 +280,7 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
     return _Hit(s, e, "window", lo=a1, hi=a1)
 
 
-def fold_join(m: re.Match[str]) -> str:
+def _join_word(m: re.Match[str]) -> str:
     """The word joining a range's two atoms ("đến", "và"), lower case; "" if none."""
     return (m.groupdict().get("join") or "").lower()
 
