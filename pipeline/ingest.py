@@ -84,7 +84,12 @@ def discover(root: str | Path, *, exclude: Iterable[str | Path] = ()) -> list[Fi
     excluded = {os.path.realpath(p) for p in exclude}
     seen_dirs: set[str] = set()
     found: list[FileInfo] = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=True):
+    def unreadable_dir(e: OSError) -> None:  # os.walk would skip it silently: record it instead
+        path = Path(e.filename or base)
+        if path != base:
+            found.append(describe(path, path.relative_to(base).as_posix()))
+
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=True, onerror=unreadable_dir):
         real = os.path.realpath(dirpath)
         if real in seen_dirs or real in excluded:
             dirnames[:] = []

@@ -260,3 +260,23 @@ def test_process_batch_reads_the_shared_corpus_with_the_real_stages(corpus: Path
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if o.error]
     assert all(o.extraction.header.doc_type for o in outcomes)
     assert all(not os.path.isabs(o.document.path) for o in outcomes)
+
+
+def test_an_unreadable_folder_is_listed_not_skipped(tmp_path, monkeypatch):
+    """os.walk drops a folder it cannot list; discover records it so it ends as a failed row."""
+    import os
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "plan.txt").write_text("Kế hoạch", encoding="utf-8")
+    (tmp_path / "plan.txt").write_text("Kế hoạch", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files = discover(tmp_path)
+    assert [f.path for f in files] == ["locked", "plan.txt"]
+    assert files[0].sha256 == "" and files[0].size == -1
