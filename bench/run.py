@@ -57,6 +57,11 @@ NOTES = [
     "API server (`prefect_overhead`); `flows/ingest.py` also calls `rebuild_graph()` and `export_parquet()` "
     "when nothing changed — guard them with `store.graph_stale()` / a changed-count check, and let "
     "`kehoach ingest` plan first and skip the flow when there is nothing to do.",
+    "Hot spot 3 — `flows/ingest.py` `_write_reports` (commit 4b61e74) renders the report PNGs after every "
+    "run, an unchanged re-run too, and with `rebuild_graph()`/`export_parquet()` also unconditional: the flow's own "
+    "time for an unchanged re-run of 1,000 plans went from 5.3 s (run at 04:55, before that commit) to 53 s, "
+    "and 10,000 plans take minutes at ~1 GB peak. Guard all three with 'something changed' (new + changed + "
+    "deleted > 0, or the outputs are missing).",
     "Memory: the read/extract/store loop streams (its peak hardly moves with archive size); "
     "`Store.rebuild_graph` loads every document and citation into Python and resolves them at once "
     "(~+350 MB and ~17-50 s at 10,000 documents). Resolving per scope (province) or in SQL would keep it flat.",
