@@ -209,3 +209,15 @@ def test_capitalised_city_name_is_kept_whole() -> None:
     h = find_header("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSỞ TƯ PHÁP\nSố: 12/KH-STP\n\nKẾ HOẠCH\nvề phổ biến pháp luật\n\nCăn cứ ...\n")
     assert (h.issuer, h.scope) == ("Sở Tư pháp Thành phố Hồ Chí Minh", "Hồ Chí Minh")
     assert _issuer("ĐẢNG BỘ THÀNH PHỐ HỒ CHÍ MINH\nTHÀNH ỦY") == "Thành ủy Thành phố Hồ Chí Minh"
+
+
+def test_organ_under_party_organisation_belongs_to_its_committee() -> None:
+    assert _issuer("ĐẢNG BỘ HUYỆN ĐÔNG ANH\nỦY BAN KIỂM TRA") == "Ủy ban Kiểm tra Huyện ủy Đông Anh"
+    assert _issuer("ĐẢNG BỘ TỈNH BẮC NINH\nVĂN PHÒNG") == "Văn phòng Tỉnh ủy Bắc Ninh"
+    assert _issuer("ĐẢNG BỘ TỈNH BẮC NINH\nBAN CHẤP HÀNH") == "Ban Chấp hành Đảng bộ tỉnh Bắc Ninh"
+
+
+def test_national_parent_line_is_dropped_and_body_names_keep_their_capitals() -> None:
+    lines = "HỘI LIÊN HIỆP PHỤ NỮ VIỆT NAM\nBAN THƯỜNG VỤ HỘI LIÊN HIỆP PHỤ NỮ TỈNH NGHỆ AN"
+    assert _issuer(lines) == "Ban Thường vụ Hội Liên hiệp Phụ nữ tỉnh Nghệ An"
+    assert _issuer("ĐẢNG BỘ TỈNH GIA LAI\nĐẢNG ỦY QUÂN SỰ TỈNH") == "Đảng ủy Quân sự tỉnh Gia Lai"

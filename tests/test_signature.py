@@ -109,3 +109,8 @@ def test_heldout_signers_follow_the_gold_convention() -> None:
 def test_joint_signatures_side_by_side() -> None:
     text = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\tGIÁM ĐỐC SỞ TÀI CHÍNH\n\n\nLê Văn Hà\tGIÁM ĐỐC\nSỞ NỘI VỤ\n\n\nTrần Văn Nam\n"
     assert find_signer(text) == Signer(None, "GIÁM ĐỐC SỞ TÀI CHÍNH", "Lê Văn Hà")
+
+
+def test_name_after_a_military_rank_keeps_the_rank() -> None:
+    text = "Nơi nhận:\n- Như trên;\n- Lưu.\nT/M ĐẢNG ỦY\nPHÓ BÍ THƯ\n(đã ký)\nThượng tá Lê Văn Bình\n"
+    assert find_signer(text) == Signer("T/M ĐẢNG ỦY", "PHÓ BÍ THƯ", "Thượng tá Lê Văn Bình")

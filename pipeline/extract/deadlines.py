@@ -234,7 +234,8 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
     s, e = m.span()
     if name == "skip":
         return _Hit(s, e, "skip")
-    if name == "window_bare":
+    if name == "window_bare" and m.group("a1")[:5].lower() == "tháng":
+        # Only a month can be the month of a date line; "1. Quý I/2017" is a list item.
         line_start = text.rfind("\n", 0, s) + 1
         if _tables().date_line.search(text[max(line_start, s - 20) : s]):
             return None  # "Hà Nội, ngày 12 tháng 01 năm 2026": the date line

@@ -255,8 +255,11 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
     so three levels compose ("ĐẢNG BỘ TỈNH X / TỈNH ỦY / BAN TUYÊN GIÁO").
     """
     units: list[str] = []
-    for o in _joined_lines(orgs):
+    lines = _joined_lines(orgs)
+    for n, o in enumerate(lines):
         name = org_case(o)
+        if n == 0 and len(lines) > 1 and _names_own_org(name, org_case(lines[1])):
+            continue  # "HỘI NÔNG DÂN VIỆT NAM / BCH HỘI NÔNG DÂN TỈNH X": the national parent line
         if units and _ONLY_PLACE.match(name):
             place = name if name in tables().upper_phrases else f"{name[:1].lower()}{name[1:]}"
             units[-1] = f"{units[-1]} {place}"
@@ -272,6 +275,14 @@ def _issuer_from_lines(orgs: list[str]) -> str | None:
     return full
 
 
+def _names_own_org(parent: str, child: str) -> bool:
+    """``parent`` is a national organisation ("Hội Nông dân Việt Nam") that ``child`` names itself."""
+    if not parent.endswith(" Việt Nam"):
+        return False
+    org = parent.removesuffix(" Việt Nam")
+    return " " in org and re.search(rf"(?<!\w){re.escape(org)}\s+(?i:{'|'.join(_ALL_LEVELS)})\b", child) is not None
+
+
 def _named_under(issuer: str, parent: str) -> str:
     """``issuer``'s full name under ``parent`` ("Ban Tổ chức" under "Thành ủy Hà Nội")."""
     if _committee(issuer):  # "BAN TUYÊN GIÁO TỈNH ỦY" under "ĐẢNG BỘ TỈNH QUẢNG NINH"
@@ -282,6 +293,8 @@ def _named_under(issuer: str, parent: str) -> str:
         sep = ", " if "," in issuer else " "
         if parent.startswith("Ban Chấp hành Trung ương"):
             parent = "Trung ương"  # BAN TỔ CHỨC under BAN CHẤP HÀNH TRUNG ƯƠNG: Ban Tổ chức Trung ương
+        elif not issuer.startswith("Ban Chấp hành"):
+            parent = _committee_of(parent)
         return f"{issuer}{sep}{parent}"
     level = re.search(rf"(?<!\w)({'|'.join(_ALL_LEVELS)})$", issuer)
     if level:
@@ -291,6 +304,22 @@ def _named_under(issuer: str, parent: str) -> str:
             return f"{issuer[: level.start()]}{place}"  # "... thành phố" + "Thành phố Hồ Chí Minh"
         return f"{issuer} {place}" if place else issuer
     return _with_parent_place(issuer, parent)
+
+
+def _committee_of(parent: str) -> str:
+    """The committee whose organs sit under a Party organisation: "Đảng bộ tỉnh X" → "Tỉnh ủy X".
+
+    "ĐẢNG BỘ TỈNH LẠNG SƠN / ỦY BAN KIỂM TRA" is the Tỉnh ủy's commission, not the Đảng bộ's.
+    """
+    m = re.match(r"Đảng bộ ((?i:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường))\s+(\S.*)$", parent)
+    if not m:
+        return parent
+    level = m.group(1).lower()
+    committee = next((c for c, lvs in _LEVEL_OF_BODY.items() if c != "Đảng ủy" and level in lvs), None)
+    place = _place_name(parent, (level,))
+    if place is None:
+        return parent
+    return f"{committee} {place}" if committee else f"Đảng ủy {level} {place}"
 
 
 def _issuer_from_opening(text: str, start: int, own_type: str | None) -> str | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from pipeline.extract.patterns import UPPER
+from pipeline.extract.patterns import UPPER, load
 from pipeline.extract.text import layout_lines, squash
 from pipeline.models import Signer, Table
 
@@ -28,6 +28,21 @@ _POSITION = re.compile(
 _POSITION_TAIL = re.compile(r"[\s,]+(?:PHÓ|TRƯỞNG BAN|BÍ THƯ|CHỦ TỊCH|PHÓ BÍ THƯ|PHÓ TRƯỞNG BAN|PHÓ CHỦ TỊCH)\s*$")
 _NOT_NAME = re.compile(r"đã ký|\bký\b|signed|\[|\(|^\W*$|^Số\b|^Nơi", re.IGNORECASE)
 _NAME = re.compile(rf"^(?:[{UPPER}][^\W\d_]*)(?:\s+[{UPPER}][^\W\d_]*){{1,5}}$")
+
+
+@lru_cache(maxsize=1)
+def _rank() -> re.Pattern[str]:
+    """A military or police rank before the name ("Đại tá Trần Minh Quang"), from ranks.json."""
+    words = sorted(load("ranks")["ranks"], key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\s+(?=\S)")
+
+
+def _is_name(candidate: str) -> bool:
+    """A personal name, maybe after a rank ("Đại tá Trần Minh Quang" keeps its rank)."""
+    rank = _rank().match(candidate)
+    return bool(_NAME.match(candidate[rank.end() :] if rank else candidate))
+
+
 # A second signature column run into the name line: "Tăng Chí Thượng GIÁM ĐỐC".
 _NEXT_COLUMN = re.compile(rf"\s+(?={_POSITION.pattern[1:]})")
 
@@ -134,7 +149,7 @@ def find_signer(text: str, tables_: Sequence[Table] = ()) -> Signer | None:
         if _NOT_NAME.search(line):
             continue
         candidate = line.title() if line.isupper() else _without_next_column(line)
-        if _NAME.match(candidate):
+        if _is_name(candidate):
             name = candidate
             break
     if position is None and name is None:
