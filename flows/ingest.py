@@ -220,6 +220,7 @@ def ingest_flow(
         run_id = store.begin_run(str(root), params)
         outcomes: list[Outcome] = []
         the_plan = None
+        changed = False
         tables: dict[str, int] = {}
         status = "crashed"
         try:
@@ -233,9 +234,12 @@ def ingest_flow(
             if the_plan.deleted:
                 store.mark_deleted(run_id, list(the_plan.deleted))
             _run_batches(store, run_id, the_plan, root, outcomes, batch_size, runner, dask_address, workers, logger)
-            store.rebuild_graph()
-            tables = _table_counts(store)
+            # An unchanged re-run neither rebuilds the graph nor redraws the reports.
+            changed = bool(outcomes or the_plan.deleted) or store.graph_stale()
+            if store.graph_stale():
+                store.rebuild_graph()
             parquet = [str(p) for p in store.export_parquet(out_dir)]
+            tables = _table_counts(store)
             status = "finished_with_failures" if any(not o.ok for o in outcomes) else "ok"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -245,7 +249,11 @@ def ingest_flow(
             store.finish_run(run_id, counts, status)
     finally:
         _close(store)
-    reports = _write_reports(db_path, logger)
+    reports_dir = db_path.parent / "reports"
+    if changed or not any(reports_dir.glob("*.png")):
+        reports = _write_reports(db_path, reports_dir, logger)
+    else:
+        reports = sorted(str(p) for p in reports_dir.glob("*.png"))
     summary = summarise(
         the_plan,
         outcomes,
@@ -275,7 +283,7 @@ def _table_counts(store: Any) -> dict[str, int]:
     return counts
 
 
-def _write_reports(db_path: Path, logger: Any) -> list[str]:
+def _write_reports(db_path: Path, reports_dir: Path, logger: Any) -> list[str]:
     """The analyst plots as PNGs beside the database; a plotting fault never fails the ingest.
 
     Runs after the store is closed: the reports open the database read-only.
@@ -283,7 +291,7 @@ def _write_reports(db_path: Path, logger: Any) -> list[str]:
     from pipeline.reports import write_reports
 
     try:
-        return [str(p) for p in write_reports(db_path, db_path.parent / "reports")]
+        return [str(p) for p in write_reports(db_path, reports_dir)]
     except Exception as e:  # noqa: BLE001 - reports are a by-product of the run
         logger.warning("reports not written: %s: %s", type(e).__name__, e)
         return []

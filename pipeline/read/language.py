@@ -11,6 +11,7 @@ that Vietnamese never uses (ä ø ñ ç ...).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ class LetterStats:
     alien: float  # share of words with a letter Vietnamese never uses (ä, ø, ñ, ...)
 
 
+@functools.lru_cache(maxsize=4096)
 def _letter_kind(ch: str) -> str:
     """'ascii', 'viet' (a Vietnamese letter with marks, or đ) or 'alien'."""
     if ch in _ASCII:
@@ -58,9 +60,8 @@ def letter_stats(text: str, max_words: int = 5000) -> LetterStats:
     if not words:
         return LetterStats(0, 0.0, 0.0)
     viet = alien = 0
-    cache: dict[str, str] = {}
     for w in words:
-        kinds = {cache.setdefault(c, _letter_kind(c)) for c in w}
+        kinds = {_letter_kind(c) for c in w}
         viet += "viet" in kinds
         alien += "alien" in kinds
     n = len(words)
