@@ -157,6 +157,10 @@ GENERAL_LISTS = [
      ["Các huyện ủy, thị ủy, thành ủy", "đảng ủy trực thuộc Tỉnh ủy"]),
     ("Các huyện, thị, thành đoàn, đoàn trực thuộc xây dựng kế hoạch", ["Các huyện, thị, thành đoàn, đoàn trực thuộc"]),
     ("Thành ủy, Ủy ban nhân dân thành phố chỉ đạo", ["Thành ủy", "Ủy ban nhân dân thành phố"]),
+    ("Ban Tuyên giáo các huyện ủy, quận ủy, đảng ủy trực thuộc Thành ủy xây dựng kế hoạch",
+     ["Ban Tuyên giáo các huyện ủy, quận ủy, đảng ủy trực thuộc Thành ủy"]),
+    ("Thường trực các huyện ủy, thị ủy, thành ủy, Ủy ban nhân dân tỉnh chỉ đạo",
+     ["Thường trực các huyện ủy, thị ủy, thành ủy", "Ủy ban nhân dân tỉnh"]),
 ]
 
 UNIT_WORDS = [

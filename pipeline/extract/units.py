@@ -478,12 +478,22 @@ def _joins(left: str, right: str, sep: str) -> bool:
         return True  # "huyện, thị, thành ủy"; "các xã, phường"
     if _level_body(left.split(",")[-1]) and _level_body(right):
         return True  # "Các huyện ủy, thị ủy, thành ủy"
+    if right[:1].islower() and _shared_head_list(lw):
+        return True  # "Ban Thường vụ các huyện ủy, thị ủy, đảng ủy trực thuộc": the head is every member's
     if right[:1].islower() and lw[-1] == rw[0]:
         return True  # "thành đoàn, đoàn trực thuộc": the same body word, qualified
     bare = " ".join(w for w in lw if w not in t.plural)
     ends_with_cell = any(" ".join(lw).endswith(f"các {c}") for c in t.cells)
     starts_with_cell = any(" ".join(rw).startswith(c) for c in t.cells)
     return starts_with_cell and (bare in t.cells or ends_with_cell)
+
+
+def _shared_head_list(words: list[str]) -> bool:
+    """Whether folded ``words`` are a head, a quantifier and a level committee ("ban thường vụ
+    các huyện ủy"): the head governs the whole list, so no member goes without it."""
+    t = _tables()
+    q = next((n for n in range(len(words) - 1, 0, -1) if words[n] in t.plural), None)
+    return q is not None and _level_body(" ".join(words[q + 1 :]).split(",")[0])
 
 
 def _level_body(name: str) -> bool:
