@@ -201,3 +201,14 @@ def test_requests_to_a_superior_or_sources_are_not_hand_overs() -> None:
         "Báo cáo Ban Thường vụ theo yêu cầu Ban Tổ chức Tỉnh ủy hướng dẫn.",
     ):
         assert UnitFinder(text).directed_after(0, len(text)) == []
+
+
+def test_task_verb_inside_a_department_name() -> None:
+    text = "a) Phòng Kế hoạch, tài chính và tổ chức cán bộ phối hợp rà soát biên chế."
+    hit = UnitFinder(text).unit_at(3, len(text))
+    assert hit and text[hit[0] : hit[1]] == "Phòng Kế hoạch, tài chính và tổ chức cán bộ"
+    text = "Phòng Chính trị, Phòng Hậu cần - Kỹ thuật bảo đảm kinh phí."
+    assert _members(text) == ["Phòng Chính trị", "Phòng Hậu cần - Kỹ thuật"]
+    text = "3. Sở Y tế tổ chức tập huấn, chủ trì kiểm tra."
+    hit = UnitFinder(text).unit_at(3, len(text))
+    assert hit and text[hit[0] : hit[1]] == "Sở Y tế"

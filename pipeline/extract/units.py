@@ -30,6 +30,8 @@ from pipeline.normalise import fold_tones
 
 _HARD_STOPS = {":", "(", ";", ".", "..."}
 _NOT_HEADS = ("stop", "prefix", "partner", "role", "directs")
+_LEAD_ROLES = ("chủ trì", "phối hợp", "tham mưu", "chịu trách nhiệm")  # roles that open an item's predicate
+_ITEM_MARK = re.compile(r"\s*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s*")  # "2. ", "a) ", "1.2. " before a name
 _LABEL_TOKEN = re.compile(r"[a-zđ0-9]|[).]")  # "a) Chủ trì ...": a sub-item label
 # Words that may stand between a unit and its role words ("trực tiếp lãnh đạo").
 _ROLE_GLUE = {",", "và", "trực", "tiếp", "chủ", "động", "thường", "xuyên", "cùng", ":", "-", "đồng", "thời"}
@@ -243,7 +245,9 @@ class UnitFinder:
         if not head:
             return None
         kind, j = head
-        end, verb = self._cut(j, limit)
+        line_start = self.text.rfind("\n", 0, self.spans[first][0]) + 1
+        item = bool(_ITEM_MARK.fullmatch(self.text[line_start : self.spans[first][0]]))
+        end, verb = self._cut(j, limit, item)
         k = self._tok(end)
         nxt = self._tok(end + 1) if k is not None and self.spans[k][0] < end else k
         if verb and nxt is not None and "prefix" in self.at.get(nxt, {}) and self.text[self.spans[nxt][0]].islower():
@@ -262,12 +266,16 @@ class UnitFinder:
         # only a head that is itself a level's body ("thành đoàn", "thị ủy") ends the list
         return k if k > i and k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().levels else i
 
-    def _cut(self, j: int, limit: int) -> tuple[int, bool]:
+    def _cut(self, j: int, limit: int, item: bool = False) -> tuple[int, bool]:
         """End of a name whose head ends at token ``j``, and whether a verb follows.
 
         The name stops before a stop word, a colon, bracket, semicolon or full stop, or
         a line break; heads met on the way ("... của Đảng ủy Khối") are taken whole, so
         a bracket inside a head ("các ông (bà)") does not cut it.
+
+        A task verb inside a name ("Phòng Hậu cần - Kỹ thuật", "Phòng Tổ chức, biên chế và
+        tổ chức phi chính phủ") does not cut it before " - <Capital>", nor, in a list item
+        (``item``), when a role word ("chủ trì") follows in the same clause.
         """
         end = self.spans[j - 1][1]
         k = j
@@ -283,7 +291,8 @@ class UnitFinder:
                 continue
             in_field = k - field < 2 or (k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "và" and k - field < 8)
             if not in_field and (self._is_stop(k) or self._lower_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
-                return self._trim(end), True
+                if not (self._is_stop(k) and self._stop_inside_name(k, item)):
+                    return self._trim(end), True
             if k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "lĩnh" and fold(self.text[s:e]) == "vực":
                 field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
             if self.text[s:e] in _HARD_STOPS:
@@ -291,6 +300,27 @@ class UnitFinder:
             end = e
             k += 1
         return self._trim(end), False
+
+    def _stop_inside_name(self, k: int, item: bool) -> bool:
+        """Whether the task-verb stop at token ``k`` is a word of the name itself."""
+        if "role" in self.at.get(k, {}):
+            return False
+        after = [self.text[slice(*sp)] for sp in self.spans[k + 1 : k + 3]]
+        if len(after) == 2 and after[0] in ("-", "–") and after[1][:1].isupper():
+            return True  # "Phòng Hậu cần - Kỹ thuật": a paired department name
+        if not item or k == 0 or fold(self.text[slice(*self.spans[k - 1])]) not in (",", "và"):
+            return False  # only a word that goes on a coordinated name: "biên chế và | tổ chức ..."
+        m = self.at[k]["stop"]
+        while m < min(len(self.spans), k + 8):
+            s = self.spans[m][0]
+            if "\n" in self.text[self.spans[m - 1][1] : s] or self.text[slice(*self.spans[m])] in {*_HARD_STOPS, ","}:
+                return False
+            if "role" in self.at.get(m, {}) and _tables().roles.get(fold(self.text[self.spans[m][0] : self.spans[self.at[m]["role"] - 1][1]])) in _LEAD_ROLES:
+                return True  # "2. Phòng Tổ chức, biên chế và tổ chức phi chính phủ chủ trì ..."
+            if self._is_stop(m) or self.head_end(m):
+                return False
+            m += 1
+        return False
 
     def _lower_stop(self, k: int) -> bool:
         """"Công an tỉnh | trong kiểm tra": a word that ends a name before a lower-case
