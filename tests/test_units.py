@@ -212,3 +212,11 @@ def test_task_verb_inside_a_department_name() -> None:
     text = "3. Sở Y tế tổ chức tập huấn, chủ trì kiểm tra."
     hit = UnitFinder(text).unit_at(3, len(text))
     assert hit and text[hit[0] : hit[1]] == "Sở Y tế"
+
+
+def test_commune_office_holders_and_hamlets() -> None:
+    assert _unit("Công chức Văn hóa - Xã hội chủ trì tuyên truyền.") == "Công chức Văn hóa - Xã hội"
+    assert _unit("Trưởng các ấp rà soát hộ nghèo.") == "Trưởng các ấp"
+    assert _unit("Trưởng các tổ dân phố thống kê số hộ.") == "Trưởng các tổ dân phố"
+    text = "Chủ trì, phối hợp với các ấp kiểm tra kênh mương."
+    assert [text[s:e] for s, e, *_ in UnitFinder(text).partners_after(0, len(text))] == ["các ấp"]

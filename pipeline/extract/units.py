@@ -221,13 +221,14 @@ class UnitFinder:
         return "stop" in here and "name" not in here and not self.head_end(i)
 
     # -- the API
-    def unit_at(self, pos: int, limit: int) -> tuple[int, int, str, bool] | None:
+    def unit_at(self, pos: int, limit: int, bare_level: bool = False) -> tuple[int, int, str, bool] | None:
         """The unit whose name starts at ``pos`` (after "Giao", "các", ...), if any.
 
         Returns:
             (start, end, kind, verb) of the name, cut at the first stop word, colon,
             bracket or line end before ``limit``; ``verb`` tells whether a role or task
-            word follows it. None if no unit head starts there.
+            word follows it. None if no unit head starts there; with ``bare_level`` (a
+            partner) a plural level alone ("phối hợp với các thôn") names the units too.
         """
         i = self._tok(pos)
         if i is None or self.spans[i][0] >= limit:
@@ -242,6 +243,9 @@ class UnitFinder:
             i += 1
         i = self._skip_levels(i)
         head = self.head_end(i) if i < len(self.spans) else None
+        if not head and bare_level and i > first:
+            level_end = self._level_end(i)
+            head = ("state", level_end) if level_end else None
         if not head:
             return None
         kind, j = head
@@ -254,6 +258,15 @@ class UnitFinder:
             # "Hội đồng nhân dân tỉnh giao Ủy ban nhân dân tỉnh ...": the one handed the task
             return self.unit_at(self.spans[self.at[nxt]["prefix"]][0], limit) if self.at[nxt]["prefix"] < len(self.spans) else None
         return self.spans[first][0], end, kind, verb
+
+    def _level_end(self, i: int) -> int | None:
+        """End token of a level word at token ``i`` ("thôn", "tổ dân phố"), if one is there."""
+        levels = _tables().levels
+        for n in (3, 2, 1):
+            words = [fold(self.text[slice(*sp)]) for sp in self.spans[i : i + n]]
+            if len(words) == n and " ".join(words) in levels:
+                return i + n
+        return None
 
     def _skip_levels(self, i: int) -> int:
         """The head after leading level words ("Các huyện, thị, | thành đoàn"), or ``i``."""
@@ -365,7 +378,7 @@ class UnitFinder:
                     line_end = self.text.find("\n", self.spans[j][0], limit)
                     line_end = limit if line_end < 0 else line_end
                     for k in self._members(j, line_end) if kind == "partner" else [j]:
-                        unit = self.unit_at(self.spans[k][0], line_end)
+                        unit = self.unit_at(self.spans[k][0], line_end, bare_level=kind == "partner")
                         if unit:
                             if unit[3] or not need_verb:
                                 out.append(unit)
