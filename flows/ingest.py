@@ -136,6 +136,20 @@ def _open_store_waiting(db: str, wait: float, logger: Any) -> Any:
             time.sleep(min(5.0, max(0.1, deadline - time.monotonic())))
 
 
+def _write_batch(store: Any, run_id: str, results: list[Outcome], logger: Any) -> list[Outcome]:
+    """Store a batch's documents in one transaction, then its failures.
+
+    If the batch write fails, each file is written on its own, so that only the file at
+    fault is recorded as failed.
+    """
+    ok = [o for o in results if o.ok]
+    try:
+        store.put_documents(run_id, [(o.info, o.document, o.extraction) for o in ok])
+    except Exception:  # noqa: BLE001 - isolate the culprit file by file
+        return [_write(store, run_id, o, logger) for o in results]
+    return [o.light() if o.ok else _write(store, run_id, o, logger) for o in results]
+
+
 def _write(store: Any, run_id: str, outcome: Outcome, logger: Any) -> Outcome:
     """Store one outcome in its own transaction; a store error becomes the file's failure."""
     if outcome.ok:
@@ -339,9 +353,9 @@ def _run_batches(
                 results = [failed(info, Reason.internal, detail) for info in batch]
             del future
             refill()
-            for outcome in results:
-                outcomes.append(_write(store, run_id, outcome, logger))
-                _report(len(outcomes), total, outcomes[-1])
+            for outcome in _write_batch(store, run_id, results, logger):
+                outcomes.append(outcome)
+                _report(len(outcomes), total, outcome)
 
 
 def _slots(task_runner: Any, runner: str, workers: int | None) -> int:

@@ -163,7 +163,8 @@ class Store:
         finally:
             self._con.unregister("_kehoach_updates")
 
-    def _upsert_file(self, info: FileInfo, run_id: str, status: str, **extra: Any) -> None:
+    @staticmethod
+    def _file_row(info: FileInfo, run_id: str, status: str, **extra: Any) -> dict[str, Any]:
         row = {
             "path": info.path,
             "sha256": info.sha256,
@@ -179,13 +180,25 @@ class Store:
             "updated_at": _now(),
         }
         row.update(extra)
-        self._con.execute("DELETE FROM files WHERE path = ?", [info.path])
-        self._insert("files", [row])
+        return row
 
-    def _delete_file_rows(self, paths: Iterable[str]) -> None:
-        for path in paths:
-            for table in PER_FILE_TABLES:
-                self._con.execute(f"DELETE FROM {table} WHERE path = ?", [path])
+    def _upsert_file(self, info: FileInfo, run_id: str, status: str, **extra: Any) -> None:
+        self._upsert_files([self._file_row(info, run_id, status, **extra)])
+
+    def _upsert_files(self, rows: Sequence[dict[str, Any]]) -> None:
+        self._delete_where("files", [r["path"] for r in rows])
+        self._insert("files", rows)
+
+    def _delete_file_rows(self, paths: Sequence[str]) -> None:
+        for table in PER_FILE_TABLES:
+            self._delete_where(table, paths)
+
+    def _delete_where(self, table: str, paths: Sequence[str]) -> None:
+        """Delete the rows of these paths (one statement per table, whatever their number)."""
+        if len(paths) == 1:
+            self._con.execute(f"DELETE FROM {table} WHERE path = ?", [paths[0]])
+        elif paths:
+            self._con.execute(f"DELETE FROM {table} WHERE list_contains(?::VARCHAR[], path)", [list(paths)])
 
     # ------------------------------------------------------------------ the API
 
@@ -222,12 +235,25 @@ class Store:
 
     def put_document(self, run_id: str, info: FileInfo, doc: Document, extraction: Extraction) -> None:
         """Replace every row of ``info.path`` with this extraction, in one transaction."""
-        rows = document_rows(info, doc, extraction, run_id)
+        self.put_documents(run_id, [(info, doc, extraction)])
+
+    def put_documents(self, run_id: str, items: Sequence[tuple[FileInfo, Document, Extraction]]) -> None:
+        """Replace the rows of several files in one transaction: all of them whole, or none.
+
+        The ingest writes a batch at a time: DuckDB's fixed cost per statement made one
+        transaction per file cost more than reading and extracting it (bench/RESULTS.md).
+        """
+        if not items:
+            return
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for info, doc, extraction in items:
+            for table, table_rows in document_rows(info, doc, extraction, run_id).items():
+                tables.setdefault(table, []).extend(table_rows)
         with self._transaction():
-            self._delete_file_rows([info.path])
-            for table, table_rows in rows.items():
+            self._delete_file_rows([info.path for info, _, _ in items])
+            for table, table_rows in tables.items():
                 self._insert(table, table_rows)
-            self._upsert_file(info, run_id, "ok")
+            self._upsert_files([self._file_row(info, run_id, "ok") for info, _, _ in items])
             self._set_meta("graph_stale", "1")
 
     def put_failure(self, run_id: str, info: FileInfo, error: KehoachError) -> None:

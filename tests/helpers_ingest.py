@@ -145,6 +145,10 @@ class FakeStore:
         }
         self.db["documents"][info.path] = {"text": doc.text, "doc": extraction.doc, "run_id": run_id}
 
+    def put_documents(self, run_id: str, items: Any) -> None:
+        for info, doc, extraction in items:
+            self.put_document(run_id, info, doc, extraction)
+
     def put_failure(self, run_id: str, info: FileInfo, error: KehoachError) -> None:
         from pipeline.version import PIPELINE_VERSION
 

@@ -2,7 +2,7 @@
 
 Subprocess ingests talk to the module's throw-away Prefect API (``prefect_api`` fixture)
 instead of starting an ephemeral server each, which keeps every CLI run to a few seconds.
-``SLOW_INGEST`` is ``kehoach ingest`` with a test hook around ``Store.put_document``
+``SLOW_INGEST`` is ``kehoach ingest`` with a test hook around ``Store.put_documents``
 (printing ``stored PATH`` after each commit, optionally hanging inside one document's
 transaction, or waiting after its first commit until a gate file exists), so a test can kill
 or race the process at a known point without any hook in the pipeline itself.
@@ -30,31 +30,32 @@ SLOW_INGEST = r"""
 import os, sys, time
 from pipeline.store import Store
 
-_put = Store.put_document
+_put = Store.put_documents
 _hang_at = int(os.environ.get("KEHOACH_TEST_HANG_AT", "0"))
 _delay = float(os.environ.get("KEHOACH_TEST_WRITE_DELAY", "0"))
 _gate = os.environ.get("KEHOACH_TEST_GATE", "")
 _n = 0
 
-def put_document(self, run_id, info, doc, extraction):
+def put_documents(self, run_id, items):
     global _n
-    _n += 1
-    if _n == _hang_at:  # stop inside this document's transaction, its rows inserted
-        upsert = self._upsert_file
+    first, _n = _n, _n + len(items)
+    if first < _hang_at <= _n:  # stop inside this batch's transaction, its rows inserted
+        upsert = self._upsert_files
         def hang(*a, **k):
             upsert(*a, **k)
-            print("hanging", info.path, file=sys.stderr, flush=True)
+            print("hanging", items[_hang_at - first - 1][0].path, file=sys.stderr, flush=True)
             time.sleep(600)
-        self._upsert_file = hang
-    _put(self, run_id, info, doc, extraction)
-    print("stored", info.path, file=sys.stderr, flush=True)
+        self._upsert_files = hang
+    _put(self, run_id, items)
+    for info, _doc, _ex in items:
+        print("stored", info.path, file=sys.stderr, flush=True)
     time.sleep(_delay)
     for _ in range(3000):  # after a commit, wait until the test opens the gate (a file)
         if not _gate or os.path.exists(_gate):
             break
         time.sleep(0.1)
 
-Store.put_document = put_document
+Store.put_documents = put_documents
 from pipeline.cli import main
 sys.argv[0] = "kehoach"
 main()
