@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -362,6 +362,25 @@ def _sql_str(path: Path) -> str:
 # ----------------------------------------------------------------------- rows
 
 
+def _fact_rows(base: dict[str, Any], items: Sequence[Any], dates: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row per extracted fact (Deadline, NumberFact, Assignment): its fields in order.
+
+    ``dates`` maps the fields holding ISO dates to their DATE column names.
+    """
+    dates = dates or {}
+    return [
+        {
+            **base,
+            "ordinal": i,
+            **{
+                dates.get(f.name, f.name): _date(getattr(item, f.name)) if f.name in dates else getattr(item, f.name)
+                for f in fields(item)
+            },
+        }
+        for i, item in enumerate(items)
+    ]
+
+
 def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "") -> dict[str, list[dict[str, Any]]]:
     """The rows of every per-file table for one document (pure; used by ``put_document``).
 
@@ -429,51 +448,9 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
                 "mention_starts": sorted(m.start for m in c.mentions),
             }
         )
-    deadlines = [
-        {
-            **base,
-            "ordinal": i,
-            "text": d.text,
-            "start_date": _date(d.start),
-            "end_date": _date(d.end),
-            "recurring": d.recurring,
-            "period": d.period,
-            "kind": d.kind,
-            "offset": d.offset,
-            "sentence": d.sentence,
-        }
-        for i, d in enumerate(ex.deadlines)
-    ]
-    numbers = [
-        {
-            **base,
-            "ordinal": i,
-            "text": n.text,
-            "value": n.value,
-            "unit": n.unit,
-            "counted": n.counted,
-            "qualifier": n.qualifier,
-            "kind": n.kind,
-            "offset": n.offset,
-            "sentence": n.sentence,
-        }
-        for i, n in enumerate(ex.numbers)
-    ]
-    assignments = [
-        {
-            **base,
-            "ordinal": i,
-            "unit": a.unit,
-            "role": a.role,
-            "task": a.task,
-            "deadline": a.deadline,
-            "deadline_start": _date(a.deadline_start),
-            "deadline_end": _date(a.deadline_end),
-            "offset": a.offset,
-            "sentence": a.sentence,
-        }
-        for i, a in enumerate(ex.assignments)
-    ]
+    deadlines = _fact_rows(base, ex.deadlines, {"start": "start_date", "end": "end_date"})
+    numbers = _fact_rows(base, ex.numbers)
+    assignments = _fact_rows(base, ex.assignments, {"deadline_start": "deadline_start", "deadline_end": "deadline_end"})
     # Contact details are never evidence: e-mails/phones masked (pipeline/privacy.py).
     return redact_rows(
         {
