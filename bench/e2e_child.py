@@ -38,7 +38,7 @@ def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str
              ) -> dict[str, Any]:
     """discover → plan → read+extract+store per batch → graph → Parquet, timed by phase.
 
-    ``batched`` writes each batch in one transaction (bench/store_batched.py) instead of
+    ``batched`` writes each batch in one transaction (``Store.put_documents``) instead of
     ``Store.put_document`` per file.
     """
     from pipeline.errors import KehoachError
@@ -73,10 +73,8 @@ def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str
         results = process_batch(batch, settings)
         t2 = time.perf_counter()
         if batched:
-            from store_batched import put_documents
-
             try:
-                put_documents(store, run_id, results)
+                store.put_documents(run_id, [(o.info, o.document, o.extraction) for o in results if o.ok])
             except KehoachError:  # fall back to one file at a time to isolate the culprit
                 batched = False
         for o in results:
@@ -140,16 +138,10 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--label", default="e2e")
-    ap.add_argument("--patched", action="store_true", help="apply bench/hotspot_patches.py first")
     ap.add_argument("--store", choices=("per-file", "batched"), default="per-file",
-                    help="core mode: Store.put_document per file, or one transaction per batch (prototype)")
+                    help="core mode: Store.put_document per file, or Store.put_documents per batch")
     args = ap.parse_args()
     t = time.perf_counter()
-    patches = []
-    if args.patched:
-        from hotspot_patches import apply_all
-
-        patches = apply_all()
     if args.mode == "core":
         out = run_core(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.label,
                        args.store == "batched")
@@ -159,7 +151,7 @@ def main() -> int:
     if args.mode == "flow" and out["phases"].get("flow_reported") is not None:
         ph = out["phases"]
         ph["prefect_overhead"] = round(out["seconds"] - ph["import"] - ph["flow_reported"], 3)
-    out["patches"] = patches + (["store: one transaction per batch (bench/store_batched.py)"] if args.store == "batched" else [])
+    out["patches"] = ["store: one transaction per batch (Store.put_documents)"] if args.store == "batched" else []
     out.update(_usage())
     print(json.dumps(out))
     return 0

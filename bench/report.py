@@ -141,8 +141,8 @@ def render(results: dict[str, Any]) -> str:
                "Each run in its own process (peak RSS = that process's `ru_maxrss`; CPU s = its user+system "
                "time, the per-core measure on a shared machine). `core`: the plain batch core "
                "(`pipeline.ingest` + `Store.put_document`, one process, one file at a time); `core-after`: the "
-               "same with the prototype hot-spot fixes (one store transaction per batch of 64 files, "
-               "`bench/store_batched.py`; `bench/hotspot_patches.py`); `flow`: `flows.ingest.ingest_flow` "
+               "same writing one store transaction per batch of 64 files (`Store.put_documents`, "
+               "first measured as a prototype); `flow`: `flows.ingest.ingest_flow` "
                "(Prefect, thread runner, 1 worker). Re-run: the same archive again, nothing changed.", ""]
         rows = []
         for mode, runs in e2e.items():

@@ -41,13 +41,13 @@ DEV_FILES = Path(os.environ.get("KEHOACH_SHARED", REPO.parent / "shared")) / "de
 NOTES = [
     "Hot spot 1 — `pipeline/store.py` `Store.put_document`: one transaction per file with a DELETE per "
     "per-file table, an Arrow registration per table and a `meta` rewrite cost ~37 ms CPU a document, more than "
-    "read + extract together. Fix (prototype `bench/store_batched.py`): `Store.put_documents(run_id, outcomes)` "
+    "read + extract together. Fixed: `Store.put_documents(run_id, items)` "
     "writing a batch in one transaction — one `DELETE … WHERE list_contains(?, path)` per table, one Arrow "
     "insert per table, `meta` once — and `flows/ingest.py` `_run_batches` calling it per returned batch "
     "(falling back to `put_document` per file when a batch write fails, to isolate the culprit).",
     "Hot spot 2 — `pipeline/read/language.py` `letter_stats`: `cache.setdefault(c, _letter_kind(c))` evaluates "
     "`_letter_kind` for every character (the default is computed eagerly), so the cache never saves a call. "
-    "Memoising `_letter_kind` (prototype `bench/hotspot_patches.py`) gives the same answers; ~1 ms CPU a "
+    "Fixed: memoising `_letter_kind` gives the same answers; ~1 ms CPU a "
     "document (it looked like 17 ms under cProfile, whose per-call overhead inflates it).",
     "Remaining gap to 50 docs/s per core is in extraction (~20 ms CPU a plan): assignments (units.py builds a "
     "spaCy Doc of the whole text from underthesea tokens per document), deadlines (`_scan` runs every rule "
@@ -100,12 +100,12 @@ def _generator_digest() -> str:
     return h.hexdigest()[:16]
 
 
-# End-to-end variants: the plain core as it is, the core with the prototype hot-spot
-# fixes (batched store writes, bench/store_batched.py + bench/hotspot_patches.py), and
+# End-to-end variants: the plain core writing one file per transaction, the core writing
+# a batch per transaction (Store.put_documents, as the flow does since the first run), and
 # the Prefect flow as `kehoach ingest` runs it.
 MODES = {
     "core": ["--mode", "core"],
-    "core-after": ["--mode", "core", "--store", "batched", "--batch-size", "64", "--patched"],
+    "core-after": ["--mode", "core", "--store", "batched", "--batch-size", "64"],
     "flow": ["--mode", "flow", "--workers", "1"],
 }
 
