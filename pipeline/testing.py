@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipeline.models import (
@@ -285,7 +288,21 @@ def load_archive(store: object, files: Iterable[ArchivedFile] | None = None, *, 
     return run_id
 
 
+@contextmanager
+def held_database(path: object) -> Iterator[None]:
+    """Another process holds the DuckDB file ``path`` open for writing while the block runs."""
+    script = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 __all__ = [
+    "held_database",
     "ArchivedFile",
     "archived",
     "file_info",

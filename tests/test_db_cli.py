@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.errors import ExitCode
 from pipeline.store import Store
-from pipeline.testing import load_archive, related_plans_archive
+from pipeline.testing import held_database, load_archive, related_plans_archive
 
 COMMANDS = ("query", "implementers", "uncovered", "deadlines", "show", "graph")
 
@@ -129,20 +129,8 @@ def test_stale_graph_is_rebuilt_on_open(runner, tmp_path):
 
 
 def test_locked_database_exit_code(runner, tmp_path):
-    import subprocess
-    import sys
-
     path = tmp_path / "k.duckdb"
     Store(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
+    with held_database(path):
         res = run(runner, "uncovered", "--db", path)
         assert res.exit_code == ExitCode.database_locked
-    finally:
-        holder.kill()
-        holder.wait()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -15,7 +13,7 @@ from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Assignment
 from pipeline.store import FileState, Store, doc_id_for, document_rows
 from pipeline.store_schema import EXPORT_TABLES
-from pipeline.testing import archived, load_archive, related_plans_archive
+from pipeline.testing import archived, held_database, load_archive, related_plans_archive
 from pipeline.version import PIPELINE_VERSION
 
 
@@ -169,18 +167,9 @@ def test_read_only_missing_database(tmp_path):
 def test_second_writer_gets_database_locked(tmp_path):
     db = tmp_path / "k.duckdb"
     Store(db).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ok"
+    with held_database(db):
         with pytest.raises(DatabaseLocked):
             Store(db)
-    finally:
-        holder.kill()
-        holder.wait()
     with Store(db) as s:  # free again
         assert s.known_files() == {}
 
