@@ -40,6 +40,65 @@ class Page:
     end: int
     ocr: bool = False
     confidence: float | None = None  # mean Tesseract word confidence, 0-100
+    width: float | None = None  # page size in the unit of its boxes (PDF points, image pixels)
+    height: float | None = None
+    rotation: int = 0  # degrees the page was turned before OCR (0, 90, 180, 270)
+    skew: float = 0.0  # degrees of skew corrected before OCR
+    # Share of the page's words that are valid Vietnamese syllables (read/quality.py),
+    # measured on the text that was kept; None where not measured (page-less formats).
+    quality: float | None = None
+    source: str = "text"  # text (a text layer or file) | ocr | text+ocr (header region re-read)
+
+
+# A box on a page: (x0, top, x1, bottom), top-down, in the page's unit (Page.width/height).
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One OCR word with Tesseract's confidence, so later stages can tell a shaky symbol
+    from a sure one. Only OCR'd text has words."""
+
+    start: int  # offsets into Document.text
+    end: int
+    confidence: float  # 0-100
+    page: int
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line: its span in ``Document.text`` (newline excluded) and its box."""
+
+    start: int
+    end: int
+    page: int
+    bbox: BBox | None = None
+    confidence: float | None = None  # mean OCR word confidence; None for text layers
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines the page shows as one unit: a paragraph, one column of a two-column header or
+    signature, one table cell. Blocks are in ``Document.text`` order, which keeps a left
+    column before the right column (a two-column header is never interleaved line by line).
+
+    ``column`` says where a block stands among blocks side by side: 0 full width, 1 left,
+    2 right (3.. further right). Table cells carry ``table`` (index into
+    ``Document.tables``, or None for a layout table that is not kept as a data table),
+    ``row`` and ``col``.
+    """
+
+    start: int
+    end: int
+    page: int
+    lines: tuple[Line, ...] = ()
+    bbox: BBox | None = None
+    column: int = 0
+    kind: str = "text"  # text | cell | header (a page header/footer repeated by the format)
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +134,10 @@ class Document:
     # source_offsets[i] = offset in raw_text of text[i]; empty means identity.
     source_offsets: tuple[int, ...] = field(default=(), repr=False)
     notes: tuple[str, ...] = ()  # reader warnings ("page 3 OCR skipped: ...")
+    # Layout (pipeline/read/layout.py): blocks and lines with boxes, in text order; empty
+    # for plain text files. Words: OCR words with confidences (OCR'd pages only).
+    blocks: tuple[Block, ...] = field(default=(), repr=False)
+    words: tuple[Word, ...] = field(default=(), repr=False)
 
     @property
     def stem(self) -> str:
@@ -91,6 +154,50 @@ class Document:
         return self.source_offsets[i]
 
 
+# ---------------------------------------------------------------------- structure
+
+# Zone kinds (pipeline/structure/): the parts of a Vietnamese administrative document,
+# found before any field is read, so that each extractor reads its own zone.
+ZONE_KINDS = (
+    "motto",  # CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc; ĐẢNG CỘNG SẢN VIỆT NAM
+    "parent_body",  # the line above the issuer (UBND TỈNH X above SỞ CÔNG THƯƠNG; TỈNH ỦY X above BAN ...)
+    "issuer",  # the issuing body
+    "number",  # Số: 2150/SCT-QLCN
+    "place_date",  # X, ngày 14 tháng 7 năm 2026
+    "doc_type",  # KẾ HOẠCH, QUYẾT ĐỊNH, THÔNG BÁO, ... (absent for a Công văn)
+    "title",  # the subject after the type word, or a Công văn's "V/v ..." line
+    "addressee",  # Kính gửi: ...
+    "legal_basis",  # Căn cứ / Thực hiện / Triển khai ... (the opening clauses)
+    "heading",  # a section heading (I. MỤC ĐÍCH, YÊU CẦU; Điều 1.)
+    "item",  # a numbered or bulleted item of the body (1., a), -, +)
+    "body",  # running text that is not an item
+    "table",  # a data table
+    "recipients",  # Nơi nhận: ...
+    "signature",  # TM./KT./TL. lines, position, name
+    "appendix",  # PHỤ LỤC, DANH MỤC, lists after the signature
+    "footnotes",  # footnotes / endnotes appended by the reader
+    "page_furniture",  # page numbers, running headers, e-signature stamp text
+)
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A span of ``Document.text`` with the part of the document it is.
+
+    Zones do not overlap and are in text order. A zone inside a section carries
+    ``parent``: the index (in ``Extraction.zones``) of the heading zone that encloses it,
+    so "III. TỔ CHỨC THỰC HIỆN" owns its items and a sub-heading points at its heading;
+    -1 outside any section.
+    """
+
+    kind: str  # one of ZONE_KINDS
+    start: int
+    end: int
+    label: str = ""  # heading/item label as printed: "III.", "1.", "a)", "Điều 3."
+    parent: int = -1
+    page: int | None = None
+
+
 # ------------------------------------------------------------------------ extract
 
 
@@ -103,6 +210,7 @@ class Mention:
     text: str  # the matched words, e.g. "Kết luận số 21-KL/TW, ngày 25/10/2021"
     sentence: str  # the sentence it stands in: the evidence
     form: str = "full"  # full | short ("Kết luận số 21") | table
+    zone: str = ""  # ZONE_KINDS value of the zone the mention stands in
 
 
 @dataclass(frozen=True)
@@ -147,6 +255,7 @@ class Deadline:
     kind: str = "window"  # window | before | after | from | until | recurring | relative | conditional
     offset: int = -1  # start offset of ``text`` in Document.text
     sentence: str = ""
+    zone: str = ""  # ZONE_KINDS value of the zone the fact came from
 
 
 @dataclass(frozen=True)
@@ -161,6 +270,7 @@ class NumberFact:
     kind: str = "count"  # count | percent | target | rate | money | ordinal
     offset: int = -1
     sentence: str = ""
+    zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -175,6 +285,7 @@ class Assignment:
     deadline_end: str | None = None
     offset: int = -1
     sentence: str = ""
+    zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,6 +308,7 @@ class Extraction:
     signer: Signer | None
     recipients: tuple[str, ...]
     numbers: tuple[NumberFact, ...] = ()
+    zones: tuple[Zone, ...] = ()  # the document's structure (pipeline/structure/)
 
     def to_json(self) -> dict[str, Any]:
         return to_json(self)
@@ -215,17 +327,23 @@ def to_json(obj: Any) -> Any:
 
 __all__ = [
     "Assignment",
+    "BBox",
+    "Block",
     "Citation",
     "Deadline",
     "Document",
     "Extraction",
     "FileInfo",
     "Header",
+    "Line",
     "Mention",
     "NumberFact",
     "Page",
     "Signer",
     "Table",
+    "Word",
+    "ZONE_KINDS",
+    "Zone",
     "asdict",
     "to_json",
 ]

@@ -3,8 +3,9 @@
 Plans name contact people ("qua Email: ...@gmail.com", "ĐT: 0912.345.678"). The tables
 keep evidence sentences so an analyst can check a fact, but a contact detail is never
 that evidence, so it is masked as ``[email]`` / ``[phone]`` where rows are built
-(``pipeline.store.document_rows``). The full text stays only in what the reader returns
-(``kehoach read FILE``), which is not stored. Offsets still point into that full text.
+(``pipeline.store.document_rows``). The normalised text itself is stored (``texts``) with
+contact details overwritten at the same length (:func:`mask_in_place`), so offsets still
+point into it.
 
 Phone numbers: Vietnamese mobile and landline numbers as written in documents: ``0xx``
 (10 or 11 digits), ``+84``/``(+84)``/``0084`` followed by 9 or 10 digits, with spaces,
@@ -78,6 +79,18 @@ def redact(text: str) -> str:
     return "".join(parts)
 
 
+def mask_in_place(text: str, fill: str = "•") -> str:
+    """``text`` with every e-mail address and phone number overwritten by ``fill``
+    characters of the same length, so that offsets into the text still hold (the stored
+    text behind the pages that highlight facts at their offsets)."""
+    if not text or ("@" not in text and not any(c.isdigit() for c in text)):
+        return text
+    chars = list(text)
+    for start, end, _ in find_personal(text):
+        chars[start:end] = fill * (end - start)
+    return "".join(chars)
+
+
 def _redact_value(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
@@ -97,4 +110,4 @@ def redact_rows(rows: Mapping[str, Sequence[dict[str, Any]]]) -> dict[str, list[
     return out
 
 
-__all__ = ["EMAIL_MASK", "PHONE_MASK", "TEXT_COLUMNS", "find_personal", "redact", "redact_rows"]
+__all__ = ["EMAIL_MASK", "PHONE_MASK", "TEXT_COLUMNS", "find_personal", "mask_in_place", "redact", "redact_rows"]

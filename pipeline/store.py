@@ -25,7 +25,7 @@ import pyarrow as pa
 from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Document, Extraction, FileInfo
 from pipeline.nesting import nested_implements
-from pipeline.privacy import redact_rows
+from pipeline.privacy import mask_in_place, redact_rows
 from pipeline.resolve import CiteRef, DocRef, make_key, parse_symbol, resolve
 from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS, PER_FILE_TABLES
 from pipeline.version import PIPELINE_VERSION
@@ -446,11 +446,14 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
                 "mention_text": first.text if first else None,
                 "sentence": first.sentence if first else None,
                 "mention_starts": sorted(m.start for m in c.mentions),
+                "zone": (first.zone or None) if first else None,
             }
         )
     deadlines = _fact_rows(base, ex.deadlines, {"start": "start_date", "end": "end_date"})
     numbers = _fact_rows(base, ex.numbers)
     assignments = _fact_rows(base, ex.assignments, {"deadline_start": "deadline_start", "deadline_end": "deadline_end"})
+    zones = _fact_rows(base, ex.zones)
+    texts = [{**base, "text": mask_in_place(doc.text)}]
     # Contact details are never evidence: e-mails/phones masked (pipeline/privacy.py).
     return redact_rows(
         {
@@ -459,6 +462,8 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
             "deadlines": deadlines,
             "numbers": numbers,
             "assignments": assignments,
+            "zones": zones,
+            "texts": texts,
         }
     )
 

@@ -130,9 +130,31 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE TABLE IF NOT EXISTS meta (name VARCHAR PRIMARY KEY, value VARCHAR);
 """
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", INITIAL),)
+# Structure and text: the zone each fact came from, each document's zones, and the
+# normalised text (contact details masked at the same length, so offsets still hold)
+# for pages that show a fact in its place.
+ZONES_AND_TEXTS = """
+ALTER TABLE citations ADD COLUMN zone VARCHAR;
+ALTER TABLE deadlines ADD COLUMN zone VARCHAR;
+ALTER TABLE numbers ADD COLUMN zone VARCHAR;
+ALTER TABLE assignments ADD COLUMN zone VARCHAR;
+
+CREATE TABLE IF NOT EXISTS zones (
+    doc_id VARCHAR, path VARCHAR, ordinal INTEGER,
+    kind VARCHAR,                -- pipeline.models.ZONE_KINDS
+    start INTEGER, "end" INTEGER, -- offsets into the normalised text
+    label VARCHAR, parent INTEGER, page INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS texts (
+    doc_id VARCHAR, path VARCHAR,
+    text VARCHAR                 -- normalised text; e-mails/phones masked, same length
+);
+"""
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", INITIAL), ("0002_zones_and_texts", ZONES_AND_TEXTS))
 
 # Tables holding rows of one file each (deleted and re-inserted per file).
-PER_FILE_TABLES = ("documents", "citations", "deadlines", "numbers", "assignments")
+PER_FILE_TABLES = ("documents", "citations", "deadlines", "numbers", "assignments", "zones", "texts")
 # Everything exported to Parquet.
 EXPORT_TABLES = PER_FILE_TABLES + ("nodes", "edges", "files", "runs")

@@ -112,3 +112,13 @@ def test_contact_details_are_masked_in_every_stored_table(tmp_path: Path) -> Non
         assert phone not in blob
     assert masked >= 2
     assert "Nguyễn Văn An" in blob  # the signer is a public office holder: kept (docs/DATA.md)
+
+
+def test_mask_in_place_keeps_offsets():
+    from pipeline.privacy import mask_in_place
+
+    text = "Liên hệ: ĐT 0912.345.678, email a.b@gmail.com; Kế hoạch 05-KH/TU."
+    masked = mask_in_place(text)
+    assert len(masked) == len(text)
+    assert "0912" not in masked and "gmail" not in masked
+    assert masked.index("05-KH/TU") == text.index("05-KH/TU")

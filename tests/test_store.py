@@ -36,11 +36,16 @@ def count(store, table, where="TRUE", params=()):
 def test_schema_and_named_migrations(tmp_path):
     db = tmp_path / "sub" / "k.duckdb"
     with Store(db) as s:
-        assert s.migrations() == ["0001_initial"]
+        assert s.migrations() == ["0001_initial", "0002_zones_and_texts"]
         tables = {r[0] for r in s.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert set(EXPORT_TABLES) <= tables
     with Store(db) as s:  # reopening applies nothing twice
-        assert s.migrations() == ["0001_initial"]
+        assert s.migrations() == ["0001_initial", "0002_zones_and_texts"]
+
+
+def test_stored_text_masks_contacts_at_the_same_length(loaded):
+    rows = loaded.con.execute("SELECT t.text, d.text_chars FROM texts t JOIN documents d USING (doc_id)").fetchall()
+    assert rows and all(len(text) == chars for text, chars in rows)
 
 
 def test_put_document_writes_every_table(loaded):
