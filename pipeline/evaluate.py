@@ -2,10 +2,13 @@
 
 Per field, precision and recall over the set of normalised values of each document:
 citations and implements by key, assignments by unit, deadlines by (start, end),
-recipients by line; header fields by exact match after normalisation (whitespace
-squashed, old/new tone placement folded; for the issuer "Ban Thường vụ X" ≡ "X").
-Micro scores sum true/false positives over all documents. Every miss is listed as a
-failure so a person can see what went wrong where.
+recipients by line, numbers by (value, first word of the unit) where the gold has the
+field; header fields by exact match after normalisation (whitespace squashed, old/new
+tone placement folded; for the issuer "Ban Thường vụ X" ≡ "X"). Micro scores sum
+true/false positives over all documents. Every miss is listed as a failure so a person
+can see what went wrong where. A document that cannot be read or extracted is scored as
+an empty extraction (everything in its gold missed), not left out: a reader that rejects
+real documents must cost recall.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from pipeline.errors import KehoachError
 from pipeline.models import Document, Extraction
 from pipeline.normalise import fold_tones
 
-SET_FIELDS = ("citations", "implements", "assignments", "deadlines", "recipients")
+SET_FIELDS = ("citations", "implements", "assignments", "deadlines", "recipients", "numbers")
+OPTIONAL_FIELDS = frozenset({"numbers"})  # scored only where the gold has the field
 HEADER_FIELDS = ("doc_type", "symbol", "issuer", "place", "date", "title")
 _STANDING = re.compile(r"^(?:Ban Thường vụ|BTV)\s+", re.IGNORECASE)
 
@@ -78,11 +82,13 @@ class Report:
 
     def micro(self, fmt: str | None = None) -> dict[str, FieldScore]:
         out = {f: FieldScore() for f in SET_FIELDS}
+        seen: set[str] = set()
         for d in self.docs:
             if fmt is None or d.format == fmt:
-                for f in SET_FIELDS:
-                    out[f] = out[f] + d.fields[f]
-        return out
+                for f, score in d.fields.items():
+                    out[f] = out[f] + score
+                    seen.add(f)
+        return {f: s for f, s in out.items() if f not in OPTIONAL_FIELDS or f in seen}
 
     def header_exact(self, fmt: str | None = None) -> tuple[int, int]:
         docs = [d for d in self.docs if fmt is None or d.format == fmt]
@@ -141,7 +147,18 @@ def _values(data: dict[str, Any], name: str) -> set[Any]:
         return {(d.get("start"), d.get("end")) for d in items}
     if name == "recipients":
         return {_norm(r).strip(" .,;:") for r in items}
+    if name == "numbers":
+        return {_number_key(n) for n in items}
     raise ValueError(name)
+
+
+def _number_key(n: dict[str, Any]) -> tuple[float | None, str]:
+    """(value, first word of the unit): gold writes the unit or counted noun after the
+    number in ``unit``; an extraction may hold the counted noun in ``counted``."""
+    value = n.get("value")
+    unit = n.get("unit") or n.get("counted") or ""
+    words = _norm(str(unit)).casefold().split()
+    return (round(float(value), 6) if isinstance(value, (int, float)) else None, words[0] if words else "")
 
 
 def score_document(pred: dict[str, Any], gold: dict[str, Any], path: str = "", fmt: str = "") -> DocScore:
@@ -149,6 +166,8 @@ def score_document(pred: dict[str, Any], gold: dict[str, Any], path: str = "", f
     fields: dict[str, FieldScore] = {}
     failures: list[str] = []
     for name in SET_FIELDS:
+        if name in OPTIONAL_FIELDS and name not in gold:
+            continue
         p, g = _values(pred, name), _values(gold, name)
         fields[name] = FieldScore(len(p & g), len(p - g), len(g - p))
         failures += [f"{name}: missing {v!r}" for v in sorted(g - p, key=str)]
@@ -227,16 +246,15 @@ def evaluate(
             doc = reader(doc_path)
         except KehoachError as e:
             errors.append((str(doc_path), e.message))
+            scores.append(score_document({}, gold, str(doc_path), "unread"))
             continue
         try:
             pred = extractor(doc).to_json()
         except KehoachError as e:
             errors.append((str(doc_path), e.message))
-            if lenient is None:
-                continue
-            pred = lenient(doc).to_json()  # score what the other extractors found
+            pred = lenient(doc).to_json() if lenient is not None else {}  # score what the others found
         scores.append(score_document(pred, gold, str(doc_path), doc.format))
     return Report(tuple(scores), tuple(errors), tuple(missing))
 
 
-__all__ = ["DocScore", "FieldScore", "Report", "default_docs_dir", "evaluate", "find_pairs", "score_document"]
+__all__ = ["OPTIONAL_FIELDS", "DocScore", "FieldScore", "Report", "default_docs_dir", "evaluate", "find_pairs", "score_document"]

@@ -47,6 +47,29 @@ def test_score_document() -> None:
     assert "header.symbol: got '40-KH/TU', gold '40-KH/ĐUK'" in score_document(pred, GOLD).failures
 
 
+def test_numbers_scored_by_value_and_first_unit_word_only_where_gold_has_them() -> None:
+    gold = {"numbers": [{"value": 12, "unit": "trạm y tế"}, {"value": 32.2, "unit": "%"}]}
+    pred = {"numbers": [{"value": 12.0, "unit": None, "counted": "Trạm"}, {"value": 5, "unit": "%"}]}
+    assert score_document(pred, gold).fields["numbers"] == FieldScore(1, 1, 1)
+    assert "numbers" not in score_document(pred, {}).fields
+
+
+def test_an_unreadable_document_costs_recall(tmp_path: Path) -> None:
+    from pipeline.errors import KehoachError, Reason
+
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "gold" / "a.json").write_text(json.dumps(GOLD), "utf-8")
+    (tmp_path / "docs" / "a.txt").write_text("x")
+
+    def failing(path: Path):  # noqa: ANN202
+        raise KehoachError(Reason.not_vietnamese, str(path))
+
+    report = evaluate(tmp_path / "gold", [tmp_path / "docs"], reader=failing)
+    assert report.errors and report.micro()["citations"].recall == 0.0
+    assert report.micro()["citations"].fn == len(GOLD["citations"])
+
+
 def test_pairs_by_stem_recursive_and_format(tmp_path: Path) -> None:
     gold = tmp_path / "gold"
     gold.mkdir()
@@ -70,7 +93,7 @@ def test_evaluate_corpus_and_cli(corpus, gold) -> None:  # noqa: ANN001
     result = CliRunner().invoke(app, ["eval", str(gold), str(corpus), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data["micro"]["fields"]) == {"citations", "implements", "assignments", "deadlines", "recipients"}
+    assert set(data["micro"]["fields"]) == {"citations", "implements", "assignments", "deadlines", "recipients", "numbers"}
     assert data["micro"]["header_exact"][1] == 30
     result = CliRunner().invoke(app, ["eval", str(gold), str(corpus)])
     assert result.exit_code == 0 and "citations" in result.stdout
