@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.identity import UPPER
 from pipeline.normalise import fold_tones
 
 _DIR = Path(__file__).resolve().parent.parent / "patterns"
@@ -67,11 +68,6 @@ class Tables:
     field_words: tuple[str, ...]
 
 
-# Upper-case Vietnamese letters, for regexes that must tell a name from a common word
-# (Python's re has no \p{Lu}).
-UPPER = "A-ZĐ" + "".join(
-    ch for ch in map(chr, [*range(0xC0, 0x1B0), *range(0x1EA0, 0x1EFA)]) if ch.isalpha() and ch.isupper()
-)
 NAME_WORD = rf"[{UPPER}][^\W\d_]*"
 
 
