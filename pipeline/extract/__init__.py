@@ -19,6 +19,7 @@ from pipeline.errors import KehoachError, Reason
 from pipeline.extract.citations import find_citations
 from pipeline.extract.header import find_header
 from pipeline.extract.implements import find_implements
+from pipeline.extract.scope import Scope
 from pipeline.extract.signature import find_recipients, find_signer
 from pipeline.models import Document, Extraction
 
@@ -45,9 +46,10 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
     """
     text, tables_ = doc.text, doc.tables
     try:
+        scope = Scope.of(doc)
         header = find_header(text, tables_)
         citations = find_citations(text, header, tables_)
-        implements = find_implements(text, citations, tables_)
+        implements = find_implements(text, citations, tables_, header, scope)
         signer = find_signer(text, tables_)
         recipients = find_recipients(text, tables_)
     except Exception as e:  # noqa: BLE001 - one boundary: a bug on one document is a typed failure
@@ -65,6 +67,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
         signer=signer,
         recipients=recipients,
         numbers=numbers,
+        zones=scope.zones,
     )
 
 
