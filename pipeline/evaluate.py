@@ -166,7 +166,9 @@ def _number_key(n: dict[str, Any]) -> tuple[float | None, str]:
     number in ``unit``; an extraction may hold the counted noun in ``counted``."""
     value = n.get("value")
     unit = n.get("unit") or n.get("counted") or ""
-    words = _norm(str(unit)).casefold().split()
+    # the first word, without the punctuation of a listed or rated unit ("xã, phường" → xã;
+    # "lần/tháng" → lần)
+    words = re.findall(r"[^\s/,;:.()]+", _norm(str(unit)).casefold())
     return (round(float(value), 6) if isinstance(value, (int, float)) else None, words[0] if words else "")
 
 

@@ -55,7 +55,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
     except Exception as e:  # noqa: BLE001 - one boundary: a bug on one document is a typed failure
         raise KehoachError(Reason.extract_failed, doc.path, f"{type(e).__name__}: {e}") from e
     deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header, scope)
-    numbers = _run("numbers", "find_numbers", doc, strict, doc)
+    numbers = _run("numbers", "find_numbers", doc, strict, doc, scope)
     assignments = _run("assignments", "find_assignments", doc, strict, doc, header, deadlines)
     return Extraction(
         doc=doc.stem,
