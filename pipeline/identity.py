@@ -154,8 +154,6 @@ def _party(m: re.Match[str], offset: int = 0) -> Symbol:
 @cache
 def _known_issuers() -> frozenset[str]:
     """Issuer codes known to stand after a type code (CP, TTg, UBND, BNV, ...)."""
-    from pipeline.extract.patterns import load  # see _code_tables
-
     r = rules()
     return frozenset(r["central_state_codes"]) | frozenset(load("issuer_codes")["codes"]) | frozenset(r["central_party_codes"])
 
@@ -192,9 +190,9 @@ def _state(m: re.Match[str], offset: int = 0, loose: bool = False) -> Symbol | N
 @cache
 def _loose_context() -> re.Pattern[str]:
     """Text right before a loose symbol that makes it one: a type word and/or "số"."""
-    from pipeline.extract.patterns import tables  # see _code_tables
-
-    return re.compile(rf"(?:(?:{tables().type_re.pattern})[ \t]*(?:số[ \t]*:?[ \t]*)?|(?<!\w)số[ \t]*:?[ \t]*)$", re.IGNORECASE)
+    names = sorted({t["name"] for t in load("doc_types")["types"]}, key=len, reverse=True)
+    types = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?:(?<!\w)(?:{types})[ \t]*(?:số[ \t]*:?[ \t]*)?|(?<!\w)số[ \t]*:?[ \t]*)$", re.IGNORECASE)
 
 
 def _loose(chunk: str, offset: int, anywhere: bool) -> list[Symbol]:

@@ -304,7 +304,7 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     def free(s: int, e: int) -> bool:
         return s >= begin and not any(s < b and a < e for a, b in taken)
 
-    for s, e, fact in _table_facts(text, doc.tables, begin, scope):
+    for s, e, fact in _table_facts(doc.text, doc.tables, begin, scope):  # rows are lines of the raw text
         if free(s, e):
             taken.append((s, e))
             out.append(fact)
@@ -324,7 +324,7 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
                 qualifier=q.group(1).lower() if q else None,
                 kind="target" if is_target and c.kind in ("percent", "count") else c.kind,
                 offset=start,
-                sentence=squash(sentence_at(text, start)),
+                sentence=squash(sentence_at(doc.text, start)),
                 zone=scope.zone_at(start),
             )
         )
