@@ -18,6 +18,21 @@ from pipeline.resolve import make_key, rules, split_key
 
 Rows = list[dict[str, Any]]
 
+# When one document is in the archive in several formats (one node, several files), its
+# rows are counted once, from the render read most faithfully: text formats first, then
+# anything not OCR'd.
+FORMAT_PREFERENCE: tuple[str, ...] = ("docx", "txt", "md", "doc", "pdf", "pdf-scan", "image")
+
+
+def representative_sql(alias: str = "d") -> str:
+    """SQL ordering key of a document row: the smallest is its node's best render."""
+    formats = ", ".join(f"'{f}'" for f in FORMAT_PREFERENCE)
+    return (
+        f"concat(coalesce({alias}.ocr_used, false)::INT,"
+        f" lpad(coalesce(nullif(list_position([{formats}], {alias}.format), 0), 99)::VARCHAR, 2, '0'),"
+        f" {alias}.path)"
+    )
+
 
 @dataclass(frozen=True)
 class Result:
@@ -25,10 +40,14 @@ class Result:
     rows: Rows
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Result:
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Result:
+    """Run ``sql`` and return its columns and rows (as dicts)."""
     cur = con.execute(sql, list(params))
     cols = tuple(d[0] for d in cur.description or ())
     return Result(cols, [dict(zip(cols, r)) for r in cur.fetchall()])
+
+
+_fetch = fetch
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
@@ -145,15 +164,22 @@ def uncovered(con: duckdb.DuckDBPyConnection) -> Result:
     )
 
 
-DEADLINES_SQL = """
-WITH items AS (
+# Assignments and deadlines as one list of dated items (what `kehoach deadlines` and the
+# deadlines page show); ``due`` is the end of the window, else its start.
+DEADLINE_ITEMS = """
+items AS (
     SELECT a.doc_id, a.path, 'assignment' AS kind, a.unit, a.role, a.task, a.deadline AS text,
-           a.deadline_start AS start_date, a.deadline_end AS end_date
+           a.deadline_start AS start_date, a.deadline_end AS end_date, a."offset",
+           coalesce(a.deadline_end, a.deadline_start) AS due
     FROM assignments a
   UNION ALL
-    SELECT dl.doc_id, dl.path, 'deadline', NULL, NULL, dl.sentence, dl.text, dl.start_date, dl.end_date
+    SELECT dl.doc_id, dl.path, 'deadline', NULL, NULL, dl.sentence, dl.text, dl.start_date, dl.end_date,
+           dl."offset", coalesce(dl.end_date, dl.start_date)
     FROM deadlines dl
-)
+)"""
+
+DEADLINES_SQL = f"""
+WITH {DEADLINE_ITEMS}
 SELECT coalesce(n.label, d.symbol, d.path) AS document, i.kind, i.unit, i.role, i.task, i.text AS deadline,
        i.start_date AS start, i.end_date AS "end",
        coalesce(i.end_date, i.start_date) < ?::DATE AS overdue,
@@ -216,4 +242,4 @@ def show(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
     return {"key": key, "matches": out}
 
 
-__all__ = ["Result", "deadlines", "find_nodes", "implementers", "run_sql", "show", "uncovered"]
+__all__ = ["DEADLINE_ITEMS", "Result", "deadlines", "fetch", "find_nodes", "implementers", "run_sql", "show", "uncovered"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from pipeline.cli.app import app
-from pipeline.cli import read_cmd, extract_cmd, ingest_cmd, db_cmd  # noqa: F401  (registration)
+from pipeline.cli import read_cmd, extract_cmd, ingest_cmd, db_cmd, serve_cmd  # noqa: F401  (registration)
 
 
 def main() -> None:
