@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.dates import find_dates
 from pipeline.extract.patterns import NAME_WORD, UPPER, doc_type, normalise_issuer, tables
-from pipeline.extract.symbols import find_symbols
+from pipeline.identity import find_symbols
 from pipeline.extract.text import folded, layout_lines, squash, unwrap
 from pipeline.models import Header, Table
 from pipeline.normalise import fold_tones
