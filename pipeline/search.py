@@ -9,13 +9,16 @@ and on the query, so the two always agree; DuckDB has no FTS extension offline.
 
 Rows are built by one SQL statement (:func:`index_sql`) over the per-file tables: at
 ingest over the batch being written (registered Arrow tables, so the store never scans
-its own big tables), and over the stored tables to rebuild the whole index.
+its own big tables), and over the stored tables to rebuild the whole index. The graph's
+nodes get one row each when the graph is rebuilt (:func:`index_nodes`), so that
+documents known only from citations are found as well. Folding on the fly costs a few
+microseconds a string (``strip_accents``, the regular expressions): too much for tens of
+thousands of rows per request, hence the stored ``folded`` column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import duckdb
 
@@ -42,9 +45,10 @@ def fold_sql(expr: str) -> str:
     """SQL that folds ``expr`` for matching (see the module docstring); padded with spaces
     so that ``' ' || term`` matches the start of a word."""
     s = fold_letters_sql(expr)
-    s = rf"regexp_replace({s}, '([0-9])\s*[-–—]\s*([a-z])', '\1-\2', 'g')"
-    s = f"regexp_replace({s}, '[^a-z0-9/.-]+', ' ', 'g')"
+    s = rf"regexp_replace({s}, '([0-9])[ \t]*[-–—][ \t]*([a-z])', '\1-\2', 'g')"
+    s = rf"regexp_replace({s}, '[^a-z0-9/.\n-]+', ' ', 'g')"
     s = rf"regexp_replace({s}, '(^|[^0-9])0+([0-9])', '\1\2', 'g')"
+    s = rf"replace({s}, chr(10), ' ' || chr(10) || ' ')"  # each line starts and ends with a space
     return f"(' ' || {s} || ' ')"
 
 
@@ -79,10 +83,22 @@ def index_sql(sources: Mapping[str, str] | None = None) -> str:
     return f"INSERT INTO search (doc_id, path, kind, text, folded) {rows_sql(sources)}"
 
 
+# One row per graph node (kind ``node``): documents known only from citations are found too.
+_NODE_ROWS = "SELECT node_id, 'node' AS kind, concat_ws(' ', doc_type, key, symbol, issuer, scope) AS text FROM nodes"
+
+
+def index_nodes(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the ``node`` rows (``Store.rebuild_graph`` calls it after rewriting the nodes)."""
+    con.execute("DELETE FROM search WHERE kind = 'node'")
+    con.execute(f"INSERT INTO search (node_id, kind, text, folded) SELECT node_id, kind, text, {fold_sql('text')}"
+                f" FROM ({_NODE_ROWS})")
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite the whole index from the stored tables (after a migration, or on demand)."""
     con.execute("DELETE FROM search")
     con.execute(index_sql())
+    index_nodes(con)
 
 
 # ------------------------------------------------------------------------ query
@@ -98,23 +114,43 @@ def parse(con: duckdb.DuckDBPyConnection, text: str) -> tuple[tuple[str, ...], s
     return terms, " ".join(folded.split())
 
 
+SHORT_TERM = 2  # terms this short must start a word ("ke" does not match "ket")
+
+
+def needle(term: str) -> str:
+    """What a folded term is looked for as: a short term at the start of a word, any
+    other anywhere ("kh/tu" in "51-kh/tu"). Vietnamese words are single syllables, so a
+    longer term inside a word is rare, and a needle starting with a space is several
+    times slower to find (a space starts every word)."""
+    return " " + term if len(term) <= SHORT_TERM and "/" not in term else term
+
+
 def term_sql(term: str) -> tuple[str, str]:
-    """(SQL condition on ``folded``, its parameter) for one folded term.
-
-    A word matches at the start of a word ("hoach" does not match "khoach"); a symbol
-    fragment with a ``/`` anywhere ("kh/tu" matches "51-kh/tu").
-    """
-    if "/" in term:
-        return "contains(folded, ?)", term
-    return "contains(folded, ?)", " " + term
+    """(SQL condition on ``folded``, its parameter) for one folded term (:func:`needle`)."""
+    return "contains(folded, ?)", needle(term)
 
 
-def matches_sql(terms: Sequence[str], phrase: str, table: str = "search") -> tuple[str, list[Any]]:
-    """Per document: whether every term matched somewhere, and a relevance score.
+def best_line(text: str, folded: str, terms: Sequence[str]) -> tuple[str, int]:
+    """The line of ``text`` whose folded line holds the most terms, and how many."""
+    best, hits = "", 0
+    for line, flat in zip(text.split("\n"), folded.split("\n")):
+        n = sum(needle(t) in f" {flat} " for t in terms)
+        if n > hits:
+            best, hits = line, n
+    return best, hits
 
-    Returns SQL yielding ``(doc_id, score)`` for the documents matching all terms.
+
+def matches_sql(terms: Sequence[str], phrase: str, table: str = "search",
+                kinds: Sequence[str] = tuple(KIND_WEIGHTS)) -> tuple[str, list[Any]]:
+    """Per document: whether every term matched somewhere (in rows of ``kinds``), and a
+    relevance score.
+
+    Returns SQL yielding ``(doc_id, score)`` for the documents matching all terms. The
+    most selective term (a symbol, else the longest word) is looked for first, so the
+    other terms are only tried on the documents holding it.
     """
     conds = [term_sql(t) for t in terms]
+    pivot = max(terms, key=lambda t: (any(c.isdigit() or c == "/" for c in t), len(t)))
     weights = " ".join(f"WHEN '{k}' THEN {w}" for k, w in KIND_WEIGHTS.items())
     cols = ", ".join(f"{c} AS m{i}" for i, (c, _) in enumerate(conds))
     any_hit = " OR ".join(f"m{i}" for i in range(len(conds)))
@@ -122,11 +158,15 @@ def matches_sql(terms: Sequence[str], phrase: str, table: str = "search") -> tup
     hits = " + ".join(f"m{i}::INT" for i in range(len(conds)))
     sql = f"""
         SELECT doc_id, sum(w * ({hits})) + 20 * bool_or(ph)::INT AS score
-        FROM (SELECT doc_id, CASE kind {weights} ELSE 1 END AS w, {cols}, contains(folded, ?) AS ph FROM {table})
+        FROM (SELECT doc_id, CASE kind {weights} ELSE 1 END AS w, {cols}, contains(folded, ?) AS ph FROM {table}
+              WHERE list_contains(?, kind)
+                AND doc_id IN (SELECT doc_id FROM {table} WHERE list_contains(?, kind) AND contains(folded, ?)))
         WHERE {any_hit}
         GROUP BY doc_id HAVING {all_hit}
     """
-    return sql, [p for _, p in conds] + [" " + phrase]
+    return sql, [p for _, p in conds] + [phrase, list(kinds), list(kinds), needle(pivot)]
 
 
-__all__ = ["KIND_WEIGHTS", "SOURCE_TABLES", "fold_letters_sql", "fold_sql", "index_sql", "matches_sql", "parse", "rebuild", "rows_sql", "term_sql"]
+__all__ = ["KIND_WEIGHTS", "SOURCE_TABLES", "best_line", "fold_letters_sql", "fold_sql", "index_nodes", "index_sql",
+           "matches_sql", "needle",
+           "parse", "rebuild", "rows_sql", "term_sql"]

@@ -91,6 +91,7 @@ class Store:
                 raise DatabaseLocked(f"{self.path}: another process holds the database") from e
             raise KehoachError(Reason.unreadable, self.path, str(e)) from e
         self.read_only = read_only and not memory
+        self._con.execute("SET enable_progress_bar = false")  # stdout is for results
         if not self.read_only:
             self._migrate()
             if self._meta("search_stale") == "1":
@@ -313,6 +314,7 @@ class Store:
                 [{"doc_id": d, "ordinal": o, "target_node": nid} for (d, o), nid in res.citation_node.items()],
                 keys=("doc_id", "ordinal"),
             )
+            search.index_nodes(self._con)
             self._set_meta("graph_stale", "0")
 
     def graph_stale(self) -> bool:

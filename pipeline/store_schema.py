@@ -158,7 +158,8 @@ CREATE TABLE IF NOT EXISTS texts (
 SEARCH = """
 CREATE TABLE IF NOT EXISTS search (
     doc_id VARCHAR, path VARCHAR,
-    kind VARCHAR,                -- symbol | title | issuer | cited | unit | evidence
+    node_id VARCHAR,             -- rows of kind 'node' (one per graph node; doc_id and path null)
+    kind VARCHAR,                -- symbol | title | issuer | cited | unit | evidence | node
     text VARCHAR,                -- as stored in the source columns (masked), lines joined
     folded VARCHAR               -- pipeline.search.fold_sql(text)
 );

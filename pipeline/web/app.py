@@ -9,8 +9,8 @@ calls one library function and renders its dict as HTML, or as JSON with
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -27,8 +27,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pipeline.errors import DatabaseLocked, KehoachError
-from pipeline.resolve import LEVELS
+from pipeline.identity import LEVELS
 from pipeline.web import graphview, labels, queries, schedule
+from pipeline.web.db import IDLE_SECONDS, Reader
 from pipeline.web.files import find_original
 
 STATIC = Path(__file__).with_name("static")
@@ -52,6 +53,7 @@ class Settings:
     reports: Path | None = None  # the report PNGs (default: reports/ beside the database)
     notebooks: Path | None = None  # the notebooks folder to link to
     today: date | None = None  # fixed "today" for the overdue flag (tests); None: the real day
+    idle_seconds: float = IDLE_SECONDS  # the database is released after this long without requests
 
     @property
     def reports_dir(self) -> Path:
@@ -126,13 +128,13 @@ def json_response(data: Any, status: int = 200) -> Response:
 def create_app(settings: Settings) -> Starlette:
     """The ASGI app for ``settings`` (``uvicorn.run(create_app(...))``)."""
     env = environment()
+    reader = Reader(settings.db, settings.idle_seconds)
 
     @contextmanager
     def database() -> Iterator[duckdb.DuckDBPyConnection]:
-        from pipeline.store import Store
-
         try:
-            store = Store(settings.db, read_only=True)
+            opened = reader.cursor()
+            con = opened.__enter__()
         except DatabaseLocked:
             raise PageError(503, "Cơ sở dữ liệu đang bận",
                             "Một lần nạp dữ liệu (kehoach ingest) đang ghi vào cơ sở dữ liệu. "
@@ -141,9 +143,9 @@ def create_app(settings: Settings) -> Starlette:
             raise PageError(503, "Chưa có cơ sở dữ liệu",
                             f"Không mở được {settings.db}: {e.detail}. Hãy chạy kehoach ingest trước.") from None
         try:
-            yield store.con
+            yield con
         finally:
-            store.close()
+            opened.__exit__(None, None, None)
 
     def render(request: Request, template: str, data: dict[str, Any], title: str,
                crumbs: list[tuple[str, str | None]], status: dict[str, Any] | None = None, code: int = 200) -> Response:
@@ -281,7 +283,14 @@ def create_app(settings: Settings) -> Starlette:
     def not_found(request: Request, exc: Exception) -> Response:
         return error(request, PageError(404, "Không có trang này", "Địa chỉ này không có trong trang tra cứu."))
 
-    return Starlette(routes=routes, exception_handlers={404: not_found})
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        reader.close()
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found}, lifespan=lifespan)
+    app.state.reader = reader
+    return app
 
 
 def guarded(app: Starlette, host: str) -> Any:

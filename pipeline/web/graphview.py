@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from pipeline.queries import fetch, find_nodes
-from pipeline.resolve import LEVELS
+from pipeline.identity import LEVELS
 from pipeline.web.labels import label, vn_date
 from pipeline.web.trees import IN_LIST, closure
 
@@ -64,28 +64,30 @@ def graph_data(con: duckdb.DuckDBPyConnection, f: Mapping[str, Any]) -> dict[str
         args += [f["year"]] + ([roots] if roots else [])
     con.execute(f"CREATE OR REPLACE TEMP TABLE gnodes AS SELECT n.node_id FROM nodes n WHERE {' AND '.join(conds)}", args)
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE gedges AS SELECT e.* FROM edges e
+        """CREATE OR REPLACE TEMP TABLE gedges AS SELECT e.source, e.target FROM edges e
            WHERE list_contains(?, e.type) AND e.source IN (SELECT node_id FROM gnodes)
              AND e.target IN (SELECT node_id FROM gnodes) AND e.source <> e.target""",
         [types],
     )
-    total = con.execute(
-        "SELECT count(*) FROM gnodes g WHERE g.node_id IN (SELECT source FROM gedges UNION SELECT target FROM gedges)"
-        " OR list_contains(?, g.node_id)", [roots]).fetchall()[0][0]
+    total = con.execute("SELECT count(*) FROM gnodes").fetchall()[0][0]
     shown = fetch(
         con,
         f"""WITH deg AS (SELECT node_id, count(*) AS degree FROM (SELECT source AS node_id FROM gedges
                          UNION ALL SELECT target FROM gedges) GROUP BY 1)
-            SELECT n.*, coalesce(deg.degree, 0) AS degree,
-                   (SELECT string_agg(d.path, '; ' ORDER BY d.path) FROM documents d WHERE d.node_id = n.node_id) AS files
+            SELECT n.node_id, n.key, n.label, n.doc_type, n.symbol, n.date, n.issuer, n.scope, n.level, n.in_archive,
+                   n.title, coalesce(deg.degree, 0) AS degree
             FROM nodes n LEFT JOIN deg USING (node_id)
-            WHERE n.node_id IN (SELECT node_id FROM gnodes) AND (deg.degree > 0 OR list_contains(?, n.node_id))
+            WHERE n.node_id IN (SELECT node_id FROM gnodes)
             ORDER BY list_contains(?, n.node_id) DESC, degree DESC, n.node_id LIMIT {NODE_LIMIT}""",
-        [roots, roots],
+        [roots],
     ).rows
     keep = [r["node_id"] for r in shown]
     edges = fetch(
-        con, f"SELECT * FROM gedges WHERE source IN {IN_LIST} AND target IN {IN_LIST} ORDER BY source, target", [keep, keep]
+        con,
+        f"""SELECT source, target, type, count, inferred, left(evidence, 300) AS evidence FROM edges
+            WHERE list_contains(?, type) AND source IN {IN_LIST} AND target IN {IN_LIST} AND source <> target
+            ORDER BY source, target""",
+        [types, keep, keep],
     ).rows
     data = _vis(shown, edges)
     return {**data, "total": total, "shown": len(shown), "roots": roots, "found": True}

@@ -26,7 +26,7 @@ FACET_SIZE = 12
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0])
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -91,17 +91,14 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
         matched, args = "SELECT doc_id, 0 AS score FROM documents", []
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE hits AS
-        WITH m AS ({matched})
-        SELECT coalesce(d.node_id, d.doc_id) AS node, max(m.score) AS score,
-               arg_min(d.doc_id, {representative_sql('d')}) AS doc_id,
-               arg_min(d.doc_type, {representative_sql('d')}) AS doc_type,
-               arg_min(d.level, {representative_sql('d')}) AS level,
-               arg_min(d.issuer, {representative_sql('d')}) AS issuer,
-               arg_min(year(d.date), {representative_sql('d')}) AS year,
-               arg_min(d.date, {representative_sql('d')}) AS date,
-               list(DISTINCT d.format ORDER BY d.format) AS formats
-        FROM m JOIN documents d USING (doc_id)
-        GROUP BY 1""",
+        WITH m AS ({matched}),
+        d AS (SELECT coalesce(d.node_id, d.doc_id) AS node, m.score, d.format,
+                     {{'doc_id': d.doc_id, 'doc_type': d.doc_type, 'level': d.level, 'issuer': d.issuer,
+                       'year': year(d.date), 'date': d.date}} AS r, {representative_sql('d')} AS k
+              FROM m JOIN documents d USING (doc_id))
+        SELECT node, score, r.*, formats FROM (
+            SELECT node, max(score) AS score, arg_min(r, k) AS r, list(DISTINCT format ORDER BY format) AS formats
+            FROM d GROUP BY node)""",
         args,
     )
     where, wargs = _where(filters)
@@ -129,7 +126,7 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
             f" GROUP BY 1 ORDER BY {order} LIMIT {FACET_SIZE}",
             fargs,
         ).rows
-    cited = _cited_nodes(con, terms) if terms and page == 1 else []
+    cited = _cited_nodes(con, terms) if terms and page == 1 and source == "search" else []
     return {
         "q": q, "terms": list(terms), "filters": filters, "page": page, "pages": pages, "per_page": PER_PAGE,
         "total": total, "results": results, "facets": facets, "cited": cited,
@@ -137,41 +134,42 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
 
 
 def _add_snippets(con: duckdb.DuckDBPyConnection, results: list[dict[str, Any]], terms: tuple[str, ...], source: str) -> None:
-    """For each result, the line (evidence sentence, unit, cited symbol) matching most terms."""
+    """For each result, the line (evidence sentence, unit, title) holding the most terms."""
     for r in results:
         r["snippet"], r["snippet_kind"] = None, None
     if not terms or not results:
         return
-    conds = [search.term_sql(t) for t in terms]
-    score = " + ".join(f"contains({search.fold_sql('line')}, ?)::INT" for _ in conds)
     rows = con.execute(
-        f"""SELECT doc_id, arg_max(line, s), arg_max(kind, s) FROM (
-                SELECT doc_id, kind, line, {score} AS s FROM (
-                    SELECT doc_id, kind, unnest(string_split(text, chr(10))) AS line FROM {source}
-                    WHERE kind IN ('evidence', 'unit', 'title') AND doc_id IN (SELECT unnest(?::VARCHAR[])))
-            ) WHERE s > 0 GROUP BY doc_id""",
-        [p for _, p in conds] + [[r["doc_id"] for r in results]],
+        f"""SELECT doc_id, kind, text, folded FROM {source}
+            WHERE kind IN ('evidence', 'unit', 'title') AND doc_id IN (SELECT unnest(?::VARCHAR[]))""",
+        [[r["doc_id"] for r in results]],
     ).fetchall()
-    best = {d: (line, kind) for d, line, kind in rows}
+    best: dict[str, tuple[int, str, str]] = {}
+    for doc_id, kind, text, folded in rows:
+        line, hits = search.best_line(text, folded, terms)
+        if hits and hits > best.get(doc_id, (0, "", ""))[0]:
+            best[doc_id] = (hits, line, kind)
     for r in results:
         if r["doc_id"] in best:
-            r["snippet"], r["snippet_kind"] = best[r["doc_id"]]
+            _, r["snippet"], r["snippet_kind"] = best[r["doc_id"]]
 
 
 def _cited_nodes(con: duckdb.DuckDBPyConnection, terms: tuple[str, ...], limit: int = 8) -> list[dict[str, Any]]:
     """Documents known only from citations (not in the archive) whose key or issuer matches."""
     conds = [search.term_sql(t) for t in terms]
-    text = search.fold_sql("concat_ws(' ', n.doc_type, n.key, n.symbol, n.issuer, n.title, n.scope)")
-    where = " AND ".join(c.replace("folded", "f") for c, _ in conds)
-    return fetch(
-        con,
-        f"""SELECT node_id, label, doc_type, symbol, date, issuer, level, implementers FROM (
-                SELECT n.*, {text} AS f,
-                       (SELECT count(*) FROM edges e WHERE e.target = n.node_id AND e.type = 'implements') AS implementers
-                FROM nodes n WHERE NOT n.in_archive)
-            WHERE {where} ORDER BY implementers DESC, date DESC NULLS LAST LIMIT {limit}""",
+    found = con.execute(
+        f"""SELECT s.node_id FROM search s JOIN nodes n USING (node_id)
+            WHERE s.kind = 'node' AND NOT n.in_archive AND {" AND ".join(c for c, _ in conds)}""",
         [p for _, p in conds],
-    ).rows
+    ).fetchall()
+    if not found:
+        return []
+    counts = dict(con.execute(
+        f"""SELECT target, count(*) FROM edges WHERE type = 'implements' AND target IN {trees.IN_LIST} GROUP BY 1""",
+        [[r[0] for r in found]]).fetchall())
+    best = sorted((r[0] for r in found), key=lambda n: -counts.get(n, 0))[:limit]
+    nodes = trees.node_rows(con, best)
+    return [{**nodes[n], "implementers": counts.get(n, 0)} for n in best if n in nodes]
 
 
 def _int(value: Any, default: int) -> int:
@@ -207,13 +205,11 @@ def home_page(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def top_directives(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str, Any]]:
     """The documents most often carried out (by the most distinct implementing documents)."""
-    return fetch(
-        con,
-        f"""SELECT {trees.node_columns()}, c.implementers FROM (
-                SELECT target, count(DISTINCT source) AS implementers FROM edges WHERE type = 'implements'
-                GROUP BY target ORDER BY implementers DESC, target LIMIT {int(limit)}) c
-            JOIN nodes n ON n.node_id = c.target ORDER BY c.implementers DESC, n.label""",
-    ).rows
+    counts = con.execute(
+        f"""SELECT target, count(DISTINCT source) AS n FROM edges WHERE type = 'implements'
+            GROUP BY target ORDER BY n DESC, target LIMIT {int(limit)}""").fetchall()
+    nodes = trees.node_rows(con, [t for t, _ in counts])
+    return [{**nodes[t], "implementers": n} for t, n in counts if t in nodes]
 
 
 # --------------------------------------------------------------- document
@@ -303,21 +299,20 @@ def _facts(con: duckdb.DuckDBPyConnection, doc_id: str, text: str) -> tuple[dict
 
 def node_page(con: duckdb.DuckDBPyConnection, node_id: str) -> dict[str, Any] | None:
     """A document of the graph (archived or only cited): trees down and up, coverage, citers."""
-    found = fetch(con, f"SELECT {trees.node_columns()}, n.candidates FROM nodes n WHERE n.node_id = ?", [node_id]).rows
+    found = trees.node_rows(con, [node_id])
     if not found:
         return None
-    node = found[0]
+    node = found[node_id]
     files = fetch(
         con,
         f"SELECT d.doc_id, d.path, d.format FROM documents d WHERE d.node_id = ? ORDER BY {representative_sql('d')}",
         [node_id],
     ).rows
-    cited_by = fetch(
-        con,
-        f"""SELECT {trees.node_columns()}, e.type, e.evidence, e.inferred FROM edges e JOIN nodes n ON n.node_id = e.source
-            WHERE e.target = ? AND e.type = 'cites' ORDER BY n.date NULLS LAST, n.label LIMIT 200""",
-        [node_id],
-    ).rows
+    citing = fetch(con, "SELECT source, evidence, inferred FROM edges WHERE target = ? AND type = 'cites' LIMIT 200",
+                   [node_id]).rows
+    nodes = trees.node_rows(con, [e["source"] for e in citing])
+    cited_by = sorted(({**nodes[e["source"]], "evidence": e["evidence"], "inferred": e["inferred"]}
+                       for e in citing if e["source"] in nodes), key=lambda n: (str(n["date"] or "9999"), n["label"] or ""))
     return {
         "node": node, "files": files,
         "down": trees.tree(con, node_id, "down"), "up": trees.tree(con, node_id, "up"),

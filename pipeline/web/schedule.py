@@ -1,8 +1,7 @@
 """The deadlines page: assignments and time limits by unit and month, overdue marked.
 
-One row per item of each real document (its best render, so a plan held as .docx and
-.pdf counts once), from ``pipeline.queries.DEADLINE_ITEMS``, the list `kehoach deadlines`
-prints. An item is due at the end of its window, else at its start; it is overdue when
+One row per assignment or time limit of each real document (its best render, so a plan
+held as .docx and .pdf counts once), as `kehoach deadlines` lists them. An item is due at the end of its window, else at its start; it is overdue when
 that day is before ``today``. Items without a date are listed but never overdue.
 """
 
@@ -18,16 +17,16 @@ from typing import Any
 
 import duckdb
 
-from pipeline.queries import DEADLINE_ITEMS, fetch, representative_sql
+from pipeline.queries import fetch, representative_sql
+from pipeline import search
 from pipeline.search import fold_letters_sql
-from pipeline.web.labels import label, vn_date
+from pipeline.web.labels import label
 
 PER_PAGE = 50
 MATRIX_UNITS = 20
 MATRIX_MONTHS = 18  # more months than this in the selection: the matrix counts by year
 CSV_LIMIT = 200_000
 NO_UNIT = "(không nêu đơn vị)"
-_DOC_TEXT = "concat_ws(' ', d.symbol, d.doc_type, d.issuer)"
 
 
 def _month(value: Any, last: bool) -> date | None:
@@ -62,14 +61,33 @@ def parse_filters(params: Mapping[str, Any]) -> dict[str, Any]:
     return f
 
 
-def _where(f: Mapping[str, Any], today: date) -> tuple[str, list[Any]]:
+# The selected items as narrow rows (no task or sentence text) in a temp table of the
+# request's cursor: the counts, the matrix and the page's keys come from it, and the wide
+# columns are read for the page's rows only.
+_SELECT = """
+CREATE OR REPLACE TEMP TABLE sel AS
+WITH rep AS (SELECT arg_min(d.doc_id, {rank}) AS doc_id FROM documents d GROUP BY coalesce(d.node_id, d.doc_id))
+SELECT i.kind, i.doc_id, i.ordinal, i.unit, i.due, year(i.due) * 100 + month(i.due) AS month FROM (
+    SELECT 'assignment' AS kind, a.doc_id, a.ordinal, a.unit, coalesce(a.deadline_end, a.deadline_start) AS due
+    FROM assignments a
+  UNION ALL
+    SELECT 'deadline', dl.doc_id, dl.ordinal, NULL, coalesce(dl.end_date, dl.start_date) FROM deadlines dl
+) i JOIN rep USING (doc_id) {join}
+WHERE {where}"""
+
+
+def _where(con: duckdb.DuckDBPyConnection, f: Mapping[str, Any], today: date) -> tuple[str, list[Any]]:
     conds, args = ["TRUE"], []
-    if "unit" in f:
-        conds.append(f"contains({fold_letters_sql('i.unit')}, {fold_letters_sql('?')})")
+    if "unit" in f:  # folded once per distinct name, not once per item
+        conds.append(f"i.unit IN (SELECT unit FROM (SELECT DISTINCT unit FROM assignments)"
+                     f" WHERE contains({fold_letters_sql('unit')}, {fold_letters_sql('?')}))")
         args.append(f["unit"])
     if "doc" in f:
-        conds.append(f"contains({fold_letters_sql(_DOC_TEXT)}, {fold_letters_sql('?')})")
-        args.append(f["doc"])
+        terms, phrase = search.parse(con, f["doc"])
+        if terms:
+            matched, margs = search.matches_sql(terms, phrase, kinds=("symbol", "issuer"))
+            conds.append(f"i.doc_id IN (SELECT doc_id FROM ({matched}))")
+            args += margs
     if "kind" in f:
         conds.append("i.kind = ?")
         args.append(f["kind"])
@@ -89,20 +107,35 @@ def _where(f: Mapping[str, Any], today: date) -> tuple[str, list[Any]]:
 
 
 def _select(con: duckdb.DuckDBPyConnection, f: Mapping[str, Any], today: date) -> None:
-    """The filtered items into the temp table ``sched`` (one query, then small reads)."""
-    where, args = _where(f, today)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE sched AS
-        WITH {DEADLINE_ITEMS},
-        rep AS (SELECT arg_min(d.doc_id, {representative_sql('d')}) AS doc_id FROM documents d
-                GROUP BY coalesce(d.node_id, d.doc_id))
-        SELECT i.doc_id, i.kind, i.unit, i.role, i.task, i.text, i.start_date, i.end_date, i.due, i."offset",
-               i.due < ?::DATE AS overdue, strftime(i.due, '%Y-%m') AS month, year(i.due) AS year,
-               d.symbol, d.doc_type, d.date AS doc_date, d.issuer, d.level, d.node_id
-        FROM items i JOIN rep USING (doc_id) JOIN documents d ON d.doc_id = i.doc_id
-        WHERE {where}""",
-        [today, *args],
-    )
+    """The selected items into the temp table ``sel`` of this cursor."""
+    where, args = _where(con, f, today)
+    join = "JOIN documents d USING (doc_id)" if "level" in f else ""
+    con.execute(_SELECT.format(rank=representative_sql("d"), join=join, where=where), args)
+
+
+_WIDE = """
+SELECT 'assignment' AS kind, a.doc_id, a.ordinal, a.unit, a.role, a.task, a.deadline AS text,
+       a.deadline_start AS start_date, a.deadline_end AS end_date, a."offset"
+FROM assignments a WHERE a.doc_id IN {ids}
+UNION ALL
+SELECT 'deadline', dl.doc_id, dl.ordinal, NULL, NULL, dl.sentence, dl.text, dl.start_date, dl.end_date, dl."offset"
+FROM deadlines dl WHERE dl.doc_id IN {ids}"""
+
+
+def _rows(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str, int]], today: date) -> list[dict[str, Any]]:
+    """The page's items with every column, in the order of ``keys``."""
+    if not keys:
+        return []
+    ids = "(SELECT unnest($ids::VARCHAR[]))"
+    wide = fetch(
+        con,
+        f"""SELECT w.*, coalesce(w.end_date, w.start_date) AS due, coalesce(w.end_date, w.start_date) < $today AS overdue,
+                   d.symbol, d.doc_type, d.date AS doc_date, d.issuer, d.level, d.node_id
+            FROM ({_WIDE.format(ids=ids)}) w JOIN documents d USING (doc_id)""",
+        {"ids": sorted({k[1] for k in keys}), "today": today},
+    ).rows
+    by_key = {(r["kind"], r["doc_id"], r["ordinal"]): r for r in wide}
+    return [by_key[k] for k in keys if k in by_key]
 
 
 def deadlines_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any], today: date) -> dict[str, Any]:
@@ -110,39 +143,40 @@ def deadlines_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any], to
     f = parse_filters(params)
     page = max(1, _int(params.get("page")))
     _select(con, f, today)
-    counts = fetch(con, "SELECT count(*) AS total, count(*) FILTER (WHERE overdue) AS overdue,"
-                        " count(*) FILTER (WHERE due IS NULL) AS undated FROM sched").rows[0]
+    counts = fetch(con, """SELECT count(*) AS total, count(*) FILTER (WHERE due < ?) AS overdue,
+                                  count(*) FILTER (WHERE due IS NULL) AS undated FROM sel""", [today]).rows[0]
     pages = max(1, math.ceil(counts["total"] / PER_PAGE))
     page = min(page, pages)
-    rows = fetch(
-        con,
-        f"SELECT * FROM sched ORDER BY due NULLS LAST, symbol NULLS LAST, kind, unit, \"offset\""
-        f" LIMIT {PER_PAGE} OFFSET {(page - 1) * PER_PAGE}",
-    ).rows
+    keys = con.execute(f"SELECT kind, doc_id, ordinal FROM sel ORDER BY due NULLS LAST, doc_id, kind, ordinal"
+                       f" LIMIT {PER_PAGE} OFFSET {(page - 1) * PER_PAGE}").fetchall()
     return {
         "filters": f, "today": today, "page": page, "pages": pages, "per_page": PER_PAGE, **counts,
-        "rows": rows, "matrix": _matrix(con), "units": _unit_choices(con),
+        "rows": _rows(con, [tuple(k) for k in keys], today), "matrix": _matrix(con, today),
+        "units": _unit_choices(con),
     }
 
 
-def _matrix(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def _matrix(con: duckdb.DuckDBPyConnection, today: date) -> dict[str, Any]:
     """Items by unit (the most frequent) and month, or year when the months are many."""
-    months = con.execute("SELECT count(DISTINCT month) FROM sched").fetchall()[0][0]
-    by = "month" if months <= MATRIX_MONTHS else "year"
-    cols = [r[0] for r in con.execute(f"SELECT DISTINCT {by} FROM sched WHERE {by} IS NOT NULL ORDER BY 1").fetchall()]
-    cells = fetch(
-        con,
-        f"""WITH top AS (SELECT coalesce(unit, '{NO_UNIT}') AS u, count(*) AS n FROM sched
-                         GROUP BY 1 ORDER BY n DESC, u LIMIT {MATRIX_UNITS})
-            SELECT top.u AS unit, top.n AS total, s.{by} AS col, count(*) AS n, count(*) FILTER (WHERE s.overdue) AS late
-            FROM sched s JOIN top ON top.u = coalesce(s.unit, '{NO_UNIT}')
-            WHERE s.{by} IS NOT NULL GROUP BY ALL ORDER BY total DESC, unit""",
-    ).rows
-    units: dict[str, dict[str, Any]] = {}
-    for c in cells:
-        row = units.setdefault(c["unit"], {"unit": c["unit"], "total": c["total"], "cells": {}})
-        row["cells"][str(c["col"])] = {"n": c["n"], "late": c["late"]}
-    return {"by": by, "columns": [str(c) for c in cols], "rows": list(units.values())}
+    cells = con.execute(
+        "SELECT unit, month, count(*), count(*) FILTER (WHERE due < ?) FROM sel WHERE due IS NOT NULL GROUP BY ALL",
+        [today]).fetchall()
+    totals: dict[str, int] = {}
+    for unit, _, n, _ in cells:
+        totals[unit or NO_UNIT] = totals.get(unit or NO_UNIT, 0) + n
+    top = sorted(totals, key=lambda u: (-totals[u], u))[:MATRIX_UNITS]
+    months = sorted({m for _, m, _, _ in cells})
+    by = "month" if len(months) <= MATRIX_MONTHS else "year"
+    label = (lambda m: f"{m // 100}-{m % 100:02d}") if by == "month" else (lambda m: str(m // 100))
+    units = {u: {"unit": u, "total": totals[u], "cells": {}} for u in top}
+    for unit, month, n, late in cells:
+        row = units.get(unit or NO_UNIT)
+        if row is not None:
+            cell = row["cells"].setdefault(label(month), {"n": 0, "late": 0})
+            cell["n"] += n
+            cell["late"] += late
+    columns = list(dict.fromkeys(label(m) for m in months))
+    return {"by": by, "columns": columns, "rows": list(units.values())}
 
 
 def _unit_choices(con: duckdb.DuckDBPyConnection, limit: int = 300) -> list[str]:
@@ -153,32 +187,29 @@ def _unit_choices(con: duckdb.DuckDBPyConnection, limit: int = 300) -> list[str]
     return [r[0] for r in rows]
 
 
-CSV_COLUMNS = (
-    ("symbol", "Số, ký hiệu"), ("doc_type", "Loại văn bản"), ("doc_date", "Ngày văn bản"), ("issuer", "Cơ quan ban hành"),
-    ("kind", "Loại"), ("unit", "Đơn vị"), ("role", "Vai trò"), ("text", "Thời hạn (nguyên văn)"),
-    ("start_date", "Từ ngày"), ("end_date", "Đến ngày"), ("overdue", "Quá hạn"), ("task", "Nhiệm vụ / câu căn cứ"),
-)
+CSV_HEADER = ("Số, ký hiệu", "Loại văn bản", "Ngày văn bản", "Cơ quan ban hành", "Loại", "Đơn vị", "Vai trò",
+              "Thời hạn (nguyên văn)", "Từ ngày", "Đến ngày", "Quá hạn", "Nhiệm vụ / câu căn cứ")
 
 
 def deadlines_csv(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any], today: date) -> str:
     """The whole selection as CSV for a spreadsheet: UTF-8 with BOM, dates dd/mm/yyyy."""
     _select(con, parse_filters(params), today)
-    rows = fetch(con, f"SELECT * FROM sched ORDER BY due NULLS LAST, symbol NULLS LAST, kind, unit LIMIT {CSV_LIMIT}").rows
+    wide = _WIDE.format(ids="(SELECT doc_id FROM sel)")
+    day = lambda col: f"strftime({col}, '%d/%m/%Y')"  # noqa: E731
+    kinds = " ".join(f"WHEN '{k}' THEN '{label('item_kind', k)}'" for k in ("assignment", "deadline"))
+    rows = con.execute(
+        f"""SELECT d.symbol, d.doc_type, {day('d.date')}, d.issuer, CASE w.kind {kinds} END, w.unit, w.role, w.text,
+                   {day('w.start_date')}, {day('w.end_date')}, CASE WHEN s.due < ? THEN 'có' END, w.task
+            FROM sel s JOIN ({wide}) w USING (kind, doc_id, ordinal) JOIN documents d ON d.doc_id = s.doc_id
+            ORDER BY s.due NULLS LAST, s.doc_id, s.kind, s.ordinal LIMIT {CSV_LIMIT}""",
+        [today],
+    ).fetchall()
     buf = io.StringIO()
     buf.write("\ufeff")
     out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow([title for _, title in CSV_COLUMNS])
-    for r in rows:
-        out.writerow([_cell(name, r[name]) for name, _ in CSV_COLUMNS])
+    out.writerow(CSV_HEADER)
+    out.writerows(rows)
     return buf.getvalue()
-
-
-def _cell(name: str, value: Any) -> str:
-    if name == "overdue":
-        return "có" if value else ""
-    if name == "kind":
-        return label("item_kind", value)
-    return vn_date(value)
 
 
 def _int(value: Any) -> int:

@@ -10,7 +10,7 @@ depth, and shown again elsewhere as a reference to that place.
 Coverage answers "which of the expected bodies have an implementing document". The
 archive has no list of bodies, so the expected ones are read from it: the bodies at each
 lower level that carry out *some* document of the same issuing body (for a central
-directive: of any central directive). A body is a province (its scope) at province
+directive: every body with a document in the archive). A body is a province (its scope) at province
 level, else the issuing organ's name.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from pipeline.queries import fetch, representative_sql
-from pipeline.resolve import LEVELS
+from pipeline.identity import LEVELS
 
 MAX_DEPTH = 12
 IN_LIST = "(SELECT unnest(?::VARCHAR[]))"  # ``x IN`` a list parameter, as a hash join
@@ -37,15 +37,21 @@ WITH RECURSIVE walk(node_id, depth) AS (
     WHERE w.depth < {max_depth}
 )"""
 
-_NODE_COLUMNS = """
-    n.node_id, n.label, n.key, n.doc_type, n.symbol, n.date, n.year, n.issuer, n.scope, n.level,
-    n.in_archive, n.ambiguous, n.title,
-    (SELECT arg_min(d.doc_id, {rank}) FROM documents d WHERE d.node_id = n.node_id) AS doc_id"""
+_NODES = """
+SELECT n.node_id, n.label, n.key, n.doc_type, n.symbol, n.date, n.year, n.issuer, n.scope, n.level,
+       n.in_archive, n.ambiguous, n.candidates, n.title, r.doc_id
+FROM nodes n LEFT JOIN (
+    SELECT d.node_id, arg_min(d.doc_id, {rank}) AS doc_id FROM documents d
+    WHERE d.node_id IN {ids} GROUP BY 1) r USING (node_id)
+WHERE n.node_id IN {ids}"""
 
 
-def node_columns() -> str:
-    """The node columns every page shows, with the node's best archive render."""
-    return _NODE_COLUMNS.format(rank=representative_sql("d"))
+def node_rows(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The nodes every page shows, each with its best archive render (``doc_id``, or None)."""
+    if not ids:
+        return {}
+    sql = _NODES.format(rank=representative_sql("d"), ids="(SELECT unnest($ids::VARCHAR[]))")
+    return {r["node_id"]: r for r in fetch(con, sql, {"ids": list(ids)}).rows}
 
 
 def closure(con: duckdb.DuckDBPyConnection, roots: Sequence[str], direction: str) -> dict[str, int]:
@@ -58,6 +64,16 @@ def closure(con: duckdb.DuckDBPyConnection, roots: Sequence[str], direction: str
     return dict(con.execute(sql, [list(roots)]).fetchall())
 
 
+def reach(con: duckdb.DuckDBPyConnection, roots: Sequence[str]) -> set[str]:
+    """The nodes implementing ``roots`` at any depth, and the roots (no depths: cheaper)."""
+    sql = """WITH RECURSIVE walk(node_id) AS (
+                 SELECT unnest(?::VARCHAR[])
+               UNION
+                 SELECT e.source FROM walk w JOIN edges e ON e.target = w.node_id AND e.type = 'implements')
+             SELECT node_id FROM walk"""
+    return {r[0] for r in con.execute(sql, [list(roots)]).fetchall()}
+
+
 def tree(con: duckdb.DuckDBPyConnection, root: str, direction: str, limit: int = TREE_LIMIT) -> dict[str, Any]:
     """The implementation tree of ``root``: nested nodes with the edge evidence.
 
@@ -67,14 +83,14 @@ def tree(con: duckdb.DuckDBPyConnection, root: str, direction: str, limit: int =
     """
     depth = closure(con, [root], direction)
     ids = list(depth)
-    nodes = {r["node_id"]: r for r in fetch(con, f"SELECT {node_columns()} FROM nodes n WHERE n.node_id IN {IN_LIST}", [ids]).rows}
+    nodes = node_rows(con, ids)
     parent_col, child_col = ("target", "source") if direction == "down" else ("source", "target")
     edges = fetch(
         con,
         f"SELECT {parent_col} AS parent, {child_col} AS child, evidence, inferred FROM edges"
         f" WHERE type = 'implements' AND source IN {IN_LIST} AND target IN {IN_LIST}",
         [ids, ids],
-    ).rows
+    ).rows if len(ids) > 1 else []
     children: dict[str, list[dict[str, Any]]] = {}
     for e in edges:
         if e["child"] in nodes and e["child"] != e["parent"]:
@@ -145,48 +161,34 @@ def coverage(con: duckdb.DuckDBPyConnection, node_id: str) -> dict[str, Any]:
     if not me:
         return {"basis": "", "levels": []}
     level, place = me[0]["level"] or "unknown", me[0]["place"]
-    if level == "central":
-        peers = [r[0] for r in con.execute("SELECT node_id FROM nodes WHERE level = 'central'").fetchall()]
-        basis = "central"
-    elif place and place != "?":
-        peers = [r[0] for r in con.execute(
-            f"SELECT node_id FROM nodes n WHERE level = ? AND {_place_sql('n')} = ?", [level, place]).fetchall()]
-        basis = "body"
+    mine = reach(con, [node_id])
+    if level == "central":  # every body with a document in the archive
+        basis, scope, args = "central", f"(n.in_archive OR n.node_id IN {IN_LIST})", [list(mine)]
     else:
-        peers, basis = [node_id], "self"
+        peers = [node_id]
+        if place and place != "?":
+            peers = [r[0] for r in con.execute(
+                f"SELECT node_id FROM nodes n WHERE level = ? AND {_place_sql('n')} = ?", [level, place]).fetchall()]
+        basis, scope, args = ("body" if len(peers) > 1 else "self"), f"n.node_id IN {IN_LIST}", [list(reach(con, peers) | mine)]
     below = [lv for lv in LEVELS[LEVELS.index(level) + 1 :] if lv != "unknown"] if level in LEVELS else []
-    mine = closure(con, [node_id], "down")
-    theirs = closure(con, peers, "down")
-    rows = fetch(
-        con,
-        f"""SELECT n.node_id, n.label, n.level, n.in_archive, {_place_sql('n')} AS place,
-                   n.node_id IN {IN_LIST} AS covered
-            FROM nodes n
-            WHERE n.node_id IN {IN_LIST} AND list_contains(?, n.level)
-              AND {_place_sql('n')} IS NOT NULL AND {_place_sql('n')} NOT IN ('', '?')
-            ORDER BY place, n.date NULLS LAST, n.label""",
-        [list(mine), list(set(theirs) | set(mine)), below],
-    ).rows
+    rows = con.execute(
+        f"""SELECT level, place, bool_or(covered) AS covered,
+                   list({{'node_id': node_id, 'label': label}} ORDER BY date NULLS LAST, label) FILTER (WHERE covered)
+            FROM (SELECT n.node_id, n.label, n.level, n.date, {_place_sql('n')} AS place,
+                         n.node_id IN {IN_LIST} AS covered
+                  FROM nodes n
+                  WHERE {scope} AND list_contains(?, n.level)
+                    AND {_place_sql('n')} IS NOT NULL AND {_place_sql('n')} NOT IN ('', '?'))
+            GROUP BY level, place ORDER BY place""",
+        [list(mine), *args, below],
+    ).fetchall()
     levels = []
     for lv in below:
-        covered: dict[str, list[dict[str, Any]]] = {}
-        expected: set[str] = set()
-        for r in rows:
-            if r["level"] != lv:
-                continue
-            if r["covered"]:
-                covered.setdefault(r["place"], []).append({"node_id": r["node_id"], "label": r["label"]})
-            elif r["in_archive"]:
-                expected.add(r["place"])
-        missing = sorted(expected - set(covered))
+        covered = [{"place": p, "nodes": ns} for lvl, p, c, ns in rows if lvl == lv and c]
+        missing = [p for lvl, p, c, _ in rows if lvl == lv and not c]
         if covered or missing:
-            levels.append({
-                "level": lv,
-                "covered": [{"place": p, "nodes": ns} for p, ns in sorted(covered.items())],
-                "missing": missing,
-                "expected": len(set(covered) | set(missing)),
-            })
+            levels.append({"level": lv, "covered": covered, "missing": missing, "expected": len(covered) + len(missing)})
     return {"basis": basis, "levels": levels}
 
 
-__all__ = ["MAX_DEPTH", "TREE_LIMIT", "closure", "coverage", "node_columns", "tree"]
+__all__ = ["IN_LIST", "MAX_DEPTH", "TREE_LIMIT", "closure", "coverage", "node_rows", "reach", "tree"]

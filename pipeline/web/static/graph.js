@@ -35,6 +35,7 @@
       network.on("click", function (params) {
         if (params.nodes.length) location.href = "/node/" + encodeURIComponent(params.nodes[0]);
       });
+      window.kehoachNetwork = network;  // for the browser tests and the curious
       network.once("afterDrawing", function () { box.dataset.drawn = String(data.nodes.length); });
     })
     .catch(function (err) { count.textContent = err.message; });
