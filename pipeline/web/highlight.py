@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.extract.text import sentence_span_at
 from pipeline.normalise import fold_tones
 
 # The order kinds are drawn in: a later kind's colour wins where facts overlap.
@@ -79,6 +78,8 @@ def mention_end(text: str, start: int) -> int:
 
 def sentence_mark(text: str, offset: int, ref: str) -> Mark:
     """The sentence holding ``offset``, marked as evidence (the extractor's own sentence cut)."""
+    from pipeline.extract.text import sentence_span_at  # the extract package is slow to import: not at startup
+
     start, end = sentence_span_at(text, offset)
     return Mark(start, end, "evidence", ref)
 
