@@ -119,7 +119,7 @@ def _plain(value: Any) -> Any:
 
 def json_response(data: Any, status: int = 200) -> Response:
     body = json.dumps(data, ensure_ascii=False, default=_plain, indent=1)
-    return Response(body, status_code=status, media_type="application/json")
+    return Response(body, status_code=status, media_type="application/json", headers={"X-Content-Type-Options": "nosniff"})
 
 
 # ----------------------------------------------------------------------- app
