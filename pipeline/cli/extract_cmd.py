@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 
 from pipeline.cli.app import JsonOption, VerboseOption, app
 from pipeline.cli.output import emit_json, err, out
-from pipeline.errors import KehoachError
+from pipeline.errors import KehoachError, Reason
 
 
 def _reader(no_ocr: bool):  # noqa: ANN202 - a closure over the settings
@@ -32,13 +32,7 @@ def extract_command(
     recipients and numbers as JSON (offsets and evidence sentences included)."""
     from pipeline.extract import extract
 
-    try:
-        data = extract(_reader(no_ocr)(file)).to_json()
-    except KehoachError as e:
-        if verbose:
-            raise
-        err.print(e.message, highlight=False, markup=False)
-        raise typer.Exit(int(e.exit_code)) from None
+    data = extract(_reader(no_ocr)(file)).to_json()
     if pretty:
         emit_json(data)
     else:
@@ -62,8 +56,7 @@ def eval_command(
     from pipeline.evaluate import HEADER_FIELDS, evaluate
 
     if not gold_dir.is_dir():
-        err.print(f"{gold_dir}: not a folder", highlight=False, markup=False)
-        raise typer.Exit(1)
+        raise KehoachError(Reason.bad_args, str(gold_dir), "not a folder")
     fmts = [f.strip() for f in formats.split(",") if f.strip()] if formats else None
     report = evaluate(gold_dir, docs_dirs or None, fmts, reader=_reader(no_ocr))
     if as_json:

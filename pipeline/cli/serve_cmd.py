@@ -8,7 +8,7 @@ import typer
 
 from pipeline.cli.app import DbOption, app
 from pipeline.cli.output import err
-from pipeline.errors import ExitCode
+from pipeline.errors import KehoachError, Reason
 
 
 @app.command("serve")
@@ -26,8 +26,7 @@ def serve_command(
     from pipeline.web.app import Settings, create_app, guarded
 
     if not db.is_file():
-        err.print(f"{db}: unreadable: database not found; run `kehoach ingest` first", highlight=False, markup=False)
-        raise typer.Exit(ExitCode.input_file)
+        raise KehoachError(Reason.unreadable, str(db), "database not found; run `kehoach ingest` first")
     settings = Settings(db=db.resolve(), archive=archive.resolve() if archive else None,
                         reports=reports.resolve() if reports else None, notebooks=notebooks.resolve())
     err.print(f"kehoach serve: http://{host}:{port}/ (read-only: {db}); Ctrl+C to stop", highlight=False, markup=False)
