@@ -1,5 +1,5 @@
-"""Databases for the web tests: the related-plans archive written as files, and a plain
-library ingest (read → extract → store → graph, no Prefect) of a folder."""
+"""Databases for the web tests: the related-plans archive written as files, and the
+library's ingest run (``pipeline.run``, no Prefect) of a folder."""
 
 from __future__ import annotations
 
@@ -36,26 +36,18 @@ def written_archive(root: Path, db: Path) -> Path:
     return archive
 
 
-def ingest_folder(archive: Path, db: Path, *, ocr: bool = False) -> dict[str, int]:
-    """Ingest ``archive`` into ``db`` with the library, as `kehoach ingest` does, one process."""
-    from pipeline.ingest import BatchSettings, count, discover, make_batches, plan, process_batch
-    from pipeline.read import ReadSettings
-    from pipeline.store import Store
-    from pipeline.version import PIPELINE_VERSION
+def read_without_ocr(path: object, **_: object) -> object:
+    """The reader, with OCR off: scans and images fail as ``no_text`` in seconds."""
+    from pipeline.read import ReadSettings, read
 
-    with Store(db) as store:
-        run_id = store.begin_run(str(archive), {"tests": "web"})
-        found = plan(discover(archive, exclude=[db]), store.known_files(), PIPELINE_VERSION)
-        settings = BatchSettings(root=str(archive), read_settings=ReadSettings(ocr=ocr))
-        outcomes = []
-        for batch in make_batches(found.todo, 8):
-            results = process_batch(batch, settings)
-            store.put_documents(run_id, [(o.info, o.document, o.extraction) for o in results if o.ok])
-            for o in results:
-                if not o.ok:
-                    store.put_failure(run_id, o.info, o.exception())
-            outcomes += [o.light() for o in results]
-        store.rebuild_graph()
-        counts = count(found, outcomes)
-        store.finish_run(run_id, counts, "finished_with_failures" if counts["failed"] else "ok")
-    return counts
+    return read(path, ReadSettings(ocr=False))  # type: ignore[arg-type]
+
+
+def ingest_folder(archive: Path, db: Path) -> dict[str, int]:
+    """Ingest ``archive`` into ``db`` with the library's run (no Prefect), OCR off; its counts."""
+    from pipeline.run import ingest
+    from pipeline.settings import IngestSettings
+
+    settings = IngestSettings(archive=str(archive), db=str(db), reports=False, workers=1,
+                              reader="tests.helpers_web:read_without_ocr")
+    return ingest(settings)["counts"]

@@ -45,6 +45,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (archive / "extra" / "link.txt").symlink_to(root / "secret.txt")
     db = root / "k.duckdb"
     counts = ingest_folder(archive, db)
+    assert counts["new"] >= 27 and counts["failed"] >= 10  # the scans and images, without OCR
     evil = evil_plan()
     (archive / evil.info.path).parent.mkdir(parents=True, exist_ok=True)
     (archive / evil.info.path).write_text(evil.doc.text, encoding="utf-8")
