@@ -31,7 +31,7 @@ class LetterStats:
 
 
 @functools.lru_cache(maxsize=4096)
-def _letter_kind(ch: str) -> str:
+def letter_kind(ch: str) -> str:
     """'ascii', 'viet' (a Vietnamese letter with marks, or đ) or 'alien'."""
     if ch in _ASCII:
         return "ascii"
@@ -61,7 +61,7 @@ def letter_stats(text: str, max_words: int = 5000) -> LetterStats:
         return LetterStats(0, 0.0, 0.0)
     viet = alien = 0
     for w in words:
-        kinds = {_letter_kind(c) for c in w}
+        kinds = {letter_kind(c) for c in w}
         viet += "viet" in kinds
         alien += "alien" in kinds
     n = len(words)
@@ -86,4 +86,4 @@ def looks_vietnamese(text: str, *, min_words: int = 40, min_share: float = 0.15)
     return stats.vietnamese >= min_share and stats.alien < stats.vietnamese
 
 
-__all__ = ["LetterStats", "letter_stats", "looks_legacy_encoded", "looks_vietnamese"]
+__all__ = ["LetterStats", "letter_kind", "letter_stats", "looks_legacy_encoded", "looks_vietnamese"]
