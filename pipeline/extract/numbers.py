@@ -23,7 +23,7 @@ from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
 from pipeline.extract.scope import Scope
 from pipeline.extract.sections import paragraphs
-from pipeline.extract.text import sentence_at, squash
+from pipeline.extract.text import sentence_at, squash, table_cells
 from pipeline.identity import UPPER, find_symbols
 from pipeline.models import Document, NumberFact, Table
 from pipeline.normalise import fold_tones
@@ -208,23 +208,6 @@ def _blocked(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _table_cells(text: str, table: Table) -> Iterator[tuple[int, int, int, str]]:
-    """``(row, col, offset, cell)`` of every data row's cells as laid out in ``text``."""
-    for r, row in enumerate(table.rows):
-        if r >= len(table.row_starts) or r == 0:
-            continue
-        at = table.row_starts[r]
-        line_end = text.find("\n", at)
-        line = text[at : len(text) if line_end < 0 else line_end]
-        parts = line.split(" | ")
-        if len(parts) != len(row):
-            continue
-        pos = at
-        for c, part in enumerate(parts):
-            yield r, c, pos, part
-            pos += len(part) + 3
-
-
 _CELL_NUMBER = re.compile(rf"[ \t]*{_NUM}[ \t]*(?P<pct>%)?[ \t]*")
 
 
@@ -252,7 +235,7 @@ def _table_facts(text: str, tables: tuple[Table, ...], start: int, scope: Scope)
         if not table.rows or table.start < start:
             continue
         heads = table.rows[0]
-        for _, c, at, cell in _table_cells(text, table):
+        for _, c, at, cell in table_cells(text, table):
             m = _CELL_NUMBER.fullmatch(cell)
             if not m:
                 continue

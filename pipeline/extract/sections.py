@@ -206,6 +206,30 @@ def _is_organisation(title: str) -> bool:
     return any(folded.startswith(key) for key in ORGANISATION_KEYS)
 
 
+# Titles that name the allocation of tasks wherever they stand in the title: "GIẢI PHÁP
+# THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ", "ĐỀ XUẤT, KIẾN NGHỊ", "NHIỆM VỤ CỤ THỂ CỦA CÁC ...".
+ALLOCATION_KEYS = (
+    "PHAN CONG NHIEM VU", "PHAN CONG THUC HIEN", "PHAN CONG TRACH NHIEM", "TRACH NHIEM CUA CAC",
+    "NHIEM VU CU THE CUA CAC", "KIEN NGHI", "DE XUAT, KIEN NGHI",
+)  # fmt: skip
+
+
+def organisation_parts(text: str) -> list[Section]:
+    """Every part that tells units what to do, outermost first and not nested: the "TỔ CHỨC
+    THỰC HIỆN" part (or its article), and parts whose title allocates tasks anywhere in it
+    ("... VÀ PHÂN CÔNG NHIỆM VỤ", "KIẾN NGHỊ")."""
+    main = organisation_part(text)
+    found = [main] if main else []
+    for s in find_sections(text):
+        if s.kind not in ("part", "item") or (s.kind == "item" and len(s.title.split()) > 12):
+            continue
+        folded = fold(s.title)
+        if any(key in folded for key in ALLOCATION_KEYS) and not any(f.start <= s.start < f.end for f in found):
+            found.append(s)
+    outer = [s for s in found if not any(o is not s and o.start <= s.start and s.end <= o.end for o in found)]
+    return sorted(outer, key=lambda s: s.start)
+
+
 def enclosing(sections: tuple[Section, ...], offset: int, kinds: tuple[str, ...] = ("item", "letter")) -> Section | None:
     """The innermost section of one of ``kinds`` whose span contains ``offset``."""
     best = None
@@ -215,4 +239,4 @@ def enclosing(sections: tuple[Section, ...], offset: int, kinds: tuple[str, ...]
     return best
 
 
-__all__ = ["Section", "enclosing", "find_sections", "fold", "organisation_part", "paragraphs"]
+__all__ = ["ALLOCATION_KEYS", "Section", "enclosing", "find_sections", "fold", "organisation_part", "organisation_parts", "paragraphs"]

@@ -131,6 +131,7 @@ class _Tables:
     names: tuple[str, ...]  # whole names and department cores never split as a list
     lower_stops: frozenset[str]
     not_directing: re.Pattern[str]
+    tails: re.Pattern[str]
 
 
 def _pattern_doc(phrase: str) -> Doc:
@@ -146,7 +147,7 @@ def _tables() -> _Tables:
     phrase.add("name", [_pattern_doc(n) for n in units["names"]])
     for kind, heads in units["heads"].items():
         phrase.add(kind, [_pattern_doc(h) for h in heads])
-    stops = list(verbs["stops"]) + list(verbs["roles"])
+    stops = list(verbs["stops"]) + list(verbs["roles"]) + list(verbs["task_verbs"])
     phrase.add("stop", [_pattern_doc(s) for s in stops])
     phrase.add("prefix", [_pattern_doc(p) for p in verbs["prefixes"]])
     phrase.add("partner", [_pattern_doc(p) for p in verbs["partners"]])
@@ -168,6 +169,10 @@ def _tables() -> _Tables:
         generic_prefix=tuple(fold(g) + " " for g in units["generic_prefix"]),
         names=tuple(fold(n) for n in [*units["names"], *units["departments"]]),
         lower_stops=frozenset(fold(w) for w in verbs["stops_before_lower"]),
+        tails=re.compile(
+            r"(?:" + "|".join(fold(t) for t in sorted(verbs["name_tails"], key=len, reverse=True)) + r")(?!\w)"
+            r"(?=[ \t]*(?:$|[\n,;:.()]|và\b|(?:" + "|".join(re.escape(fold(r)) for r in verbs["roles"]) + r")\b|chịu\b))"
+        ),
         not_directing=re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in verbs["directs_not_after"]) + r")[\s,]*$"
         ),
@@ -180,6 +185,7 @@ class UnitFinder:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.folded = fold(text)
         doc, self.spans = to_doc(text)
         self._starts = [s for s, _ in self.spans]
         t = _tables()
@@ -303,6 +309,12 @@ class UnitFinder:
                 end = self.spans[k - 1][1]
                 continue
             in_field = k - field < 2 or (k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "và" and k - field < 8)
+            tail = _tables().tails.match(self.folded, s) if self.text[s].islower() else None
+            if tail and len(self.folded) == len(self.text):  # "... có liên quan", "... được kiểm tra"
+                end = self._trim(tail.end())
+                nxt = self._tok(tail.end())
+                k = len(self.spans) if nxt is None else nxt
+                continue
             if not in_field and (self._is_stop(k) or self._lower_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
                 if not (self._is_stop(k) and self._stop_inside_name(k, item)):
                     return self._trim(end), True
@@ -427,9 +439,13 @@ class UnitFinder:
         return found
 
     def split(self, start: int, end: int, kind: str) -> list[tuple[int, int]]:
-        """Split a list of units into its members (office-holders are never split)."""
+        """Split a list of units into its members. One person's titles stay whole ("Đồng chí
+        Ủy viên Ban Thường vụ, Chủ tịch Ủy ban MTTQ xã"); a list of office-holders splits
+        where a member opens with a capitalised head ("Chánh Văn phòng UBND tỉnh, Giám đốc
+        Sở Nội vụ và các ông (bà) có tên tại Điều 1"), not inside "Thủ trưởng các sở, ban,
+        ngành, đơn vị có liên quan"."""
         if kind == "person":
-            return [(start, end)]
+            return self._split_people(start, end)
         parts = split_units(self.text, start, end)
         t = _tables()
         merged: list[tuple[int, int]] = []
@@ -449,6 +465,40 @@ class UnitFinder:
             else:
                 merged.append((s, e))
         return merged
+
+
+    def _split_people(self, start: int, end: int) -> list[tuple[int, int]]:
+        if _ONE_PERSON.match(self.text, start):
+            return [(start, end)]
+        cuts = [start]
+        i = self._tok(start)
+        field = False  # after "lĩnh vực" the fields are listed ("lĩnh vực Dân tộc, Tôn giáo và ...")
+        while i is not None and i < len(self.spans) and self.spans[i][1] <= end:
+            word = fold(self.text[slice(*self.spans[i])])
+            if word == "vực" and i > 0 and fold(self.text[slice(*self.spans[i - 1])]) == "lĩnh":
+                field = True
+            if not field and word in (",", ";", "và") and i + 1 < len(self.spans) and self.spans[i + 1][0] < end:
+                k = i + 1
+                while k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().plural:
+                    k += 1
+                head = self.head_end(k) if k < len(self.spans) else None
+                capital = self.text[self.spans[i + 1][0]].isupper()
+                if head and (capital or word == "và" or head[0] == "person"):
+                    cuts.append(self.spans[i + 1][0])
+            if word == ";":
+                field = False
+            i += 1
+        bounds = cuts + [end]
+        out = []
+        for a, b in zip(bounds, bounds[1:]):
+            piece = self.text[a:b].rstrip(" ,;")
+            piece = re.sub(r"\s+và$", "", piece)
+            if piece.strip():
+                out.append((a, a + len(piece)))
+        return out
+
+
+_ONE_PERSON = re.compile(r"(?:Đồng chí|đồng chí|Đ/c|đ/c|Ông|Bà)\s", re.UNICODE)
 
 
 def find_units(text: str) -> tuple[UnitMatch, ...]:
