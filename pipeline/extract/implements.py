@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pipeline.extract.header import title_span
 from pipeline.extract.text import layout_lines
 from pipeline.models import Citation, Table
+from pipeline.structure import Structure
 
 _OPENER = re.compile(
     r"^\W{0,3}(?:Thực hiện|Căn cứ|Triển khai|Để (?:cụ thể|triển khai|thực hiện|tổ chức)|Thi hành|Trên cơ sở|"
@@ -53,9 +54,9 @@ def _paragraphs(text: str, tables_: Sequence[Table], start: int, end: int) -> li
     return paras
 
 
-def opening_spans(text: str, tables_: Sequence[Table] = ()) -> list[tuple[int, int]]:
+def opening_spans(text: str, tables_: Sequence[Table] = (), structure: Structure | None = None) -> list[tuple[int, int]]:
     """Spans of the title and of the opening "Thực hiện/Căn cứ ..." paragraph(s)."""
-    title = title_span(text, tables_)
+    title = title_span(text, tables_, structure)
     start = title[1] if title else 0
     spans: list[tuple[int, int]] = []
     uppers = 0
@@ -76,10 +77,12 @@ def opening_spans(text: str, tables_: Sequence[Table] = ()) -> list[tuple[int, i
     return spans
 
 
-def find_implements(text: str, citations: Sequence[Citation], tables_: Sequence[Table] = ()) -> tuple[str, ...]:
+def find_implements(
+    text: str, citations: Sequence[Citation], tables_: Sequence[Table] = (), structure: Structure | None = None
+) -> tuple[str, ...]:
     """Keys of the cited documents named in the opening sentence(s), then the title, in text order."""
     keys: list[str] = []
-    for s, e in opening_spans(text, tables_):
+    for s, e in opening_spans(text, tables_, structure):
         hits = sorted(
             (m.start, c.key) for c in citations if c.resolved for m in c.mentions if s <= m.start < e
         )
