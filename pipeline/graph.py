@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import networkx as nx
 
-from pipeline.resolve import LEVELS
+from pipeline.identity import LEVELS
 
 FORMATS = ("graphml", "json", "html", "png")
 

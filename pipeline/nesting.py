@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pipeline.resolve import rules
+from pipeline.identity import rules
 
 
 def nested_implements(text: str, spans: Sequence[tuple[str, int, int]]) -> dict[str, tuple[str, ...]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.resolve import make_key, rules, split_key
+from pipeline.identity import make_key, rules, split_key
 
 Rows = list[dict[str, Any]]
 

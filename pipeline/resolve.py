@@ -6,26 +6,29 @@ names a different body in each province, so such keys are scoped by the province
 body of the document that carries or cites them. A key without a date joins a dated
 node only when exactly one candidate fits.
 
-Everything here is pure: functions over frozen dataclasses, with the policy pieces
+Symbols, keys and which issuer codes are central come from ``pipeline.identity`` (the
+one parser extraction uses too). Everything here is pure: functions over frozen dataclasses, with the policy pieces
 (scope, undated joining, level) injectable like eyecite's ``resolve_citations``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
-import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-PATTERNS = Path(__file__).parent / "patterns"
-UNKNOWN_SCOPE = "?"
-LEVELS = ("central", "province", "district", "commune", "unit", "unknown")
+from pipeline.identity import (
+    LEVELS,
+    UNKNOWN_SCOPE,
+    is_central,
+    normalise_scope,
+    parse_symbol,
+    rules,
+    split_key,
+)
 
 
 # ---------------------------------------------------------------------------- data
@@ -110,131 +113,7 @@ class Resolution:
     citation_node: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
 
-# ------------------------------------------------------------------------ patterns
-
-
-@lru_cache(maxsize=1)
-def rules() -> dict:
-    """``patterns/identity.json`` (plus ``issuer_codes.json`` levels when present), once."""
-    data = json.loads((PATTERNS / "identity.json").read_text(encoding="utf-8"))
-    data["level_by_name"] = [
-        (re.compile(rx, re.IGNORECASE), level) for rx, level in data["level_by_name"] if rx != "#"
-    ]
-    types = "(?:" + "|".join(re.escape(t) for t in data["type_words"]) + ")"
-    for name in ("nested_gap", "nested_list_gap"):
-        data[name] = re.compile(data[name].replace("$type", types), re.IGNORECASE)
-    data["code_levels"] = {k: v for k, v in data["level_by_code"].items() if v}
-    _merge_issuer_codes(data)
-    return data
-
-
-def _merge_issuer_codes(data: dict) -> None:
-    """Add extraction's ``issuer_codes.json`` (code → {name, level}, central lists) if present.
-
-    Extraction owns that table; identity.json only adds what identity needs beyond it.
-    """
-    path = PATTERNS / "issuer_codes.json"
-    try:
-        table = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError):
-        table = {}
-    codes = table.get("codes", {}) if isinstance(table, dict) else {}
-    party, state = set(data["central_party_codes"]), set(data["central_state_codes"])
-    for code, value in codes.items():
-        level = value.get("level") if isinstance(value, dict) else None
-        if code.startswith("#") or code.endswith("#") or level not in LEVELS:
-            continue
-        data["code_levels"][code] = level
-        if level == "central":
-            party.add(code)
-    state.update(table.get("state_central_codes", []) if isinstance(table, dict) else [])
-    suffixes = set(data["central_suffixes"]) | set(table.get("central_suffixes", []) if isinstance(table, dict) else [])
-    data["central_party_codes"], data["central_state_codes"] = party, state
-    data["central_suffixes"] = tuple(sorted(suffixes))
-
-
-# --------------------------------------------------------------------------- keys
-
-_PARTY = re.compile(r"^0*(?P<num>\d+[a-zA-Z]?)-(?P<type>[^/\s]+)/(?P<issuer>\S+)$")
-_STATE = re.compile(r"^0*(?P<num>\d+)(?:/(?P<year>\d{4}))?/(?P<type>[^-/\s]+)-(?P<issuer>\S+)$")
-_LAW = re.compile(r"^0*(?P<num>\d+)/(?P<year>\d{4})/(?P<issuer>(?:UBTV)?QH\d*)$")  # Luật số 56/2024/QH15
-
-
-@dataclass(frozen=True)
-class SymbolParts:
-    number: str
-    type_code: str
-    issuer_code: str
-    state: bool  # State form (35/2022/NĐ-CP) rather than Party form (21-KL/TW)
-    year: int | None = None
-
-
-def parse_symbol(symbol: str | None) -> SymbolParts | None:
-    """Split a normalised symbol or key base into number, type and issuer codes.
-
-    >>> parse_symbol("05-CT/TW")
-    SymbolParts(number='5', type_code='CT', issuer_code='TW', state=False, year=None)
-    """
-    if not symbol:
-        return None
-    s = symbol.split("@", 1)[0].strip()
-    if m := _PARTY.match(s):
-        return SymbolParts(m["num"], m["type"], m["issuer"], False)
-    if m := _STATE.match(s):
-        return SymbolParts(m["num"], m["type"], m["issuer"], True, int(m["year"]) if m["year"] else None)
-    if m := _LAW.match(s):
-        return SymbolParts(m["num"], "", m["issuer"], True, int(m["year"]))
-    return None
-
-
-def make_key(symbol: str | None, date: str | None) -> str | None:
-    """SCHEMA.md key: symbol without leading zeros, ``@date`` (or ``@year``) when known."""
-    if not symbol:
-        return None
-    base = symbol.strip()
-    base = re.sub(r"^0+(?=\d)", "", base)
-    if date and re.fullmatch(r"\d{4}", date):
-        return f"{base}@{date}"
-    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        try:
-            return f"{base}@{_dt.date.fromisoformat(date).isoformat()}"
-        except ValueError:  # not a calendar day: the key gets no date
-            return base
-    return base
-
-
-def split_key(key: str) -> tuple[str, str]:
-    """``"40-KH/ĐUK@2022-03-03"`` → ``("40-KH/ĐUK", "2022-03-03")``; no date gives ``""``."""
-    base, _, date = key.partition("@")
-    return base.strip(), date.strip()
-
-
-def is_central(symbol_or_key: str | None, issuer_code: str = "") -> bool:
-    """Whether the issuer code names one body for the whole country (global identity)."""
-    parts = parse_symbol(symbol_or_key)
-    code = issuer_code or (parts.issuer_code if parts else "")
-    if not code:
-        return False
-    r = rules()
-    if parts.state if parts else "-" in code:
-        # the first part is the issuing body: "BTC-BNV" (joint), "MTTW-BTT" (its standing board);
-        # a National Assembly term number goes: QH15 → QH
-        first = re.sub(r"(?<=QH)\d+$", "", code.split("-")[0])
-        return first in r["central_state_codes"] or _party_central(first, r)
-    return _party_central(code, r)
-
-
-def _party_central(code: str, r: dict) -> bool:
-    return code in r["central_party_codes"] or any(code.endswith(s) for s in r["central_suffixes"])
-
-
-def normalise_scope(scope: str | None) -> str | None:
-    """One spelling per province/body: NFC, single spaces, no leading 'tỉnh'."""
-    if not scope or not scope.strip():
-        return None
-    s = unicodedata.normalize("NFC", " ".join(scope.split()))
-    s = re.sub(r"^(tỉnh|thành phố|TP\.?)\s+", "", s, flags=re.IGNORECASE)
-    return s or None
+# -------------------------------------------------------------------------- levels
 
 
 def level_of(issuer: str | None, issuer_code: str = "", *, central: bool = False) -> str:
@@ -537,12 +416,7 @@ __all__ = [
     "Node",
     "Resolution",
     "edge_id",
-    "is_central",
     "level_of",
-    "make_key",
-    "normalise_scope",
-    "parse_symbol",
     "resolve",
     "resolve_undated",
-    "split_key",
 ]

@@ -26,7 +26,8 @@ from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Document, Extraction, FileInfo
 from pipeline.nesting import nested_implements
 from pipeline.privacy import mask_in_place, redact_rows
-from pipeline.resolve import CiteRef, DocRef, make_key, parse_symbol, resolve
+from pipeline.identity import make_key, parse_symbol
+from pipeline.resolve import CiteRef, DocRef, resolve
 from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS, PER_FILE_TABLES
 from pipeline.version import PIPELINE_VERSION
 
@@ -400,7 +401,7 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
             "doc_key": make_key(h.symbol, h.date),
             "doc_type": h.doc_type,
             "symbol": h.symbol,
-            "number": parts.number if parts else None,
+            "number": parts.plain_number if parts else None,
             "type_code": parts.type_code if parts else None,
             "issuer_code": parts.issuer_code if parts else None,
             "issuer": h.issuer,

@@ -29,7 +29,7 @@ from pipeline.models import (
     NumberFact,
     Signer,
 )
-from pipeline.resolve import parse_symbol, rules, split_key
+from pipeline.identity import parse_symbol, rules, split_key
 
 
 _TYPE_WORDS = "|".join(re.escape(t) for t in rules()["type_words"])
@@ -86,7 +86,7 @@ def make_citation(
         symbol=base,
         date=date if len(date) == 10 else None,
         issuer=issuer,
-        number=parts.number if parts else "",
+        number=parts.plain_number if parts else "",
         type_code=parts.type_code if parts else "",
         issuer_code=parts.issuer_code if parts else "",
         year=int(date[:4]) if date[:4].isdigit() else (parts.year if parts else None),

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pipeline.extract import extract
 from pipeline.extract.dates import find_dates
 from pipeline.extract.sections import find_sections, paragraphs
-from pipeline.extract.symbols import find_symbols
+from pipeline.identity import find_symbols
 from pipeline.extract.text import sentence_at, squash
 from pipeline.extract.units import find_units
 from pipeline.models import Document, Extraction, FileInfo

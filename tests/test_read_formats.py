@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from pipeline.read import SUPPORTED_SUFFIXES, ReadSettings, read, sniff_format
-from pipeline.read.assemble import RawPage, RawRead, RawTable, assemble
+from pipeline.read.assemble import RawBlock, RawPage, RawRead, RawTable, assemble
 from pipeline.read.doc import parse_antiword
 from pipeline.read.docx import FOOTNOTES_LABEL
 from pipeline.read.image import split_tall
@@ -41,15 +41,19 @@ def test_supported_suffixes_and_sniffing() -> None:
 def test_docx_layout_table_and_body_order() -> None:
     doc = read(DEV / "quangninh-luongminh-mttq-kh16-2025-thuchien-baucu-ct46.docx")
     assert doc.format == "docx"
-    header = doc.tables[0]
-    assert header.start < doc.text.index("KẾ HOẠCH")  # the layout table comes before the title
-    left, right = header.rows[0][0], header.rows[0][1]
+    assert not doc.tables  # the header and signature tables are layout, not data
+    cells = [b for b in doc.blocks if b.kind == "cell"]
+    assert all(b.table is None for b in cells)
+    left, right = (doc.text[b.start : b.end] for b in cells[:2])
+    assert [b.column for b in cells[:2]] == [1, 2] and (cells[0].col, cells[1].col) == (0, 1)
+    assert cells[1].start < doc.text.index("KẾ HOẠCH")  # the layout table comes before the title
     assert "Số:" in left and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right
     assert re.search(r"ngày \d+ tháng \d+ năm \d{4}", right)
-    line = doc.text[header.row_starts[0] : doc.text.index("\n", header.row_starts[0])]
-    assert " | CỘNG HÒA" in line
-    # the signature block is a table too, after the body
-    assert doc.tables[-1].start > doc.text.index("TỔ CHỨC THỰC HIỆN")
+    assert cells[0].end < cells[1].start  # the whole left column, then the right column
+    assert not any("Số:" in ln and "ngày" in ln for ln in doc.text.splitlines())
+    # the signature block is a layout table too, after the body
+    sign = [b for b in cells if "Nơi nhận" in doc.text[b.start : b.end]]
+    assert sign and sign[0].start > doc.text.index("TỔ CHỨC THỰC HIỆN") and sign[0].column == 1
 
 
 def test_docx_footnotes_are_read() -> None:
@@ -65,7 +69,7 @@ def test_docx_footnotes_are_read() -> None:
 def test_docx_reads_every_dev_docx() -> None:
     for f in sorted(DEV.glob("*.docx")):
         doc = read(f)
-        assert len(doc.text) > 1000 and doc.tables, f
+        assert len(doc.text) > 1000 and any(b.kind == "cell" for b in doc.blocks), f
         assert "Số" in doc.text
 
 
@@ -78,9 +82,11 @@ def test_doc_real_file() -> None:
     doc = read(f)
     assert doc.format == "doc"
     assert "NGHỊ QUYẾT" in doc.text and "99/2025/NQ-HĐND" in doc.text
-    header = doc.tables[0]
-    assert header.rows[0] == ("HỘI ĐỒNG NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    assert any("Quảng Ninh, ngày 16 tháng 12 năm 2025" in c for r in header.rows for c in r)
+    left = [doc.text[b.start : b.end] for b in doc.blocks if b.column == 1][:4]
+    right = [doc.text[b.start : b.end] for b in doc.blocks if b.column == 2][:4]
+    assert left[0] == "HỘI ĐỒNG NHÂN DÂN" and right[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert "Quảng Ninh, ngày 16 tháng 12 năm 2025" in right
+    assert doc.text.index("Số: 99/2025/NQ-HĐND") < doc.text.index("CỘNG HÒA")  # left column first
     # antiword -w 0: a paragraph is one line, symbols are not wrapped apart
     assert "Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15 được sửa đổi, bổ sung" in doc.text
     assert sha256(f) == before
@@ -98,9 +104,12 @@ def test_parse_antiword_tables() -> None:
         "|Tháng 5   |2. Kết luận 21-KL/TW  |\n"
     )
     blocks = parse_antiword(out)
+    header = [b for b in blocks if isinstance(b, RawBlock)]  # a layout table: its columns
+    assert [(b.column, b.row, b.lines[0].text) for b in header] == [
+        (1, 0, "ĐẢNG BỘ TỈNH"), (1, 1, "Số 40-KH/ĐUK"), (2, 0, "ĐẢNG CỘNG SẢN VIỆT NAM"), (2, 1, "Hải Dương, ngày 3/3"),
+    ]  # fmt: skip
     tables = [b for b in blocks if isinstance(b, RawTable)]
-    assert tables[0].rows == (("ĐẢNG BỘ TỈNH", "ĐẢNG CỘNG SẢN VIỆT NAM"), ("Số 40-KH/ĐUK", "Hải Dương, ngày 3/3"))
-    assert tables[1].rows == (
+    assert tables[0].rows == (
         ("Thời gian", "Văn bản"),
         ("Tháng 4", "1. Nghị quyết số\n03-NQ/TW"),
         ("Tháng 5", "2. Kết luận 21-KL/TW"),

@@ -6,36 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.resolve import (
-    CiteRef,
-    DocRef,
-    is_central,
-    level_of,
-    make_key,
-    normalise_scope,
-    parse_symbol,
-    resolve,
-    split_key,
-)
+from pipeline.resolve import CiteRef, DocRef, level_of, resolve
 
 # fmt: off
-SYMBOLS = [
-    ("21-KL/TW",        ("21", "KL", "TW", False, None)),
-    ("05-CT/TW",        ("5", "CT", "TW", False, None)),
-    ("13-CTr/TU",       ("13", "CTr", "TU", False, None)),
-    ("183-QĐ/ThU",      ("183", "QĐ", "ThU", False, None)),
-    ("35/2022/NĐ-CP",   ("35", "NĐ", "CP", True, 2022)),
-    ("134/KH-UBND",     ("134", "KH", "UBND", True, None)),
-    ("51-KH/TU@2022-01-28", ("51", "KH", "TU", False, None)),
-    ("56/2024/QH15",    ("56", "", "QH15", True, 2024)),
-]
-CENTRAL = [
-    ("21-KL/TW", True), ("3-KH/TW", True), ("37-HD/BTGTW", True), ("35/2022/NĐ-CP", True),
-    ("1074/QĐ-BXD", True), ("5/CT-TTg", True), ("56/2024/QH15", True), ("6/KH-MTTW-BTT", True),
-    ("100/2025/TT-BTC", True), ("33/KH-MTTQ-BTT", False), ("99/2025/NQ-HĐND", False),
-    ("51-KH/TU", False), ("40-KH/ĐUK", False), ("27-HD/BTG", False), ("134/KH-UBND", False),
-    ("38-KH/ĐU", False), ("12-KH/HU", False),
-]
 LEVELS = [
     ("Ban Chấp hành Trung ương", "", "central"),
     ("Bộ Chính trị", "", "central"),
@@ -54,32 +27,6 @@ LEVELS = [
 # fmt: on
 
 
-@pytest.mark.parametrize("symbol,expected", SYMBOLS)
-def test_parse_symbol(symbol, expected):
-    p = parse_symbol(symbol)
-    assert (p.number, p.type_code, p.issuer_code, p.state, p.year) == expected
-
-
-def test_parse_symbol_rejects_free_text():
-    assert parse_symbol("Kết luận số 21") is None
-    assert parse_symbol(None) is None
-
-
-def test_make_key_and_split_key():
-    assert make_key("05-CT/TW", "2016-05-15") == "5-CT/TW@2016-05-15"
-    assert make_key("108-KH/ĐUK", None) == "108-KH/ĐUK"
-    assert make_key("7-KH/TU", "2016") == "7-KH/TU@2016"
-    assert make_key("7-KH/TU", "tháng 3") == "7-KH/TU"
-    assert make_key(None, "2020-01-01") is None
-    assert split_key("40-KH/ĐUK@2022-03-03") == ("40-KH/ĐUK", "2022-03-03")
-    assert split_key("40-KH/ĐUK") == ("40-KH/ĐUK", "")
-
-
-@pytest.mark.parametrize("symbol,central", CENTRAL)
-def test_is_central(symbol, central):
-    assert is_central(symbol) is central
-
-
 @pytest.mark.parametrize("issuer,code,level", LEVELS)
 def test_level_of(issuer, code, level):
     assert level_of(issuer, code) == level
@@ -87,12 +34,6 @@ def test_level_of(issuer, code, level):
 
 def test_central_flag_wins():
     assert level_of("Tỉnh ủy", "TU", central=True) == "central"
-
-
-def test_normalise_scope():
-    assert normalise_scope("  tỉnh   Hải Dương ") == "Hải Dương"
-    assert normalise_scope("") is None
-    assert normalise_scope(None) is None
 
 
 def _doc(doc_id, key, scope="Hải Dương", **kw):

@@ -26,7 +26,7 @@ from pipeline.extract.shortforms import (
     resolve_anaphor,
     resolve_unique,
 )
-from pipeline.extract.symbols import Symbol, find_symbols, make_key
+from pipeline.identity import Symbol, find_symbols
 from pipeline.extract.text import folded, sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
@@ -68,7 +68,7 @@ class _Draft:
     def key(self) -> str:
         if not self.resolved:
             return self.written
-        return make_key(self.symbol.base_key, self.date)
+        return self.symbol.key(self.date)
 
 
 @dataclass(frozen=True)

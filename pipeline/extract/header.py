@@ -24,8 +24,8 @@ from pipeline.extract.dates import find_dates
 from pipeline.extract.issuer import issuer_from_lines, issuer_from_opening, org_case, scope_for, scope_of, strip_standing
 from pipeline.extract.patterns import doc_type, tables
 from pipeline.extract.respell import as_written
-from pipeline.extract.symbols import find_symbols
 from pipeline.extract.text import folded, squash
+from pipeline.identity import find_symbols
 from pipeline.models import Header, Table
 from pipeline.normalise import fold_tones
 from pipeline.structure import Structure, structure_of_text

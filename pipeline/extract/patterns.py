@@ -8,31 +8,16 @@ cached, so extractors only ever see ready regexes and dicts.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from pipeline.identity import UPPER
 from pipeline.normalise import fold_tones
+from pipeline.pattern_tables import load, strip_comments
 
-_DIR = Path(__file__).resolve().parent.parent / "patterns"
-
-
-def _strip_comments(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _strip_comments(v) for k, v in obj.items() if not (k.startswith("#") or k.endswith("#"))}
-    if isinstance(obj, list):
-        return [_strip_comments(x) for x in obj if not (isinstance(x, list) and x and x[0] == "#")]
-    return obj
-
-
-@cache
-def load(name: str) -> Any:
-    """The pattern table ``pipeline/patterns/<name>.json`` without its comment keys."""
-    raw = (_DIR / f"{name}.json").read_text("utf-8")
-    return _strip_comments(json.loads(raw))
+_strip_comments = strip_comments  # the name other modules used
 
 
 @dataclass(frozen=True)
@@ -67,11 +52,6 @@ class Tables:
     field_words: tuple[str, ...]
 
 
-# Upper-case Vietnamese letters, for regexes that must tell a name from a common word
-# (Python's re has no \p{Lu}).
-UPPER = "A-ZĐ" + "".join(
-    ch for ch in map(chr, [*range(0xC0, 0x1B0), *range(0x1EA0, 0x1EFA)]) if ch.isalpha() and ch.isupper()
-)
 NAME_WORD = rf"[{UPPER}][^\W\d_]*"
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Protocol
 
 from pipeline.extract.patterns import DocType, code_level, doc_type, is_central_body, tables
-from pipeline.extract.symbols import Symbol
+from pipeline.identity import Symbol
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ keeps each paragraph on one line, so symbols are not split by wrapping. It draws
 as ``|cell |cell |`` lines, one per *visual* line and with no row borders, so rows are
 rebuilt: a line whose first column is filled (or a blank line) starts a new row, and the
 lines of each column within a row are joined into its cell. A layout table (issuer |
-date) thus keeps one row per line; a data table keeps one row per first-column entry. LibreOffice
+date) thus keeps one row per line; a data table keeps one row per first-column entry. A layout
+table (header, signature) becomes column blocks as in Word files. LibreOffice
 (``soffice --headless --convert-to txt``) is the fallback when antiword is missing or
 fails; encrypted files are recognised from the FIB before either runs.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import KehoachError, MissingDependency, Reason
 from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
+from pipeline.read.layout import layout_table_blocks
 
 TIMEOUT_S = 120
 
@@ -63,7 +65,10 @@ def parse_antiword(out: str) -> list[Block]:
     def flush_table() -> None:
         if table:
             rows = _table_rows(table)
-            if rows:
+            columns = layout_table_blocks(rows) if rows else None
+            if columns:
+                blocks.extend(columns)
+            elif rows:
                 blocks.append(RawTable(rows))
             table.clear()
 

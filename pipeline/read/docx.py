@@ -5,7 +5,9 @@ their issuer/number/date in a two-column layout table before the title and some 
 their directives only in footnotes. So the body XML is walked in order (paragraphs,
 tables, content controls), automatic list numbers are put back ("I.", "1.", "a)"; see
 ``docx_numbering``), page headers come first, and footnote/endnote texts are appended
-under a ``Chú thích:`` line. Merged cells appear once per row; deleted
+under a ``Chú thích:`` line. Each paragraph is a block; a layout table (header,
+signature: ``layout.layout_table_blocks``) becomes column blocks, left column first, and
+only data tables stay tables. Merged cells appear once per row; deleted
 revisions and field codes are skipped, and a text box's fallback copy is not read twice.
 """
 
@@ -19,8 +21,9 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.errors import KehoachError, Reason
-from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
+from pipeline.read.assemble import Block, RawBlock, RawPage, RawRead, RawTable
 from pipeline.read.docx_numbering import Numbering
+from pipeline.read.layout import layout_table_blocks
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -48,28 +51,34 @@ def read_docx(path: Path, data: bytes) -> RawRead:
     blocks: list[Block] = []
     header_lines = _header_lines(document)
     if header_lines:
-        blocks.append("\n".join(header_lines) + "\n")
-    blocks.extend(_body_blocks(document.element.body, _numbering(document)))
+        blocks.append(RawBlock.of_text("\n".join(header_lines), kind="header"))
+    blocks.extend(_body_blocks(document.element.body, _numbering(document), layout=True))
     notes = _note_texts(document)
     if notes:
-        blocks.append("\n" + FOOTNOTES_LABEL + "\n" + "\n".join(notes) + "\n")
-    return RawRead(pages=(RawPage(blocks=tuple(_merge_text(blocks))),))
+        blocks.append(RawBlock.of_text("\n" + FOOTNOTES_LABEL + "\n" + "\n".join(notes)))
+    return RawRead(pages=(RawPage(blocks=tuple(blocks)),))
 
 
-def _body_blocks(container: etree._Element, numbering: Numbering | None = None) -> list[Block]:
+def _body_blocks(container: etree._Element, numbering: Numbering | None = None, *, layout: bool = False) -> list[Block]:
+    """Paragraphs and tables in order; with ``layout``, paragraphs are blocks and layout
+    tables column blocks (the body), else plain text and tables (page headers)."""
     blocks: list[Block] = []
     for child in container.iterchildren():
         if child.tag == _w("p"):
             label = numbering.label(child) if numbering else ""
-            blocks.append(label + paragraph_text(child) + "\n")
+            text = label + paragraph_text(child)
+            blocks.append(RawBlock.of_text(text) if layout else text + "\n")
         elif child.tag == _w("tbl"):
             rows = table_rows(child, numbering)
-            if rows:
+            columns = layout_table_blocks(rows) if layout and rows else None
+            if columns:
+                blocks.extend(columns)
+            elif rows:
                 blocks.append(RawTable(rows))
         elif child.tag in (_w("sdt"), _w("customXml"), _w("ins"), _w("smartTag")):
             inner = child.find(_w("sdtContent")) if child.tag == _w("sdt") else child
             if inner is not None:
-                blocks.extend(_body_blocks(inner, numbering))
+                blocks.extend(_body_blocks(inner, numbering, layout=layout))
     return blocks
 
 
@@ -196,17 +205,6 @@ def _note_texts(document: object) -> list[str]:
                 if body:
                     texts.append(f"{len(texts) + 1}. {body}")
     return texts
-
-
-def _merge_text(blocks: list[Block]) -> list[Block]:
-    """Join consecutive text blocks so that the page holds few, large blocks."""
-    merged: list[Block] = []
-    for b in blocks:
-        if isinstance(b, str) and merged and isinstance(merged[-1], str):
-            merged[-1] = merged[-1] + b
-        else:
-            merged.append(b)
-    return merged
 
 
 __all__ = ["FOOTNOTES_LABEL", "paragraph_text", "read_docx", "table_rows"]

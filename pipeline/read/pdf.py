@@ -1,7 +1,9 @@
 """PDF: pypdfium2's text layer, pdfplumber for ruled tables, Tesseract for pages without text.
 
 - Text: PDFium's text page gives characters in content order with combining marks in
-  place, fast enough for 1000-page rule books.
+  place, fast enough for 1000-page rule books. Each of its lines is cut into segments at
+  wide gaps between its text objects (PDFium's rects), and ``layout`` orders the segments:
+  content order, except that a two-column header or signature is read left column first.
 - Tables: only pages with enough drawn lines are handed to pdfplumber (slow); a found
   table replaces the text inside its box, and the text above, between and below tables
   comes from PDFium's bounded text, so reading order is kept.
@@ -19,19 +21,22 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import KehoachError, Reason
-from pipeline.read.assemble import Block, RawPage, RawRead, RawTable
+from pipeline.read.assemble import Block, RawBlock, RawPage, RawRead, RawTable
+from pipeline.read.layout import Segment, lay_out
 
 if TYPE_CHECKING:
     from pipeline.read import ReadSettings
 
 MIN_TABLE_PATHS = 3  # drawn path objects on a page before pdfplumber is asked for tables
 _USEFUL = re.compile(r"[^\W_]", re.UNICODE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _EMPTY_NUMBER = re.compile(r"Số(?::)?\s*[-–]\s*[A-ZĐ]{1,6}/|ngày\s+tháng\s+\d{1,2}\s+năm", re.IGNORECASE)
 
 
@@ -39,6 +44,19 @@ _EMPTY_NUMBER = re.compile(r"Số(?::)?\s*[-–]\s*[A-ZĐ]{1,6}/|ngày\s+tháng\
 class _PageText:
     blocks: list[Block]
     useful: int  # letters/digits in the text layer
+    width: float | None = None
+    height: float | None = None
+    text: str = field(default="", repr=False)  # the layer's text in content order
+
+    def plain(self) -> str:
+        """The page's text as laid out (tables left out)."""
+        out = []
+        for b in self.blocks:
+            if isinstance(b, str):
+                out.append(b)
+            elif isinstance(b, RawBlock):
+                out.extend(ln.text + "\n" for ln in b.lines)
+        return "".join(out)
 
 
 def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
@@ -66,9 +84,9 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
             notes.append(f"OCR skipped on page(s) {_ranges(need_ocr)} (OCR is off)")
         header_lines = None
         if settings.ocr and settings.header_ocr and 0 not in ocr_results and _number_stamped(texts[0]):
-            spliced = _splice_stamps(pdf, settings, spath) if len(texts[0].blocks) == 1 else None
+            spliced = _splice_stamps(pdf, data, settings, spath)
             if spliced:
-                texts[0] = _PageText([spliced], texts[0].useful)
+                texts[0] = spliced
                 notes.append("page 1: number/date stamped as images; OCR'd and put in place")
             else:
                 header_lines = _header_ocr(pdf, settings, spath)
@@ -82,9 +100,10 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
             if rotated:
                 notes.append(f"page {i + 1}: turned {rotated}° before OCR")
         else:
-            pages.append(RawPage(blocks=tuple(t.blocks)))
+            pages.append(RawPage(blocks=tuple(t.blocks), width=t.width, height=t.height))
     if header_lines:
-        pages[0] = RawPage(blocks=(header_lines,) + pages[0].blocks, ocr=pages[0].ocr, confidence=pages[0].confidence)
+        p0 = pages[0]
+        pages[0] = RawPage((header_lines,) + p0.blocks, p0.ocr, p0.confidence, p0.width, p0.height)
         notes.append("page 1: number/date stamped as an image; header OCR'd and added at the top")
     fmt = "pdf-scan" if ocr_results and len(ocr_results) == len(texts) else None
     if ocr_results and fmt is None:
@@ -121,46 +140,105 @@ def _read_page(pdfium: object, pdf: object, data: bytes, index: int, spath: str)
         page.close()  # type: ignore[attr-defined]
 
 
-def _page_text(page: object, data: bytes, index: int) -> _PageText:
+def _page_text(page: object, data: bytes, index: int, inserts: dict[int, str] | None = None) -> _PageText:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
         full = textpage.get_text_range()
         useful = len(_USEFUL.findall(full)) - full.count("\ufffd")
-        if useful <= 0 or _path_count(page) < MIN_TABLE_PATHS:
-            return _PageText([_clean(full)], useful)
-        boxes = _plumber_tables(data, index)
-        if not boxes:
-            return _PageText([_clean(full)], useful)
-        height = page.get_height()  # type: ignore[attr-defined]
         width = page.get_width()  # type: ignore[attr-defined]
-        blocks: list[Block] = []
-        top = 0.0
-        for (x0, t, x1, b), rows in boxes:
-            above = textpage.get_text_bounded(left=0, bottom=height - t, right=width, top=height - top)
-            if above.strip():
-                blocks.append(_clean(above))
-            blocks.append(RawTable(rows))
-            top = b
-        below = textpage.get_text_bounded(left=0, bottom=0, right=width, top=height - top)
-        if below.strip():
-            blocks.append(_clean(below))
-        return _PageText(blocks, useful)
+        height = page.get_height()  # type: ignore[attr-defined]
+        if useful <= 0:
+            return _PageText([], useful, width, height, full)
+        segments = _segments(textpage, full, height, inserts or {})
     finally:
         textpage.close()
+    boxes = _plumber_tables(data, index) if _path_count(page) >= MIN_TABLE_PATHS else []
+    blocks: list[Block] = []
+    top = 0.0
+    for (_, t, _, b), rows in boxes:
+        blocks.extend(lay_out([s for s in segments if top <= _mid(s) < t]))
+        blocks.append(RawTable(rows))
+        top = b
+    blocks.extend(lay_out([s for s in segments if _mid(s) >= top]))
+    return _PageText(blocks, useful, width, height, full)
+
+
+def _mid(s: Segment) -> float:
+    return (s.bbox[1] + s.bbox[3]) / 2
+
+
+def _segments(textpage: object, full: str, height: float, inserts: dict[int, str]) -> list[Segment]:
+    """PDFium's lines as segments with boxes (top-down), cut at wide gaps between text objects."""
+    import pypdfium2.raw as c
+
+    raw = textpage.raw  # type: ignore[attr-defined]
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    refs = (ctypes.byref(left), ctypes.byref(top), ctypes.byref(right), ctypes.byref(bottom))
+    out: list[Segment] = []
+    pos = 0
+    line_no = 0
+    for m in [*_LINE_BREAK.finditer(full), None]:
+        end = m.start() if m else len(full)
+        if full[pos:end].strip():
+            rects = []
+            for j in range(c.FPDFText_CountRects(raw, pos, end - pos)):
+                c.FPDFText_GetRect(raw, j, *refs)
+                rects.append((left.value, height - top.value, right.value, height - bottom.value))
+            cuts = _cuts(raw, rects, pos, end, height) if len(rects) > 1 else []
+            starts = [pos, *(k for k, _ in cuts)]
+            firsts = [0, *(j for _, j in cuts)]
+            for n, (a, r0) in enumerate(zip(starts, firsts)):
+                b = starts[n + 1] if n + 1 < len(starts) else end
+                r1 = firsts[n + 1] if n + 1 < len(firsts) else len(rects)
+                text = _piece(full, a, b, inserts)
+                if text.strip() and rects[r0:r1]:
+                    out.append(Segment(text, _union(rects[r0:r1]), line_no))
+            line_no += 1
+        pos = m.end() if m else end
+    return out
+
+
+def _cuts(
+    raw: object, rects: list[tuple[float, float, float, float]], start: int, end: int, height: float
+) -> list[tuple[int, int]]:
+    """(char index, rect index) where a line jumps a wide gap (or back left) between text objects."""
+    import pypdfium2.raw as c
+
+    out: list[tuple[int, int]] = []
+    h = max(1.0, max(r[3] - r[1] for r in rects))
+    reach = rects[0][2]
+    for j in range(1, len(rects)):
+        x0, t, _, b = rects[j]
+        if x0 - reach >= 2 * h or x0 < rects[j - 1][0] - h:
+            k = c.FPDFText_GetCharIndexAtPos(raw, x0 + 0.5, height - (t + b) / 2, 1.0, 1.0)  # PDF y: bottom-up
+            if start < k < end and (not out or k > out[-1][0]):
+                out.append((k, j))
+        reach = max(reach, rects[j][2])
+    return out
+
+
+def _union(rects: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
+
+
+def _piece(full: str, a: int, b: int, inserts: dict[int, str]) -> str:
+    """``full[a:b]`` cleaned, with stamped digits put in at their character positions."""
+    text = full[a:b]
+    for pos in sorted((p for p in inserts if a < p <= b), reverse=True):  # after the character at pos - 1
+        k = pos - a
+        before = "" if k > 0 and text[k - 1].isspace() else " "
+        after = "" if k < len(text) and (text[k].isspace() or text[k] in "-–/") else " "
+        text = text[:k] + before + inserts[pos] + after + text[k:]
+    return text.replace("\x02", "-").strip()
 
 
 def _garbled(page: _PageText) -> bool:
     """A text layer from a font without a Unicode map: legacy-encoded letters or private-use codes."""
     from pipeline.read.language import looks_legacy_encoded
 
-    text = "".join(b for b in page.blocks if isinstance(b, str))
+    text = page.text
     private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
     return private > 0.05 * max(1, page.useful) or looks_legacy_encoded(text)
-
-
-def _clean(s: str) -> str:
-    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-")
-    return s if s.endswith("\n") or not s else s + "\n"
 
 
 def _path_count(page: object) -> int:
@@ -237,7 +315,7 @@ def _ocr_pages(
 
 
 def _number_stamped(page: _PageText) -> bool:
-    head = "".join(b for b in page.blocks if isinstance(b, str))[:600]
+    head = page.plain()[:600]
     return bool(_EMPTY_NUMBER.search(head))
 
 
@@ -259,7 +337,7 @@ def _widget_rects(page: object) -> list[tuple[float, float, float, float]]:
     return rects
 
 
-def _splice_stamps(pdf: object, settings: ReadSettings, spath: str) -> str | None:
+def _splice_stamps(pdf: object, data: bytes, settings: ReadSettings, spath: str) -> _PageText | None:
     """Page 1's text with the digits of stamped number/day widgets put where they stand."""
     from pipeline.read.ocr import ocr_images, tesseract_path
 
@@ -280,24 +358,17 @@ def _splice_stamps(pdf: object, settings: ReadSettings, spath: str) -> str | Non
             return None
         textpage = page.get_textpage()
         try:
-            full = textpage.get_text_range()
-            inserts: list[tuple[int, str]] = []
+            inserts: dict[int, str] = {}
             for (l, b, r, t), res in zip(rects, found):
                 digits = "".join(ch for ch in res.text if ch.isdigit())
                 at = _char_before(textpage, (l + r) / 2, b, t) if digits else None
                 if at is not None:
-                    inserts.append((at + 1, digits))
+                    inserts[at + 1] = digits
         finally:
             textpage.close()
+        return _page_text(page, data, 0, inserts) if inserts else None
     finally:
         page.close()
-    if not inserts:
-        return None
-    for pos, digits in sorted(inserts, reverse=True):
-        before = "" if pos > 0 and full[pos - 1].isspace() else " "
-        after = "" if pos < len(full) and (full[pos].isspace() or full[pos] in "-–/") else " "
-        full = full[:pos] + before + digits + after + full[pos:]
-    return _clean(full)
 
 
 def _char_before(textpage: object, x: float, low: float, high: float) -> int | None:

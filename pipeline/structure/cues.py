@@ -15,14 +15,15 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.normalise import fold_tones
+from pipeline.pattern_tables import load
 from pipeline.structure.skeleton import skeleton
 
 if TYPE_CHECKING:
     from pipeline.extract.patterns import DocType
 
-# The pattern tables live with the extractors (pipeline.extract.patterns), which read the
-# zones: they are imported when first used, not at import time, so that neither package
-# needs the other loaded first.
+# The document types are compiled with the extractors' tables (pipeline.extract.patterns),
+# whose extractors read the zones: they are imported when first used, not at import time,
+# so that neither package needs the other loaded first.
 
 
 def _words(words: list[str]) -> str:
@@ -58,7 +59,7 @@ class _Cues:
 @cache
 def cues() -> _Cues:
     """The compiled cue patterns (built once)."""
-    from pipeline.extract.patterns import doc_type, load, tables
+    from pipeline.extract.patterns import doc_type, tables
 
     p = load("structure")
     types = tables()

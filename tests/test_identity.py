@@ -1,10 +1,11 @@
-"""Symbol (số ký hiệu) normalisation and document keys, SCHEMA.md rules."""
+"""pipeline.identity: symbol (số ký hiệu) normalisation, document keys (SCHEMA.md rules),
+central or scoped issuer codes."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.symbols import find_symbols, key_of, make_key, normalise_symbol, parse_symbol
+from pipeline.identity import find_symbols, is_central, make_key, normalise_scope, normalise_symbol, parse_symbol, split_key
 
 # fmt: off
 NORMALISED = [
@@ -33,6 +34,24 @@ NORMALISED = [
     ("01/2024/TT-BNV", "01/2024/TT-BNV", "1/2024/TT-BNV"),
     ("15/NQ-HĐND", "15/NQ-HĐND", "15/NQ-HĐND"),
 ]
+# parsed parts: (number as written, type, issuer, State form, year)
+PARTS = [
+    ("21-KL/TW",        ("21", "KL", "TW", False, None)),
+    ("05-CT/TW",        ("05", "CT", "TW", False, None)),
+    ("13-CTr/TU",       ("13", "CTr", "TU", False, None)),
+    ("183-QĐ/ThU",      ("183", "QĐ", "ThU", False, None)),
+    ("35/2022/NĐ-CP",   ("35", "NĐ", "CP", True, 2022)),
+    ("134/KH-UBND",     ("134", "KH", "UBND", True, None)),
+    ("51-KH/TU@2022-01-28", ("51", "KH", "TU", False, None)),
+    ("56/2024/QH15",    ("56", "", "QH15", True, 2024)),
+]
+CENTRAL = [
+    ("21-KL/TW", True), ("3-KH/TW", True), ("37-HD/BTGTW", True), ("35/2022/NĐ-CP", True),
+    ("1074/QĐ-BXD", True), ("5/CT-TTg", True), ("56/2024/QH15", True), ("6/KH-MTTW-BTT", True),
+    ("100/2025/TT-BTC", True), ("33/KH-MTTQ-BTT", False), ("99/2025/NQ-HĐND", False),
+    ("51-KH/TU", False), ("40-KH/ĐUK", False), ("27-HD/BTG", False), ("134/KH-UBND", False),
+    ("38-KH/ĐU", False), ("12-KH/HU", False),
+]
 NOT_SYMBOLS = ["ngày 25/10/2021", "19/5/1890", "2020-2025", "tỷ lệ 1/2", "COVID-19", "Điều 3/4", "số 45"]
 # fmt: on
 
@@ -57,12 +76,43 @@ def test_spans_and_order() -> None:
     assert found[0].state and found[0].year == 2022 and found[0].issuer_code == "CP"
 
 
+@pytest.mark.parametrize("symbol,expected", PARTS)
+def test_parse_symbol_parts(symbol, expected):
+    p = parse_symbol(symbol)
+    assert (p.number, p.type_code, p.issuer_code, p.state, p.year) == expected
+
+
+def test_parse_symbol_rejects_free_text():
+    assert parse_symbol("Kết luận số 21") is None
+    assert parse_symbol(None) is None
+
+
 def test_keys() -> None:
     assert make_key("21-KL/TW", "2021-10-25") == "21-KL/TW@2021-10-25"
     assert make_key("21-KL/TW", None, 2021) == "21-KL/TW@2021"
     assert make_key("37-QĐ/TW") == "37-QĐ/TW"
-    assert key_of("05-CT/TW", "2016-05-15") == "5-CT/TW@2016-05-15"
+    assert make_key("05 – CT/TW", "2016-05-15") == "5-CT/TW@2016-05-15"
+    assert make_key("108-KH/ĐUK", None) == "108-KH/ĐUK"
+    assert make_key("7-KH/TU", "2016") == "7-KH/TU@2016"
+    assert make_key("7-KH/TU", "tháng 3") == "7-KH/TU"
+    assert make_key("7-KH/TU", "2021-02-30") == "7-KH/TU"  # not a calendar day
+    assert make_key(None, "2020-01-01") is None
+    assert make_key("Nghị quyết số 34") == "Nghị quyết số 34"  # no symbol: kept as written
+    assert parse_symbol("05-CT/TW").key("2016-05-15") == "5-CT/TW@2016-05-15"
+    assert split_key("40-KH/ĐUK@2022-03-03") == ("40-KH/ĐUK", "2022-03-03")
+    assert split_key("40-KH/ĐUK") == ("40-KH/ĐUK", "")
     assert normalise_symbol("Số 108 -KH/ĐUK") == "108-KH/ĐUK"
+
+
+@pytest.mark.parametrize("symbol,central", CENTRAL)
+def test_is_central(symbol, central):
+    assert is_central(symbol) is central
+
+
+def test_normalise_scope():
+    assert normalise_scope("  tỉnh   Hải Dương ") == "Hải Dương"
+    assert normalise_scope("") is None
+    assert normalise_scope(None) is None
 
 
 def test_ocr_slips_in_codes() -> None:
