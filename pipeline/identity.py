@@ -40,8 +40,10 @@ _SP = r"[ \t]*"
 _DASH = r"[-–—‐‑−]"
 # Codes are upper-case ASCII letters, Đ and Ư (and the mixed-case CTr, ThU, TTg); OCR adds
 # tone marks ("ĐỦ" for ĐU) and doubles letters ("QĐĐ"), which ``norm_code`` undoes.
-_CODE = rf"[{UPPER}][{UPPER}a-zđư]{{0,9}}"
-_STATE_CODE = rf"[{UPPER}][{UPPER}a-zđư0-9]{{0,11}}"
+# A unit's code may join two offices with "&" ("BCTĐ&TTN", "CCHC&VTLT") or name a division
+# in brackets ("CAT(PC04)").
+_CODE = rf"[{UPPER}][{UPPER}a-zđư]{{0,9}}(?:&[{UPPER}]{{1,8}})?"
+_STATE_CODE = rf"[{UPPER}][{UPPER}a-zđư0-9]{{0,11}}(?:&[{UPPER}]{{1,8}}|\([{UPPER}0-9]{{1,8}}\))?"
 
 PARTY_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}{_DASH}{_SP}(?P<type>{_CODE}){_SP}/{_SP}"

@@ -51,7 +51,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
     text, tables_ = doc.text, doc.tables
     try:
         st = structure_of(doc)
-        header = find_header(text, tables_, structure=st)
+        header = find_header(text, tables_, structure=st, ocr=doc.ocr_used)
         citations = find_citations(text, header, tables_)
         implements = find_implements(text, citations, tables_, structure=st)
         signer = find_signer(text, tables_, structure=st)

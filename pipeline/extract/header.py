@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pipeline.extract.dates import find_dates
 from pipeline.extract.issuer import issuer_from_lines, issuer_from_opening, org_case, scope_for, scope_of, strip_standing
 from pipeline.extract.patterns import doc_type, tables
-from pipeline.extract.respell import as_written
+from pipeline.extract.respell import as_written, extended, repaired
 from pipeline.extract.text import folded, squash
 from pipeline.identity import find_symbols
 from pipeline.models import Header, Table
@@ -34,6 +34,7 @@ from pipeline.structure.head import body_units
 from pipeline.structure.skeleton import skeleton
 
 _QUOTES = "\"“”'‘’"
+_SPECKS = re.compile(r"(?<!\S)[-_~`'\"*.,]*_[-_~`'\"*.,]*(?!\S)")  # a scan's "-_" between words
 _RULE_AFTER = re.compile(r"(?:\s*\n[ \t]*[-_*=.~–—]{3,}[ \t]*(?=\n|$))+")
 
 
@@ -44,11 +45,15 @@ def _normalise_symbols(s: str) -> str:
     return s
 
 
-def _type_and_title(st: Structure) -> tuple[str | None, str | None]:
-    """The type (the type word's, or "Công văn" for a "V/v" subject) and the title."""
+def _type_and_title(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
+    """The type (the type word's, or "Công văn" for a "V/v" subject) and the title, as
+    printed: a final full stop and quotes or brackets around the whole subject dropped,
+    a scan's misread marks repaired from the document's own text."""
     zone = st.first("doc_type")
     lines = st.column_lines("title")
-    title = squash(" ".join(clean(ln.text) for ln in lines)) or None
+    title = _bare(squash(" ".join(clean(ln.text) for ln in lines))) or None
+    if title and ocr:
+        title = repaired(_SPECKS.sub(" ", title).strip(), st.text, skip=(lines[0].start, lines[-1].end))
     if zone is not None:
         word = clean(st.text_of(zone))
         found = doc_type_at(word)
@@ -59,11 +64,19 @@ def _type_and_title(st: Structure) -> tuple[str | None, str | None]:
             kind = t.name if t else None
         return kind, _normalise_symbols(title) if title else None
     if title and any(st.zones[ln.zone].label == "V/v" for ln in lines):
-        if title[:1] in _QUOTES and title[-1:] in _QUOTES:
-            title = title[1:-1].strip()
-        title = re.sub(r"^V\s*/\s*%", "V/v", title)  # a scan's reading of the marker
+        title = re.sub(r"^(?:V\s*/\s*%|%)\s*", "V/v ", title)  # a scan's reading of the marker
         return "Công văn", _normalise_symbols(title)
     return None, None
+
+
+def _bare(title: str) -> str:
+    """A title without a final full stop and without quotes or brackets around it whole."""
+    title = title.strip()
+    for _ in range(2):
+        if len(title) > 2 and (title[0] in _QUOTES and title[-1] in _QUOTES or title[0] == "(" and title[-1] == ")"):
+            title = title[1:-1].strip()
+        title = re.sub(r"(?<!\.)\.$", "", title).strip()
+    return title
 
 
 _DIGITS = re.compile(r"^\W*S[OÓ0]\W*?(\d{1,6})", re.IGNORECASE)
@@ -94,21 +107,37 @@ def _symbol(st: Structure) -> str | None:
     return None
 
 
-def _place_and_date(st: Structure) -> tuple[str | None, str | None]:
+# A day and month a stamp or a hand put into the line, read into the words around them:
+# "ngày t 28 háng 10 năm 2025".
+_LOOSE_DATE = re.compile(r"NGAY\D{0,6}?(\d{1,2})\D{1,8}?(\d{1,2})\D{0,6}?NAM\D{0,3}(\d{4})")
+
+
+def _place_and_date(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
     for zone in st.of("place_date"):
         t = clean(st.text_of(zone))
         m = re.search(r"\s*[,.]\s*NGAY\b", skeleton(t))
         place = squash(t[: m.start()]).strip(" *_|") if m else None
+        if not place:
+            continue
         dm = next((d for d in find_dates(t) if d.date), None)
-        if place:
-            return as_written(place, st.text), dm.iso if dm else None
+        date = dm.iso if dm else _loose_date(t)
+        return repaired(as_written(place, st.text), st.text if ocr else ""), date
     return None, None
 
 
-def _body_lines(st: Structure) -> list[str]:
-    """The issuing body's header lines (parent bodies first), grouped into bodies."""
+def _loose_date(t: str) -> str | None:
+    m = _LOOSE_DATE.search(skeleton(t))
+    if not m:
+        return None
+    day, month, year = (int(g) for g in m.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= 31 and 1 <= month <= 12 else None
+
+
+def _body_lines(st: Structure, ocr: bool) -> list[str]:
+    """The issuing body's header lines (parent bodies first), grouped into bodies; a scan's
+    misread marks repaired from the document's own text."""
     texts = [clean(ln.text).strip(" _-–—*|") for ln in st.column_lines("parent_body", "issuer")]
-    texts = [t for t in texts if t]
+    texts = [repaired(t, st.text if ocr else "") for t in texts if t]
     return [" ".join(texts[i] for i in unit).strip(" .,:;") for unit in body_units(texts)] if texts else []
 
 
@@ -122,17 +151,19 @@ def title_span(text: str, tables_: Sequence[Table] = (), structure: Structure | 
     return zones[0].start, rule.end() if rule else zones[-1].end
 
 
-def find_header(text: str, tables_: Sequence[Table] = (), structure: Structure | None = None) -> Header:
+def find_header(
+    text: str, tables_: Sequence[Table] = (), structure: Structure | None = None, ocr: bool = False
+) -> Header:
     """The header fields of ``text`` (``Document.text``; ``tables_`` its ``Document.tables``;
-    ``structure`` its zones, found here when not given)."""
+    ``structure`` its zones, found here when not given; ``ocr``: the text was read by OCR)."""
     st = structure if structure is not None else structure_of_text(text, tables_)
-    kind, title = _type_and_title(st)
+    kind, title = _type_and_title(st, ocr)
     symbol = _symbol(st)
-    place, date = _place_and_date(st)
-    orgs = _body_lines(st)
+    place, date = _place_and_date(st, ocr)
+    orgs = _body_lines(st, ocr)
     issuer = issuer_from_lines(orgs)
     if issuer:
-        issuer = as_written(issuer, text)
+        issuer = repaired(extended(as_written(issuer, text), text), "")  # a province as the gazetteer spells it
     else:
         issuer = issuer_from_opening(text, st.header_end, kind)
         if issuer:

@@ -16,18 +16,26 @@ from collections.abc import Sequence
 from pipeline.extract.text import squash
 from pipeline.models import Signer, Table
 from pipeline.structure import Structure, structure_of_text
-from pipeline.structure.cues import authority_end, clean, is_position, is_upper, name_in
+from pipeline.structure.cues import authority_end, clean, is_position, is_upper, name_in, purpose_span
 
 _NOI_NHAN = re.compile(r"^\W{0,3}N[ơo]i\s+nh[ậa]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*[-+•–—~]+\s*")
-_REPORT_MARK = re.compile(r"\s*\((?:để\s+)?(?:báo cáo|b/c)\)\s*", re.IGNORECASE)
 _TRAIL = re.compile(r"[\s,;:.]*(?:\./\.)?[\s,;:.]*$")
 _SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký|signed)\b", re.IGNORECASE)
 
 
 def _clean_item(s: str) -> str:
+    """An entry: its dash, bracketed purposes ("(để báo cáo)") and closing punctuation
+    dropped, and a scan's specks after its end ("Như trên; _", "Lưu: VP, VT. š")."""
     s = _ITEM.sub("", s, count=1)
-    s = _REPORT_MARK.sub(" ", s)
+    while (span := purpose_span(s)) is not None:
+        tail = s[span[1] :]
+        if re.match(r"\s*[;:,.]", tail) or re.fullmatch(r"\s*\S{0,6}\s*", tail):
+            tail = ""  # "(để báo cáo); 234", "(đề theo dõi): Soi": the bracket ended the entry
+        s = f"{s[: span[0]].rstrip()} {tail.strip()}".strip()
+    s = re.sub(r"(?:[;.]\s+\S{1,2}|;[_\W]*)$", "", s)
+    if not re.match(r"\W*Lưu\b", s):
+        s = re.sub(r"[;:]\s+[^\Wa-zà-ỹđ]{2,}$", "", s)  # the signature's capitals run in: "Như trên: DÀNG"
     return squash(_TRAIL.sub("", s))
 
 
@@ -36,6 +44,8 @@ def recipients_from_lines(lines: Sequence[str]) -> tuple[str, ...]:
     several items on one line split), markers and "(để báo cáo)" removed."""
     items: list[str] = []
     closed = True  # the last item ended (";", "." or "./.")
+    dashed = False  # the list's items open with a dash: an undashed line goes on with the item above
+    next_dash = False  # a line ended on a dash whose item is on the next line
     for raw in lines:
         line = clean(raw).strip()
         m = _NOI_NHAN.match(line)
@@ -45,10 +55,15 @@ def recipients_from_lines(lines: Sequence[str]) -> tuple[str, ...]:
             part = part.strip()
             if not part:
                 continue
-            if _ITEM.match(part) or not items or closed:
+            dash = bool(_ITEM.match(part)) or next_dash
+            dashed = dashed or (dash and not items)
+            next_dash = bool(re.search(r"[;,.]\s*[-–]$", part))  # "…Bộ Công an; -" / "Thường trực …"
+            if next_dash:
+                part = part.rstrip(" -–")
+            if dash or not items or (closed and not dashed):
                 items.append(part)
             else:
-                items[-1] = f"{items[-1]} {part}"  # a wrapped item
+                items[-1] = f"{items[-1]} {part}"  # a wrapped item, or an item's indented lines
             closed = bool(re.search(r"(?:[;.]|\./\.)\s*$", part))
     return tuple(x for x in (_clean_item(s) for s in items) if sum(c.isalpha() for c in x) >= 2)
 
@@ -58,39 +73,44 @@ def signer_from_lines(lines: Sequence[str]) -> Signer | None:
 
     With both a TM. and a KT. line ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") the
     first, the body signed for, is ``on_behalf`` (as the golds record it); a KT. line alone
-    ("K/T TRƯỞNG BAN") is ``on_behalf`` itself. A position cut after "PHÓ" goes on on the
-    next line.
+    ("K/T TRƯỞNG BAN") is ``on_behalf`` itself; a mark's line wrapped ("K/T CHÁNH" /
+    "VĂN PHÒNG") is joined. The position is the first line in capitals after the marks (a
+    position cut after "PHÓ" goes on on the next line), or before them where a PDF put the
+    right column's lines out of order; the name is the first name after them, else the last.
     """
-    texts = [squash(clean(x)) for x in lines]
-    texts = [t for t in texts if t]
-    on_behalf = position = name = None
-    k = next((i for i, t in enumerate(texts) if authority_end(t) is not None), None)
-    if k is not None:
-        on_behalf = texts[k]
-        k += 1
-        while k < len(texts) and authority_end(texts[k]) is not None:
-            k += 1
-        if k + 1 < len(texts) and k == 1 + next(i for i, t in enumerate(texts) if t == on_behalf):
-            if is_upper(texts[k], 0.85) and not is_position(texts[k]) and is_position(texts[k + 1]):
-                on_behalf = f"{on_behalf} {texts[k]}"  # "K/T CHÁNH" / "VĂN PHÒNG": the mark's line wrapped
-                k += 1
-    else:
-        k = next((i for i, t in enumerate(texts) if is_position(t)), 0)
-    for n, t in enumerate(texts[k : k + 10], start=k):
-        if position is None and is_upper(t, 0.85) and (is_position(t) or on_behalf) and len(t) < 70 and not name_in(t):
-            position = t
-            if re.search(r"\bPHÓ$", t) and n + 1 < len(texts) and is_upper(texts[n + 1]):
-                position = f"{t} {texts[n + 1]}"
-            continue
-        if _SIGNED.match(t):
-            continue
-        found = name_in(t)
-        if found:
-            name = found
-            break
+    texts = [t for t in (squash(clean(x)) for x in lines) if t]
+    marks = [i for i, t in enumerate(texts) if authority_end(t) is not None]
+    on_behalf = texts[marks[0]] if marks else None
+    after = 0
+    if marks:
+        after = marks[0] + 1
+        while after < len(texts) and after in marks:
+            after += 1
+        if after + 1 < len(texts) and after == marks[0] + 1 and _wrapped_mark(texts[after], texts[after + 1]):
+            on_behalf = f"{on_behalf} {texts[after]}"
+            after += 1
+    position = _position(texts, after, after + 10) or (_position(texts, 0, marks[0]) if marks else None)
+    names = [n for n in (name_in(t) for t in texts[after:]) if n] or [n for n in (name_in(t) for t in texts) if n]
+    name = names[0] if names else None
     if on_behalf is None and position is None and name is None:
         return None
     return Signer(on_behalf=on_behalf, position=position, name=name)
+
+
+def _wrapped_mark(line: str, nxt: str) -> bool:
+    """``line`` finishes the authority mark above it ("VĂN PHÒNG" under "K/T CHÁNH")."""
+    return is_upper(line, 0.85) and not is_position(line) and is_position(nxt) and not name_in(line)
+
+
+def _position(texts: list[str], start: int, stop: int) -> str | None:
+    for n in range(max(start, 0), min(stop, len(texts))):
+        t = texts[n]
+        if authority_end(t) is not None or name_in(t) or _SIGNED.match(t) or len(t) >= 70 or not is_upper(t, 0.85):
+            continue
+        if re.search(r"\bPHÓ$", t) and n + 1 < len(texts) and is_upper(texts[n + 1]) and not name_in(texts[n + 1]):
+            return f"{t} {texts[n + 1]}"
+        return t
+    return None
 
 
 def find_recipients(text: str, tables_: Sequence[Table] = (), structure: Structure | None = None) -> tuple[str, ...]:

@@ -103,6 +103,8 @@ def _heading_or_item(lab: Label, content: str) -> str:
 
 def _unlabelled_heading(para: list[TextLine]) -> bool:
     """A short paragraph in capitals without a label ("TÌNH HÌNH, KẾT QUẢ …")."""
+    if not is_upper(para[0].text, 0.9) or len(para) > 3:
+        return False
     text = " ".join(clean(ln.text) for ln in para)
     words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 2]
     letters = sum(c.isalpha() for c in text)

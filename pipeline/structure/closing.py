@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from pipeline.structure.cues import (
-    authority_end, clean, cues, is_appendix, is_footnotes, is_furniture, is_position, is_recipients, is_upper,
-    label_at, name_in,
+    authority_end, clean, cues, is_appendix, is_footnotes, is_furniture, is_list_end, is_position, is_recipients,
+    is_upper, label_at, name_in,
 )  # fmt: skip
 from pipeline.structure.lines import TextLine, split_gaps
 from pipeline.structure.parts import Part, split_at
@@ -71,6 +71,13 @@ def _closing_like(t: str) -> bool:
     return len(t) < 90 or t[:1].islower()
 
 
+def _listed(text: str) -> bool:
+    """A line of a "Nơi nhận" list: a dash item, or an item's wrapped end ("tế, Bộ Quốc phòng;")."""
+    t = clean(text)
+    lab = label_at(t)
+    return (lab is not None and lab.kind == "bullet") or bool(re.search(r";\s*\S{0,6}$", t) and len(t) < 120)
+
+
 def _anchor(lines: tuple[TextLine, ...], lo: int) -> int | None:
     """The line the closing is found by (see the module docstring): the last one before
     the first appendix heading that follows a closing line (a guide's appendix may show
@@ -89,6 +96,11 @@ def _anchor(lines: tuple[TextLine, ...], lo: int) -> int | None:
         if lines[i].table is None and is_recipients(lines[i].text):
             return i
     floor = max(lo, n // 3)
+    for i in range(n - 1, max(lo, n // 2) - 1, -1):  # a scan that lost "Nơi nhận": the list's "- Lưu" line
+        if lines[i].table is None and is_list_end(lines[i].text):
+            while i - 1 >= lo and _listed(lines[i - 1].text):
+                i -= 1
+            return i
     for i in range(n - 1, floor - 1, -1):
         if lines[i].table is None and authority_end(lines[i].text) is not None:
             while i - 1 >= floor and authority_end(lines[i - 1].text) is not None:

@@ -53,6 +53,7 @@ class _Cues:
     separator: re.Pattern[str]
     name_prefix: re.Pattern[str]
     surnames: frozenset[str]
+    purpose: re.Pattern[str]
     type_skeletons: tuple[tuple[str, DocType], ...]
 
 
@@ -91,6 +92,7 @@ def cues() -> _Cues:
         name_prefix=re.compile(rf"^(?:(?:{'|'.join(re.escape(w) for w in sorted(p['name_prefixes'], key=len, reverse=True))})\s*)+"),
         type_skeletons=tuple(sorted(skeletons, key=lambda s: -len(s[0]))),
         surnames=frozenset(skeleton(w).split()[0] for w in p["surnames"]),
+        purpose=re.compile(rf"\(\s*(?:{_words(p['purpose_marks'])})(?![A-Z0-9])[^()]*\)"),
     )
 
 
@@ -99,23 +101,28 @@ def cues() -> _Cues:
 
 def upper_share(text: str) -> float:
     """Share of upper-case letters among the letters of ``text`` (1.0 when it has none)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 1.0
-    return sum(1 for c in letters if c.isupper()) / len(letters)
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
+    return upper / (upper + lower) if upper + lower else 1.0
 
 
 def is_upper(text: str, share: float = 0.8) -> bool:
     """Written in capitals (a scan's stray lower-case letter tolerated)."""
-    return any(c.isalpha() for c in text) and upper_share(text) >= share
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
+    return upper > 0 and upper >= share * (upper + lower)
 
 
 _MARKS = re.compile(r"^[\s#>*_|`]+|[\s*_|`]+$")
+_MARK_CHARS = frozenset(" \t#>*_|`")
 
 
+@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """The line without Markdown marks and table pipes around it."""
-    return _MARKS.sub("", text.replace("**", ""))
+    if "*" in text or text[:1] in _MARK_CHARS or text[-1:] in _MARK_CHARS:
+        return _MARKS.sub("", text.replace("**", ""))
+    return text
 
 
 # ------------------------------------------------------------------ header cues
@@ -133,7 +140,9 @@ def is_number(text: str) -> bool:
     return not t[:1].islower() and bool(cues().number.match(skeleton(t)))
 
 
-_DATE_TAIL = re.compile(r"\s*(?:\S{0,3}\s*)?(?:THANG\b.{0,14}?NAM\b|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4})")
+# What follows "ngày" on a place-date line: "… tháng … năm 2025" (the day and month may be
+# blank, or a stamped day read into the middle of "tháng"), or "14/7/2025".
+_DATE_TAIL = re.compile(r".{0,30}?\bNAM\b|\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
 def _capitalised(word: str) -> bool:
     """A word of letters that starts with a capital ("Lâm", "Đồng", "BTV")."""
     return word.isalpha() and word[0].isupper()
@@ -161,8 +170,9 @@ def place_date_span(text: str) -> tuple[int, int] | None:
 
 
 def is_subject(text: str) -> bool:
-    """A Công văn's "V/v …" subject line."""
-    return bool(cues().subject.match(skeleton(clean(text))))
+    """A Công văn's "V/v …" subject line (a scan may read the italic "V/v" as "%")."""
+    t = clean(text)
+    return bool(cues().subject.match(skeleton(t))) or (t[:1] == "%" and t[1:].strip()[:1].islower())
 
 
 def subject_body(text: str) -> str:
@@ -324,7 +334,7 @@ def authority_end(text: str) -> int | None:
     """End of the authority mark opening a signature line ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ
     TỊCH", "K/T TRƯỞNG BAN", a scan's "KTTRƯỞNG BAN"); None if the line has none."""
     t = clean(text)
-    if len(t) > 90 or not is_upper(t, 0.75):
+    if len(t) > 90 or not t or skeleton(t.lstrip(" -–.,;:'`*_|@"))[:1] not in "TKQ" or not is_upper(t, 0.75):
         return None
     sk = skeleton(t)
     m = cues().authority.match(sk) or cues().authority_glued.match(sk)
@@ -396,6 +406,17 @@ def is_layout_cell(cell: str) -> bool:
     return False
 
 
+def purpose_span(text: str) -> tuple[int, int] | None:
+    """Where a bracketed purpose ("(để báo cáo)", "(p/hợp chỉ đạo)") stands in a "Nơi nhận" item."""
+    m = cues().purpose.search(skeleton(text))
+    return (m.start(), m.end()) if m else None
+
+
+def is_list_end(text: str) -> bool:
+    """The "- Lưu: VT, …" line that ends every "Nơi nhận" list."""
+    return bool(re.match(r"^[-+•–~\s]{1,4}LUU\b", skeleton(clean(text))))
+
+
 def is_recipients(text: str) -> bool:
     """"Nơi nhận:" (a scan: "@Nơi nhận")."""
     return bool(cues().recipients.match(skeleton(clean(text))))
@@ -404,6 +425,6 @@ def is_recipients(text: str) -> bool:
 __all__ = [
     "Label", "addressee_at", "authority_end", "body_head", "body_head_word", "clean", "cues", "doc_type_at", "is_addressee",
     "is_appendix", "is_footnotes", "is_furniture", "is_layout_cell", "is_page_number", "is_stamp", "is_number", "is_opener", "is_position",
-    "is_promulgation", "is_recipients", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
+    "is_list_end", "is_promulgation", "is_recipients", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
     "label_at", "motto_span", "name_in", "place_date_span", "subject_body", "upper_share",
 ]  # fmt: skip

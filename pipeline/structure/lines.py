@@ -33,21 +33,17 @@ class TextLine:
     table: int | None = None  # a data table's index (Document.tables) for its rows
     row: int | None = None
     cell: bool = False  # a cell of a layout table (header, signature)
-    blank_before: bool = False  # a blank line, a cell or block boundary precedes it
+    blank_before: bool = False  # a blank line stands before it (or it is the first line)
     source: int = -1  # index of the raw line (or block line) it was cut from
 
 
+_BLANK = re.compile(r"\n[ \t|]*\n")
 _GAP = re.compile(r"(?<=\S)(?:[ \t]*\t[ \t]*| {3,})(?=\S)")
 
 
 def document_lines(doc: Document) -> tuple[TextLine, ...]:
     """Every non-empty line of ``doc`` in text order (blocks where the reader gave them)."""
-    lines = _from_blocks(doc) if doc.blocks else _from_text(doc.text, doc.tables)
-    if doc.pages:
-        starts = [p.start for p in doc.pages]
-        numbers = [p.number for p in doc.pages]
-        lines = [replace(ln, page=numbers[max(bisect_right(starts, ln.start) - 1, 0)]) for ln in lines]
-    return tuple(lines)
+    return tuple(_numbered(doc, _from_blocks(doc) if doc.blocks else _from_text(doc.text, doc.tables)))
 
 
 def _trimmed(text: str, start: int, end: int, strip: str = "") -> tuple[int, int]:
@@ -59,16 +55,12 @@ def _trimmed(text: str, start: int, end: int, strip: str = "") -> tuple[int, int
 
 
 def _plain(text: str, start: int, end: int, out: list[TextLine]) -> None:
-    blank = True
     while start < end:
         nl = text.find("\n", start, end)
         stop = end if nl < 0 else nl
         s, e = _trimmed(text, start, stop)
         if e > s:
-            out.append(TextLine(s, e, text[s:e], blank_before=blank, source=len(out)))
-            blank = False
-        else:
-            blank = True
+            out.append(TextLine(s, e, text[s:e]))
         start = stop + 1
 
 
@@ -103,69 +95,60 @@ def _from_text(text: str, tables: tuple[Table, ...]) -> list[TextLine]:
         if t.start < pos or t.end > len(text):
             continue
         _plain(text, pos, t.start, out)
-        layout = _is_layout(t)
-        prose = not layout and _is_prose(t)
-        for r, row in enumerate(t.rows):
-            at = t.row_starts[r] if r < len(t.row_starts) else t.start
-            nl = text.find("\n", at, t.end)
-            row_end = t.end if nl < 0 else nl
-            if prose:
-                s, e = _trimmed(text, at, row_end, strip="|")
-                if e > s:
-                    out.append(TextLine(s, e, text[s:e], blank_before=r == 0, source=len(out)))
-                continue
-            if not layout:
-                s, e = _trimmed(text, at, row_end)
-                if e > s:
-                    out.append(TextLine(s, e, text[s:e], table=t.index, row=r, blank_before=r == 0, source=len(out)))
-                continue
-            row_text = text[at:row_end]
-            cursor = 0
-            for c, cell in enumerate(row):
-                first = True
-                for piece in cell.split("\n"):
-                    span = _locate(row_text, piece, cursor)
-                    if span is None:
-                        continue
-                    cursor = span[1]
-                    s, e = at + span[0], at + span[1]
-                    column = c + 1 if sum(1 for x in row if x.strip()) > 1 else 0
-                    out.append(TextLine(s, e, text[s:e], column=column, cell=True, blank_before=first, source=len(out)))
-                    first = False
+        _table(text, t, out)
         pos = t.end
     _plain(text, pos, len(text), out)
     return out
 
 
+def _table(text: str, t: Table, out: list[TextLine]) -> None:
+    """The lines of a reader's table: a layout table's cells unfolded line by line (left
+    cell first), a paragraph split into cells as lines of text, a data table's rows."""
+    layout = _is_layout(t)
+    prose = not layout and _is_prose(t)
+    for r, row in enumerate(t.rows):
+        at = t.row_starts[r] if r < len(t.row_starts) else t.start
+        nl = text.find("\n", at, t.end)
+        row_end = t.end if nl < 0 else nl
+        if not layout:
+            s, e = _trimmed(text, at, row_end, strip="|" if prose else "")
+            if e > s:
+                table = None if prose else t.index
+                out.append(TextLine(s, e, text[s:e], table=table, row=None if prose else r))
+            continue
+        row_text = text[at:row_end]
+        cursor = 0
+        filled = sum(1 for x in row if x.strip())
+        for c, cell in enumerate(row):
+            for piece in cell.split("\n"):
+                span = _locate(row_text, piece, cursor)
+                if span is None:
+                    continue
+                cursor = span[1]
+                s, e = at + span[0], at + span[1]
+                column = c + 1 if filled > 1 else 0
+                out.append(TextLine(s, e, text[s:e], column=column, cell=True))
+
+
 def _from_blocks(doc: Document) -> list[TextLine]:
-    """Lines of the reader's blocks; data-table rows as one line each; text outside every
-    block (notes a reader appends) as plain lines."""
+    """Lines of the reader's blocks; its data tables as :func:`_table` gives them; text
+    outside every block (notes a reader appends) as plain lines."""
     text = doc.text
     out: list[TextLine] = []
     covered: list[tuple[int, int]] = []
-    data_rows: dict[int, Table] = {}
+    tables: dict[int, Table] = {}
     for b in doc.blocks:
         if b.kind == "cell" and b.table is not None and 0 <= b.table < len(doc.tables):
-            data_rows[b.table] = doc.tables[b.table]
-            covered.append((b.start, b.end))
+            tables[b.table] = doc.tables[b.table]
             continue
-        first = True
         for ln in b.lines or ():
             s, e = _trimmed(text, ln.start, ln.end)
             if e > s:
-                out.append(
-                    TextLine(s, e, text[s:e], column=b.column, page=ln.page, cell=b.kind == "cell",
-                             blank_before=first, source=len(out))
-                )  # fmt: skip
-                first = False
+                out.append(TextLine(s, e, text[s:e], column=b.column, page=ln.page, cell=b.kind == "cell"))
         covered.append((b.start, b.end))
-    for t in data_rows.values():
-        for r, at in enumerate(t.row_starts):
-            nl = text.find("\n", at, t.end)
-            s, e = _trimmed(text, at, t.end if nl < 0 else nl)
-            if e > s:
-                out.append(TextLine(s, e, text[s:e], table=t.index, row=r, blank_before=r == 0, source=len(out)))
-            covered.append((at, e))
+    for t in tables.values():
+        _table(text, t, out)
+        covered.append((t.start, t.end))
     covered.sort()
     pos = 0
     gaps: list[TextLine] = []
@@ -176,7 +159,25 @@ def _from_blocks(doc: Document) -> list[TextLine]:
     _plain(text, pos, len(text), gaps)
     out += gaps
     out.sort(key=lambda ln: ln.start)
-    return [replace(ln, source=i) for i, ln in enumerate(out)]
+    return out
+
+
+def _numbered(doc: Document, lines: list[TextLine]) -> list[TextLine]:
+    """Lines with their index, their page, and whether a blank line (or the start) stands
+    before each."""
+    text = doc.text
+    starts = [p.start for p in doc.pages]
+    numbers = [p.number for p in doc.pages]
+    out = []
+    prev_end = 0
+    for i, ln in enumerate(lines):
+        blank = i == 0 or bool(_BLANK.search(text, prev_end, ln.start))
+        page = numbers[max(bisect_right(starts, ln.start) - 1, 0)] if starts else ln.page
+        out.append(
+            TextLine(ln.start, ln.end, ln.text, ln.column, page, ln.table, ln.row, ln.cell, blank, i)
+        )  # fmt: skip
+        prev_end = max(prev_end, ln.end)
+    return out
 
 
 def split_gaps(line: TextLine, keep: Callable[[str, str], bool] | None = None) -> list[TextLine]:
