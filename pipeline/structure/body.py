@@ -39,8 +39,8 @@ def _wrap_width(lines: list[TextLine]) -> int:
     return full if wrapped and full < 200 else 0
 
 
-def _continues(prev: TextLine, ln: TextLine, width: int) -> bool:
-    """``ln`` goes on with the paragraph that ``prev`` ends."""
+def _continues(first: TextLine, prev: TextLine, ln: TextLine, width: int) -> bool:
+    """``ln`` goes on with the paragraph that ``first`` opens and ``prev`` ends."""
     if ln.table is not None or prev.table is not None:
         return False
     if ln.column and prev.column and ln.column != prev.column:
@@ -62,6 +62,8 @@ def _continues(prev: TextLine, ln: TextLine, width: int) -> bool:
         return False
     if p.endswith(",") or _LINKING.search(fold_tones(p)):
         return True
+    if is_opener(clean(first.text)) and not is_opener(t):
+        return True  # a legal-basis clause runs until its ";"
     if is_upper(p) and is_upper(t) and len(t) < 90 and not ln.blank_before:
         return True  # an upper-case heading wrapped
     if len(t.split()) <= 2 and t[-1] in ".;,":
@@ -81,7 +83,7 @@ def paragraphs(lines: list[TextLine]) -> list[list[TextLine]]:
     width = _wrap_width(lines)
     out: list[list[TextLine]] = []
     for ln in lines:
-        if out and _continues(out[-1][-1], ln, width):
+        if out and _continues(out[-1][0], out[-1][-1], ln, width):
             out[-1].append(ln)
         else:
             out.append([ln])
