@@ -2,11 +2,14 @@
 
 ``--mode core`` drives the plain batch core (``pipeline.ingest`` + ``pipeline.store``)
 in this one process, streaming: each batch is read, extracted and written before the
-next is read, and only light outcomes are kept. ``--mode flow`` calls the Prefect flow
-(``flows.ingest.ingest_flow``), so the difference is Prefect's overhead.
+next is read, and only light outcomes are kept. ``--mode run`` is the library run
+(``pipeline.run.ingest``, what ``kehoach ingest --local`` does) and ``--mode flow`` the
+same through the Prefect flow (``flows.ingest.ingest_flow``), both with ``--runner``.
 
 Prints one JSON line on stdout: phase seconds, counts, failures by reason, peak RSS
-(``ru_maxrss``) and CPU seconds. Progress goes to stderr.
+(``ru_maxrss``, this process and its largest child), CPU seconds and, for ``run``/``flow``,
+documents per second after start-up (from the first document stored to the last).
+Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -115,18 +118,48 @@ def run_core(archive: Path, db: Path, parquet: Path, batch_size: int, label: str
             "failures": dict(reasons), "files": len(files), "processed": len(todo)}
 
 
-def run_flow(archive: Path, db: Path, parquet: Path, batch_size: int, workers: int) -> dict[str, Any]:
-    """The Prefect flow as ``kehoach ingest`` runs it (thread runner)."""
+def run_library(archive: Path, db: Path, parquet: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """``pipeline.run.ingest`` (``--mode run``) or the Prefect flow (``--mode flow``), timed
+    by the run's own stages, with the rate after start-up from the progress callbacks."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     t = time.perf_counter()
-    from flows.ingest import ingest_flow
+    from pipeline import run
+    from pipeline.settings import IngestSettings
 
+    if args.mode == "flow":
+        from flows.ingest import ingest_flow as go
+    else:
+        go = run.ingest
     imported = time.perf_counter() - t
-    summary = ingest_flow(archive=str(archive), db=str(db), batch_size=batch_size, workers=workers,
-                          parquet_dir=str(parquet))
+    settings = IngestSettings(
+        archive=str(archive), db=str(db), parquet_dir=str(parquet), reports=args.reports, runner=args.runner,
+        workers=args.workers, batch_size=args.batch_size, reports_dir=str(db.parent / "reports"),
+    )
+    seen: list[float] = []
+    peak_before_graph: list[float] = []
+    last = [time.perf_counter()]
+
+    def progress(done: int, total: int, outcome: Any) -> None:
+        if outcome is None:
+            return
+        seen.append(time.perf_counter())
+        if done == total:
+            peak_before_graph.append(_usage()["peak_rss_mb"])
+        if seen[-1] - last[0] > 20:
+            last[0] = seen[-1]
+            print(f"[{args.label}] {done}/{total} files", file=sys.stderr, flush=True)
+
+    with run.progress_reporter(progress):
+        summary = go(settings)
+    rate = round((len(seen) - 1) / (seen[-1] - seen[0]), 2) if len(seen) > 1 and seen[-1] > seen[0] else None
     reasons = Counter(f["reason"] for f in summary.get("failures", []))
-    return {"phases": {"import": round(imported, 3), "flow_reported": summary.get("seconds")},
-            "counts": summary.get("counts"), "failures": dict(reasons)}
+    return {
+        "phases": {"import": round(imported, 3), **summary["stages"]}, "counts": summary["counts"],
+        "failures": dict(reasons), "docs_per_s_after_startup": rate, "run_seconds": summary["seconds"],
+        "peak_rss_by_phase": {"after_streaming": peak_before_graph[0] if peak_before_graph else None},
+        "processed": len(seen), "runner": args.runner, "workers": args.workers,
+    }
 
 
 def main() -> int:
@@ -134,9 +167,11 @@ def main() -> int:
     ap.add_argument("--archive", type=Path, required=True)
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--parquet", type=Path, required=True)
-    ap.add_argument("--mode", choices=("core", "flow"), default="core")
+    ap.add_argument("--mode", choices=("core", "run", "flow"), default="core")
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--runner", default="thread", help="run/flow: thread | process | dask")
+    ap.add_argument("--reports", action="store_true", help="run/flow: draw the report PNGs too")
     ap.add_argument("--label", default="e2e")
     ap.add_argument("--store", choices=("per-file", "batched"), default="per-file",
                     help="core mode: Store.put_document per file, or Store.put_documents per batch")
@@ -146,11 +181,11 @@ def main() -> int:
         out = run_core(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.label,
                        args.store == "batched")
     else:
-        out = run_flow(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args.batch_size, args.workers)
+        out = run_library(args.archive.resolve(), args.db.resolve(), args.parquet.resolve(), args)
     out["seconds"] = round(time.perf_counter() - t, 3)
-    if args.mode == "flow" and out["phases"].get("flow_reported") is not None:
+    if args.mode == "flow":
         ph = out["phases"]
-        ph["prefect_overhead"] = round(out["seconds"] - ph["import"] - ph["flow_reported"], 3)
+        ph["prefect_overhead"] = round(out["seconds"] - ph["import"] - out["run_seconds"], 3)
     out["patches"] = ["store: one transaction per batch (Store.put_documents)"] if args.store == "batched" else []
     out.update(_usage())
     print(json.dumps(out))

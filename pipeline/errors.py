@@ -1,8 +1,10 @@
-"""Typed errors with a reason and a remedy, and the CLI's exit codes.
+"""Typed errors with a reason, an exit code and a remedy: the only errors kehoach raises.
 
 A reader or stage raises ``KehoachError(reason, path, detail)``; the per-file boundary
-(the ingest flow, ``kehoach read``) records ``(file, reason, message)`` and goes on.
-Errors are classified by type and ``Reason``, never by their message text.
+(``pipeline.ingest.process_file``) records ``(file, reason, message)`` and goes on. The
+command line has one boundary (``pipeline.cli.main``): it prints the message and the
+remedy and exits with the error's code. Errors are classified by type and ``Reason``,
+never by their message text; the exit code of a reason is :data:`EXIT_CODES`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class ExitCode(IntEnum):
     missing_dependency = 4  # tesseract, antiword, ... not installed
     database_locked = 5  # another ingest holds the database
     crashed = 10  # an unexpected exception escaped
+    interrupted = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class Reason(str, Enum):
@@ -37,6 +40,12 @@ class Reason(str, Enum):
     unreadable = "unreadable"  # permission, symlink loop, vanished file
     extract_failed = "extract_failed"
     internal = "internal"  # a bug: an unexpected exception
+    # not about one file: the command itself could not go on
+    bad_args = "bad_args"  # an option or argument that cannot be used
+    no_match = "no_match"  # a key or path that names no stored document
+    bad_query = "bad_query"  # SQL that DuckDB refuses
+    database_locked = "database_locked"  # another process writes the database
+    no_server = "no_server"  # a command that needs a running Prefect server found none
 
 
 REMEDIES: dict[Reason, str] = {
@@ -54,19 +63,39 @@ REMEDIES: dict[Reason, str] = {
     Reason.unreadable: "check the path, permissions and links",
     Reason.extract_failed: "report this document to the maintainers",
     Reason.internal: "report this bug with the file to the maintainers",
+    Reason.bad_args: "see `kehoach COMMAND --help`",
+    Reason.no_match: "list what is stored with `kehoach query \"SELECT key, label FROM nodes\"`",
+    Reason.bad_query: "check the SQL against the tables of the README (section Tables)",
+    Reason.database_locked: (
+        "an ingest is writing it: wait for it to finish (`kehoach ingest --wait SECONDS` waits), "
+        "or read the Parquet files of the last run"
+    ),
+    Reason.no_server: "start the Prefect server first: `bash scripts/nightly.sh` starts one and serves the nightly run",
 }
+
+EXIT_CODES: dict[Reason, ExitCode] = {
+    Reason.missing_dependency: ExitCode.missing_dependency,
+    Reason.database_locked: ExitCode.database_locked,
+    Reason.bad_args: ExitCode.bad_args,
+    Reason.no_match: ExitCode.bad_args,
+    Reason.bad_query: ExitCode.bad_args,
+    Reason.no_server: ExitCode.bad_args,
+    Reason.internal: ExitCode.crashed,
+}  # every other reason: ExitCode.input_file
 
 
 class KehoachError(Exception):
-    """An expected failure on one input, with a machine-readable reason."""
-
-    exit_code: ExitCode = ExitCode.input_file
+    """An expected failure, with a machine-readable reason, an exit code and a remedy."""
 
     def __init__(self, reason: Reason, path: str | None = None, detail: str = "") -> None:
         self.reason = Reason(reason)
         self.path = path
         self.detail = detail
         super().__init__(self.message)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return EXIT_CODES.get(self.reason, ExitCode.input_file)
 
     @property
     def message(self) -> str:
@@ -89,13 +118,21 @@ class KehoachError(Exception):
 
 
 class MissingDependency(KehoachError):
-    exit_code = ExitCode.missing_dependency
-
     def __init__(self, program: str, path: str | None = None) -> None:
         super().__init__(Reason.missing_dependency, path, f"{program} is not installed")
 
 
-class DatabaseLocked(Exception):
-    """Another process holds the database for writing."""
+class DatabaseLocked(KehoachError):
+    """Another process holds the database for writing (DuckDB: one writer per file)."""
 
-    exit_code = ExitCode.database_locked
+    def __init__(self, path: str, detail: str = "another process holds the database") -> None:
+        super().__init__(Reason.database_locked, path, detail)
+
+    @property
+    def message(self) -> str:
+        return f"{self.path}: {self.detail}"
+
+
+def usage(detail: str) -> KehoachError:
+    """A command-line value that cannot be used (exit 1)."""
+    return KehoachError(Reason.bad_args, None, detail)

@@ -1,8 +1,8 @@
 """The cross-reference graph: networkx from the ``nodes``/``edges`` tables, and its exports.
 
 GraphML and node-link JSON are for other tools, so every attribute is a plain scalar
-(no None, no lists). The HTML page is self-contained (vis-network inlined from the
-pyvis package, no CDN) because it must open offline; the PNG is a matplotlib drawing
+(no None, no lists). The HTML page is self-contained (pyvis with vis-network inlined,
+no CDN) because it must open offline; the PNG is a matplotlib drawing
 with one row per level. Nodes are coloured by document type and outlined by level;
 edges are coloured by type (implements / cites), inferred ones dashed.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -125,14 +126,6 @@ def export(g: nx.DiGraph, fmt: str, path: str | Path) -> Path:
 # ---------------------------------------------------------------------- HTML
 
 
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's JS and CSS from the installed pyvis package (no network at view time)."""
-    import pyvis
-
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
-
-
 def _tooltip(attrs: dict[str, Any]) -> str:
     keys = ("key", "doc_type", "issuer", "date", "scope", "level", "title", "files")
     lines = [f"{k}: {attrs[k]}" for k in keys if attrs.get(k) not in (None, "")]
@@ -192,58 +185,61 @@ def _legend_html(g: nx.DiGraph) -> str:
     return " ".join(f"<li>{i}</li>" for i in items)
 
 
-PAGE = """<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>kehoach graph</title>
-<style>{css}
-body{{margin:0;font-family:sans-serif}} #network{{width:100%;height:88vh;border-bottom:1px solid #ccc}}
-#legend{{list-style:none;margin:4px;padding:0;font-size:13px}} #legend li{{display:inline-block;margin:2px 10px}}
+# What pyvis's page lacks: readable multi-line tooltips, a legend, a search box, and a
+# console line a headless browser test can wait for. Added before </body>.
+EXTRAS = """<div style="margin:4px;font-family:sans-serif"><input id="search" placeholder="find a key (e.g. 21-KL/TW)">
+<span id="count"></span></div>
+<style>#legend{{list-style:none;margin:4px;padding:0;font:13px sans-serif}} #legend li{{display:inline-block;margin:2px 10px}}
 .sw{{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}}
 .ring{{border:3px solid;background:#fff;border-radius:50%;width:8px;height:8px}}
 .ln{{display:inline-block;width:22px;height:3px;margin-right:4px;vertical-align:middle}}
-.dash{{background:repeating-linear-gradient(90deg,#1a9850 0 5px,transparent 5px 9px)}}
-#search{{margin:4px}}</style>
-<script>{js}</script></head>
-<body><div><input id="search" placeholder="find a key (e.g. 21-KL/TW)"> <span id="count"></span></div>
-<div id="network"></div><ul id="legend">{legend}</ul>
+.dash{{background:repeating-linear-gradient(90deg,#1a9850 0 5px,transparent 5px 9px)}}</style>
+<ul id="legend">{legend}</ul>
 <script>
-var data = {data};
-function tip(t) {{ var d = document.createElement("div"); d.style.whiteSpace = "pre-wrap"; d.style.maxWidth = "480px"; d.textContent = t; return d; }}
-var nodes = new vis.DataSet(data.nodes.map(function (n) {{ return Object.assign({{}}, n, {{title: tip(n.title)}}); }}));
-var edges = new vis.DataSet(data.edges.map(function (e) {{ return Object.assign({{}}, e, {{title: tip(e.title)}}); }}));
-var network = new vis.Network(document.getElementById("network"), {{nodes: nodes, edges: edges}}, {{
-  layout: {{hierarchical: {{enabled: {hierarchical}, direction: "UD", sortMethod: "directed", levelSeparation: 140, nodeSpacing: 210}}}},
-  physics: {{enabled: {physics}, solver: "forceAtlas2Based", stabilization: {{iterations: 300}}}},
-  interaction: {{hover: true, tooltipDelay: 100}},
-  nodes: {{font: {{size: 12}}}}, edges: {{smooth: {{type: "dynamic"}}}}
-}});
-document.getElementById("count").textContent = data.nodes.length + " documents, " + data.edges.length + " edges";
-network.once("afterDrawing", function () {{ console.log("kehoach-graph-drawn " + data.nodes.length); }});
+function tip(t) {{ var d = document.createElement("div"); d.style.whiteSpace = "pre-wrap"; d.style.maxWidth = "480px"; d.textContent = t || ""; return d; }}
+nodes.update(nodes.get().map(function (n) {{ return {{id: n.id, title: tip(n.title)}}; }}));
+edges.update(edges.get().map(function (e) {{ return {{id: e.id, title: tip(e.title)}}; }}));
+document.getElementById("count").textContent = nodes.length + " documents, " + edges.length + " edges";
+network.once("afterDrawing", function () {{ console.log("kehoach-graph-drawn " + nodes.length); }});
 network.on("stabilizationIterationsDone", function () {{ network.setOptions({{physics: false}}); network.fit(); }});
+network.redraw();
 document.getElementById("search").addEventListener("change", function (e) {{
   var q = e.target.value.trim().toLowerCase();
-  var hit = data.nodes.filter(function (n) {{ return n.label.toLowerCase().indexOf(q) >= 0; }}).map(function (n) {{ return n.id; }});
+  var hit = nodes.get().filter(function (n) {{ return String(n.label).toLowerCase().indexOf(q) >= 0; }}).map(function (n) {{ return n.id; }});
   network.selectNodes(hit); if (hit.length) network.fit({{nodes: hit}});
 }});
-</script></body></html>
+</script>
 """
+# pyvis's template links Bootstrap from a CDN even with cdn_resources="in_line"; the page
+# must open offline, and nothing on it needs Bootstrap.
+_REMOTE_TAG = re.compile(r"<(?:link|script)\b[^>]*(?:href|src)=\"https?://[^>]*>(?:</script>)?\s*", re.IGNORECASE)
 
 
 def html_page(g: nx.DiGraph) -> str:
-    """A self-contained interactive page (vis-network inlined; no external resources)."""
-    js, css = _vis_assets()
-    data = json.dumps(vis_data(g), ensure_ascii=False).replace("</", "<\\/")
+    """A self-contained interactive page: pyvis's ``Network`` with vis-network inlined
+    (``cdn_resources="in_line"``, pyvis's public interface), no external resources."""
+    from pyvis.network import Network
+
+    data = vis_data(g)
     per_level: dict[Any, int] = {}
     for _, a in g.nodes(data=True):
         per_level[a.get("level")] = per_level.get(a.get("level"), 0) + 1
     layered = max(per_level.values(), default=0) <= 15  # wide levels read better force-directed
-    return PAGE.format(
-        css=css,
-        js=js.replace("</script", "<\\/script"),
-        legend=_legend_html(g),
-        data=data,
-        hierarchical="true" if layered else "false",
-        physics="false" if layered else "true",
-    )
+    net = Network(height="88vh", width="100%", directed=True, cdn_resources="in_line")
+    for n in data["nodes"]:
+        net.add_node(n["id"], **{k: v for k, v in n.items() if k != "id"})
+    for e in data["edges"]:
+        net.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
+    net.set_options(json.dumps({
+        "layout": {"hierarchical": {"enabled": layered, "direction": "UD", "sortMethod": "directed",
+                                    "levelSeparation": 140, "nodeSpacing": 210}},
+        "physics": {"enabled": not layered, "solver": "forceAtlas2Based", "stabilization": {"iterations": 300}},
+        "interaction": {"hover": True, "tooltipDelay": 100},
+        "nodes": {"font": {"size": 12}},
+        "edges": {"smooth": {"type": "dynamic"}},
+    }))  # fmt: skip
+    html = _REMOTE_TAG.sub("", net.generate_html())
+    return html.replace("</body>", EXTRAS.format(legend=_legend_html(g)) + "</body>", 1)
 
 
 # ----------------------------------------------------------------------- PNG

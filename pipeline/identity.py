@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from pipeline.pattern_tables import load
+
 # Upper-case Vietnamese letters, for regexes that must tell a name from a common word
 # (Python's re has no \p{Lu}).
 UPPER = "A-ZĐ" + "".join(
@@ -101,11 +103,8 @@ class Symbol:
 @cache
 def _code_tables() -> tuple[dict[str, str], frozenset[str]]:
     """Mixed-case codes (``CTR`` → ``CTr``) and known type codes, from doc_types.json."""
-    # Imported here: pipeline.extract imports this module, so a top-level import would cycle.
-    from pipeline.extract.patterns import tables
-
-    t = tables()
-    return t.mixed_case, frozenset(t.name_by_code)
+    doc_types = load("doc_types")
+    return {c.upper(): c for c in doc_types["mixed_case_codes"]}, frozenset(doc_types["by_code"])
 
 
 def _plain_letters(s: str) -> str:
@@ -236,8 +235,6 @@ def rules() -> dict[str, Any]:
     ``plan_types``, ``plan_levels``, ``nested_gap``/``nested_list_gap`` (compiled),
     ``type_words``.
     """
-    from pipeline.extract.patterns import load  # see _code_tables
-
     data = dict(load("identity"))
     data["level_by_name"] = [(re.compile(rx, re.IGNORECASE), level) for rx, level in data["level_by_name"]]
     types = "(?:" + "|".join(re.escape(t) for t in data["type_words"]) + ")"

@@ -1,9 +1,10 @@
-"""The plain, Prefect-free ingest core: find files, decide what to redo, read+extract batches.
+"""The steps of an ingest run that touch files, not the database: find files, decide what
+to redo, read+extract batches.
 
-``flows/ingest.py`` wraps these functions in Prefect tasks; nothing here imports Prefect
-or touches the database, so batches can run in threads, processes or on Dask workers and
-send back picklable :class:`Outcome` values that the main process writes through
-``pipeline.store.Store`` (one file per transaction).
+``pipeline.run`` drives them (and ``flows/ingest.py`` runs their batches as Prefect tasks);
+nothing here imports Prefect or touches the database, so batches can run in threads,
+processes or on Dask workers and send back picklable :class:`Outcome` values that the
+main process writes through ``pipeline.store.Store``.
 
 Paths are stored relative to the archive root (``FileInfo.path``), so moving or
 re-mounting the archive does not re-ingest it; the absolute root is kept in
@@ -42,14 +43,19 @@ _CHUNK = 1 << 20
 # not thread-safe ("E018 Can't retrieve string for hash"): one extraction at a time per
 # process. Reading (Tesseract, pdfium, antiword) still overlaps across threads.
 _EXTRACT_LOCK = threading.Lock()
+# Set when the run is interrupted (Ctrl-C): workers in this process stop between files.
+STOP = threading.Event()
 
 
 class FileStateLike(Protocol):
-    """What ``plan`` needs from ``pipeline.store.FileState``."""
+    """What ``discover`` and ``plan`` need from ``pipeline.store.FileState``."""
 
     sha256: str
     pipeline_version: str
     status: str  # ok | failed | deleted
+    size: int
+    mtime: float
+    format: str
 
 
 class TransientError(OSError):
@@ -59,7 +65,14 @@ class TransientError(OSError):
 # --------------------------------------------------------------------------- discover
 
 
-def discover(root: str | Path, *, exclude: Iterable[str | Path] = ()) -> list[FileInfo]:
+def discover(
+    root: str | Path,
+    *,
+    exclude: Iterable[str | Path] = (),
+    known: Mapping[str, FileStateLike] | None = None,
+    rehash: bool = False,
+    hash_unknown: bool = True,
+) -> list[FileInfo]:
     """Walk the archive and describe every file that should be ingested.
 
     Follows directory symlinks but never the same real directory twice (no loops).
@@ -68,9 +81,17 @@ def discover(root: str | Path, *, exclude: Iterable[str | Path] = ()) -> list[Fi
     a ``FileInfo``, including unsupported and unreadable ones, so they are recorded as
     failed rather than silently dropped (an unreadable file gets ``sha256 == ""``).
 
+    A file that ``known`` (the store's state) lists with the same size and mtime keeps
+    its stored sha256 and format: only a stat, no read (rsync's quick check). ``rehash``
+    hashes every file anyway.
+
     Args:
         root: the archive folder.
         exclude: paths (files or folders) to leave out, e.g. the database and Parquet dir.
+        known: the store's files by path (``Store.known_files()``).
+        rehash: hash every file even when its size and mtime are unchanged.
+        hash_unknown: hash the files ``known`` does not vouch for; False leaves their
+            ``sha256`` empty (enough to tell whether there is any work at all).
 
     Returns:
         FileInfos sorted by path, ``path`` relative to ``root`` in POSIX form.
@@ -84,6 +105,8 @@ def discover(root: str | Path, *, exclude: Iterable[str | Path] = ()) -> list[Fi
     excluded = {os.path.realpath(p) for p in exclude}
     seen_dirs: set[str] = set()
     found: list[FileInfo] = []
+    known = {} if rehash or known is None else known
+
     def unreadable_dir(e: OSError) -> None:  # os.walk would skip it silently: record it instead
         path = Path(e.filename or base)
         if path != base:
@@ -100,7 +123,8 @@ def discover(root: str | Path, *, exclude: Iterable[str | Path] = ()) -> list[Fi
             full = Path(dirpath) / name
             if _skipped_file(name) or os.path.realpath(full) in excluded:
                 continue
-            found.append(describe(full, full.relative_to(base).as_posix()))
+            rel = full.relative_to(base).as_posix()
+            found.append(describe(full, rel, known.get(storable(rel)), hash_unknown=hash_unknown))
     return sorted(found, key=lambda f: f.path)
 
 
@@ -112,14 +136,22 @@ def _skipped_file(name: str) -> bool:
     return name.startswith(SKIP_PREFIXES) or Path(name).suffix.lower() in SKIP_SUFFIXES
 
 
-def describe(path: Path, rel: str) -> FileInfo:
-    """Hash and stat one file; an unreadable or non-regular file gets ``sha256=""``, ``size=-1``."""
+def describe(path: Path, rel: str, known: FileStateLike | None = None, *, hash_unknown: bool = True) -> FileInfo:
+    """Stat and hash one file; an unreadable or non-regular file gets ``sha256=""``, ``size=-1``.
+
+    ``known`` with the same size and mtime (and a hash) gives its sha256 and format
+    without reading the file.
+    """
     key = storable(rel)
     source = rel if key != rel else ""
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # a FIFO or a link to /dev/zero would block the hash forever
             raise OSError(errno.EINVAL, "not a regular file")
+        if known and known.sha256 and known.size == st.st_size and known.mtime == st.st_mtime:
+            return FileInfo(key, known.sha256, st.st_size, st.st_mtime, known.format or sniff(path), source)
+        if not hash_unknown:
+            return FileInfo(key, "", st.st_size, st.st_mtime, _suffix_format(path), source)
         digest = sha256_file(path)
     except OSError:
         return FileInfo(path=key, sha256="", size=-1, mtime=0.0, format=_suffix_format(path), source=source)
@@ -311,9 +343,12 @@ def process_batch(
     """
     reader = resolve_callable(settings.reader)
     extractor = resolve_callable(settings.extractor)
-    return [
-        process_file(info, settings, reader, extractor, raise_transient=raise_transient) for info in infos
-    ]
+    out = []
+    for info in infos:
+        if STOP.is_set():  # interrupted: the run is over, what is left is not needed
+            break
+        out.append(process_file(info, settings, reader, extractor, raise_transient=raise_transient))
+    return out
 
 
 def process_file(
@@ -359,46 +394,67 @@ def _describe(e: BaseException) -> str:
 COUNT_KEYS = ("new", "changed", "unchanged", "failed", "deleted")
 
 
+class Tally:
+    """A run's counts, built as outcomes come in (the outcomes themselves are not kept)."""
+
+    def __init__(self, the_plan: Plan) -> None:
+        self.plan = the_plan
+        self._changed = {f.path for f in the_plan.changed}
+        self.stored = {"new": 0, "changed": 0}
+        self.formats: dict[str, Counter[str]] = {}
+        for f in the_plan.unchanged:
+            self.formats.setdefault(f.format, Counter())["unchanged"] += 1
+        self.failures: list[dict[str, str]] = []
+
+    def add(self, o: Outcome) -> None:
+        self.formats.setdefault(o.format, Counter())["ok" if o.ok else "failed"] += 1
+        if o.error:
+            self.failures.append({"path": o.info.path, "reason": o.error.reason, "detail": o.error.detail})
+        else:
+            self.stored["changed" if o.info.path in self._changed else "new"] += 1
+
+    @property
+    def done(self) -> int:
+        return sum(self.stored.values()) + len(self.failures)
+
+    def counts(self) -> dict[str, int]:
+        """Counts for ``runs``: new/changed count files stored this run, failed the failures."""
+        return {
+            **self.stored,
+            "unchanged": len(self.plan.unchanged),
+            "failed": len(self.failures),
+            "deleted": len(self.plan.deleted),
+        }  # keys: COUNT_KEYS
+
+    def summary(self, **extra: Any) -> dict[str, Any]:
+        """A JSON-ready run summary: counts, per-format ok/failed, failures with reasons.
+
+        ``extra`` is added as it is (run id, database and Parquet paths, seconds, ...).
+        """
+        return {
+            "counts": self.counts(),
+            "formats": {k: dict(v) for k, v in sorted(self.formats.items())},
+            "failures": sorted(self.failures, key=lambda f: f["path"]),
+            "deleted": list(self.plan.deleted),
+            **extra,
+        }
+
+
 def count(the_plan: Plan, outcomes: Iterable[Outcome]) -> dict[str, int]:
-    """Counts for ``runs``: new/changed count files stored this run, failed the failures."""
-    outcomes = list(outcomes)
-    new_paths = {f.path for f in the_plan.new}
-    ok = [o for o in outcomes if o.ok]
-    return {
-        "new": sum(1 for o in ok if o.info.path in new_paths),
-        "changed": sum(1 for o in ok if o.info.path not in new_paths),
-        "unchanged": len(the_plan.unchanged),
-        "failed": len(outcomes) - len(ok),
-        "deleted": len(the_plan.deleted),
-    }  # keys: COUNT_KEYS
+    """:meth:`Tally.counts` of these outcomes."""
+    return tally(the_plan, outcomes).counts()
 
 
 def summarise(the_plan: Plan, outcomes: Iterable[Outcome], **extra: Any) -> dict[str, Any]:
-    """A JSON-ready run summary: counts, per-format ok/failed, failures with reasons.
+    """:meth:`Tally.summary` of these outcomes (light ones are enough)."""
+    return tally(the_plan, outcomes).summary(**extra)
 
-    Args:
-        the_plan: the run's plan.
-        outcomes: the outcomes of the files processed (light ones are enough).
-        **extra: added as they are (run id, database and Parquet paths, seconds, ...).
-    """
-    outcomes = list(outcomes)
-    formats: dict[str, Counter[str]] = {}
+
+def tally(the_plan: Plan, outcomes: Iterable[Outcome]) -> Tally:
+    t = Tally(the_plan)
     for o in outcomes:
-        formats.setdefault(o.format, Counter())["ok" if o.ok else "failed"] += 1
-    for f in the_plan.unchanged:
-        formats.setdefault(f.format, Counter())["unchanged"] += 1
-    failures = [
-        {"path": o.info.path, "reason": o.error.reason, "detail": o.error.detail}
-        for o in sorted(outcomes, key=lambda o: o.info.path)
-        if o.error
-    ]
-    return {
-        "counts": count(the_plan, outcomes),
-        "formats": {k: dict(v) for k, v in sorted(formats.items())},
-        "failures": failures,
-        "deleted": list(the_plan.deleted),
-        **extra,
-    }
+        t.add(o)
+    return t
 
 
 def failure_line(outcome: Outcome) -> str:
@@ -409,10 +465,12 @@ def failure_line(outcome: Outcome) -> str:
 
 __all__ = [
     "COUNT_KEYS",
+    "STOP",
     "BatchSettings",
     "ErrorRecord",
     "Outcome",
     "Plan",
+    "Tally",
     "TransientError",
     "count",
     "describe",

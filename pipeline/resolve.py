@@ -171,8 +171,8 @@ def resolve_undated(base: str, partial: str, candidates: Sequence[str]) -> str |
 # ------------------------------------------------------------------------- resolve
 
 
-@dataclass
-class _Ref:
+@dataclass(frozen=True)
+class Ref:
     """A key seen somewhere (archive document or citation), before nodes are made."""
 
     base: str
@@ -180,6 +180,20 @@ class _Ref:
     scope: str | None  # None: central
     doc: DocRef | None = None
     cite: CiteRef | None = None
+
+
+def doc_ref(doc: DocRef, scope: str | None) -> Ref | None:
+    """The ref of an archive document under its (normalised) scope; None without a key."""
+    if not doc.key:
+        return None
+    base, date = split_key(doc.key)
+    return Ref(base, date, None if is_central(base, doc.issuer_code) else scope or UNKNOWN_SCOPE, doc=doc)
+
+
+def cite_ref(cite: CiteRef, scope: str | None) -> Ref:
+    """The ref of a citation; a non-central key takes the citing document's scope."""
+    base, date = split_key(cite.key)
+    return Ref(base, date, None if is_central(base, cite.issuer_code) else scope or UNKNOWN_SCOPE, cite=cite)
 
 
 def resolve(
@@ -191,6 +205,9 @@ def resolve(
     level: LevelOf = level_of,
 ) -> Resolution:
     """Give every archive document and every citation a node, and build the edges.
+
+    Everything in memory: the store rebuilds the graph group by group with the same
+    functions (``pipeline.store_graph``), so its memory does not grow with the archive.
 
     Args:
         docs: the archive's documents (several renders of one document may share a key).
@@ -204,75 +221,87 @@ def resolve(
         Nodes, edges, and the node of each document and citation.
     """
     docs = sorted(docs, key=lambda d: d.doc_id)
-    by_id = {d.doc_id: d for d in docs}
     scope = {d.doc_id: normalise_scope(scope_of(d)) for d in docs}
-
-    doc_node: dict[str, str] = {}
-    refs: list[_Ref] = []
+    refs: list[Ref] = []
+    unkeyed: dict[str, list[DocRef]] = defaultdict(list)
     for d in docs:
-        if d.key:
-            base, date = split_key(d.key)
-            sc = None if is_central(base, d.issuer_code) else scope[d.doc_id] or UNKNOWN_SCOPE
-            refs.append(_Ref(base, date, sc, doc=d))
+        r = doc_ref(d, scope[d.doc_id])
+        if r:
+            refs.append(r)
         else:
-            doc_node[d.doc_id] = unkeyed_node_id(d)
-    cites = sorted(citations, key=lambda c: (c.doc_id, c.ordinal))
-    for c in cites:
-        if c.doc_id not in by_id:
-            continue
-        base, date = split_key(c.key)
-        sc = None if is_central(base, c.issuer_code) else scope[c.doc_id] or UNKNOWN_SCOPE
-        refs.append(_Ref(base, date, sc, cite=c))
+            unkeyed[unkeyed_node_id(d)].append(d)
+    cites = sorted((c for c in citations if c.doc_id in scope), key=lambda c: (c.doc_id, c.ordinal))
+    refs += [cite_ref(c, scope[c.doc_id]) for c in cites]
 
-    groups: dict[tuple[str, str | None], list[_Ref]] = defaultdict(list)
+    groups: dict[tuple[str, str | None], list[Ref]] = defaultdict(list)
     for r in refs:
         groups[(r.base, r.scope)].append(r)
-
-    members: dict[str, list[_Ref]] = defaultdict(list)
-    node_meta: dict[str, tuple[str, bool, int]] = {}  # node_id → (key, ambiguous, candidates)
+    nodes: dict[str, Node] = {}
+    doc_node: dict[str, str] = {}
     citation_node: dict[tuple[str, int], str] = {}
-    for (base, sc), group in groups.items():
-        suffix = "" if sc is None else f"#{sc}"
-        dated = sorted({r.date for r in group if len(r.date) == 10})
-        for r in group:
-            date, ambiguous, n = r.date, False, 0
-            if len(r.date) != 10:
-                n = sum(1 for d in dated if d.startswith(r.date))
-                chosen = resolve_undated_key(base, r.date, dated) or _same_render(r, group)
-                # a State symbol carries its year and numbers restart yearly: without
-                # a competing date it names one document
-                unique = n == 0 and bool((p := parse_symbol(base)) and p.year)
-                date, ambiguous = (chosen, False) if chosen else (r.date, not unique)
-            key = f"{base}@{date}" if date else base
-            nid = key + suffix
-            old = node_meta.get(nid)
-            node_meta[nid] = (key, ambiguous, max(n, old[2] if old else 0))
-            members[nid].append(r)
+    for group in groups.values():
+        group_nodes, ids = resolve_group(group, resolve_undated_key=resolve_undated_key, level=level)
+        nodes.update((n.node_id, n) for n in group_nodes)
+        for r, nid in zip(group, ids):
             if r.doc:
                 doc_node[r.doc.doc_id] = nid
-            else:
+            elif r.cite:
                 citation_node[(r.cite.doc_id, r.cite.ordinal)] = nid
+    for nid, renders in unkeyed.items():
+        nodes[nid] = unkeyed_node(nid, renders, normalise_scope(scope_of(renders[0])), level)
+        doc_node.update((d.doc_id, nid) for d in renders)
 
-    nodes: dict[str, Node] = {}
-    for nid, rs in members.items():
-        key, ambiguous, n = node_meta[nid]
-        in_archive = any(r.doc for r in rs)
-        nodes[nid] = _make_node(nid, key, rs, rs[0].scope, ambiguous and not in_archive, n, level)
-    for d in docs:
-        if not d.key:
-            nid = doc_node[d.doc_id]
-            nodes[nid] = _merge_unkeyed(nodes.get(nid), nid, d, normalise_scope(scope_of(d)), level)
-
-    edges = _edges(cites, doc_node, citation_node, by_id)
     return Resolution(
         nodes=tuple(sorted(nodes.values(), key=lambda n: n.node_id)),
-        edges=edges,
+        edges=_edges(cites, doc_node, citation_node),
         doc_node=doc_node,
         citation_node=citation_node,
     )
 
 
-def _same_render(ref: _Ref, group: list[_Ref]) -> str | None:
+def resolve_group(
+    group: Sequence[Ref],
+    *,
+    resolve_undated_key: UndatedResolver = resolve_undated,
+    level: LevelOf = level_of,
+) -> tuple[list[Node], list[str]]:
+    """The nodes of one key base in one scope, and the node id of each ref.
+
+    ``group``: refs sharing ``base`` and ``scope``, documents first (by ``doc_id``), then
+    citations (by ``doc_id``, ``ordinal``); that order decides whose attributes a node takes.
+    Groups are independent of each other, which is what lets the store resolve an archive
+    one group at a time.
+    """
+    base, sc = group[0].base, group[0].scope
+    suffix = "" if sc is None else f"#{sc}"
+    dated = sorted({r.date for r in group if len(r.date) == 10})
+    members: dict[str, list[Ref]] = defaultdict(list)
+    meta: dict[str, tuple[str, bool, int]] = {}  # node_id → (key, ambiguous, candidates)
+    ids: list[str] = []
+    for r in group:
+        date, ambiguous, n = r.date, False, 0
+        if len(r.date) != 10:
+            n = sum(1 for d in dated if d.startswith(r.date))
+            chosen = resolve_undated_key(base, r.date, dated) or _same_render(r, group)
+            # a State symbol carries its year and numbers restart yearly: without
+            # a competing date it names one document
+            unique = n == 0 and bool((p := parse_symbol(base)) and p.year)
+            date, ambiguous = (chosen, False) if chosen else (r.date, not unique)
+        key = f"{base}@{date}" if date else base
+        nid = key + suffix
+        old = meta.get(nid)
+        meta[nid] = (key, ambiguous, max(n, old[2] if old else 0))
+        members[nid].append(r)
+        ids.append(nid)
+    nodes = []
+    for nid, rs in members.items():
+        key, ambiguous, n = meta[nid]
+        in_archive = any(r.doc for r in rs)
+        nodes.append(_make_node(nid, key, rs, sc, ambiguous and not in_archive, n, level))
+    return nodes, ids
+
+
+def _same_render(ref: Ref, group: Sequence[Ref]) -> str | None:
     """For an archive file whose date was not read: the date of its other render, if unique.
 
     Another file with the same symbol, scope and title (a .docx next to a scanned .pdf
@@ -293,7 +322,7 @@ def _first(values: Iterable[object]) -> object:
 
 
 def _make_node(
-    nid: str, key: str, refs: list[_Ref], scope: str | None, ambiguous: bool, n: int, level: LevelOf
+    nid: str, key: str, refs: list[Ref], scope: str | None, ambiguous: bool, n: int, level: LevelOf
 ) -> Node:
     """Attributes from archive documents first, then from citations."""
     docs = [r.doc for r in refs if r.doc]
@@ -329,9 +358,10 @@ def _make_node(
     )
 
 
-def _merge_unkeyed(old: Node | None, nid: str, d: DocRef, scope: str | None, level: LevelOf) -> Node:
-    if old:
-        return Node(**{**old.__dict__, "doc_ids": old.doc_ids + (d.doc_id,)})
+def unkeyed_node(nid: str, renders: Sequence[DocRef], scope: str | None, level: LevelOf = level_of) -> Node:
+    """The node of archive documents without a symbol that share ``nid`` (renders of one
+    document, by ``doc_id``): the first one's attributes, every one's ``doc_id``."""
+    d = renders[0]
     label = " ".join(x for x in (d.doc_type, d.issuer, d.date) if x) or d.doc_id
     return Node(
         node_id=nid,
@@ -346,7 +376,7 @@ def _merge_unkeyed(old: Node | None, nid: str, d: DocRef, scope: str | None, lev
         scope=scope,
         level=level(d.issuer, d.issuer_code),
         in_archive=True,
-        doc_ids=(d.doc_id,),
+        doc_ids=tuple(r.doc_id for r in renders),
         title=d.title,
     )
 
@@ -355,9 +385,10 @@ def _edges(
     cites: list[CiteRef],
     doc_node: Mapping[str, str],
     citation_node: Mapping[tuple[str, int], str],
-    by_id: Mapping[str, DocRef],
 ) -> tuple[Edge, ...]:
     """One edge per (source, target): ``implements`` wins over ``cites``.
+
+    ``pipeline.store_graph`` builds the same edges in SQL; keep the two in step.
 
     ``count`` is the number of mentions in one text (the largest over the renders of
     the source), not a sum over renders of the same document.
@@ -414,9 +445,15 @@ __all__ = [
     "DocRef",
     "Edge",
     "Node",
+    "Ref",
     "Resolution",
+    "cite_ref",
+    "doc_ref",
     "edge_id",
     "level_of",
     "resolve",
+    "resolve_group",
     "resolve_undated",
+    "unkeyed_node",
+    "unkeyed_node_id",
 ]

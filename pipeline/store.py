@@ -4,7 +4,8 @@ Every file's rows are written in one transaction that first deletes that file's
 previous rows, so re-ingesting a file replaces exactly its rows and nothing else
 (sqlite-utils' ``upsert_all``, OCRmyPDF's commit-at-the-end). The graph tables
 (``nodes``, ``edges``) are derived: ``rebuild_graph`` recomputes them from
-``documents`` and ``citations`` through ``pipeline.resolve``.
+``documents`` and ``citations`` through ``pipeline.resolve``, one identity group at a
+time (``pipeline.store_graph``), so its memory does not grow with the archive.
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from pipeline.models import Document, Extraction, FileInfo
 from pipeline.nesting import nested_implements
 from pipeline.privacy import mask_in_place, redact_rows
 from pipeline.identity import make_key, parse_symbol
-from pipeline.resolve import CiteRef, DocRef, resolve
+from pipeline.settings import DEFAULT_DB
+from pipeline.store_graph import rebuild
 from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS, PER_FILE_TABLES
 from pipeline.version import PIPELINE_VERSION
-
-DEFAULT_DB = Path("data/processed/kehoach.duckdb")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class FileState:
     sha256: str
     pipeline_version: str
     status: str  # ok | failed | deleted
+    size: int = -1
+    mtime: float = 0.0
+    format: str = ""
 
 
 def doc_id_for(path: str) -> str:
@@ -68,14 +71,16 @@ class Store:
 
     Args:
         path: database file; its folder is created. ``":memory:"`` for tests.
-        read_only: open without the write lock (queries while nobody ingests).
+        read_only: open without the write lock (queries while nobody ingests). DuckDB
+            allows one writing process or several reading ones per file.
+        memory_limit: DuckDB's memory limit (``"1GB"``); beyond it DuckDB spills to disk.
 
     Raises:
         DatabaseLocked: another process holds the file.
         KehoachError: ``read_only`` and the file does not exist.
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, *, read_only: bool = False, memory_limit: str | None = None) -> None:
         self.path = str(path)
         memory = self.path == ":memory:"
         if not memory:
@@ -83,11 +88,12 @@ class Store:
             if read_only and not p.exists():
                 raise KehoachError(Reason.unreadable, self.path, "database not found; run `kehoach ingest` first")
             p.parent.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
         try:
-            self._con = duckdb.connect(self.path, read_only=read_only and not memory)
+            self._con = duckdb.connect(self.path, read_only=read_only and not memory, config=config)
         except duckdb.IOException as e:
             if "lock" in str(e).lower():  # DuckDB has no distinct lock exception type
-                raise DatabaseLocked(f"{self.path}: another process holds the database") from e
+                raise DatabaseLocked(self.path) from e
             raise KehoachError(Reason.unreadable, self.path, str(e)) from e
         self.read_only = read_only and not memory
         if not self.read_only:
@@ -151,19 +157,6 @@ class Store:
         finally:
             self._con.unregister("_kehoach_rows")
 
-    def _update_from(self, table: str, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
-        """``UPDATE table SET ... FROM rows`` matched on ``keys`` (one statement)."""
-        if not rows:
-            return
-        batch = pa.Table.from_pylist(list(rows))
-        sets = ", ".join(f'"{c}" = u."{c}"' for c in rows[0] if c not in keys)
-        match = " AND ".join(f't."{k}" = u."{k}"' for k in keys)
-        self._con.register("_kehoach_updates", batch)
-        try:
-            self._con.execute(f"UPDATE {table} AS t SET {sets} FROM _kehoach_updates AS u WHERE {match}")
-        finally:
-            self._con.unregister("_kehoach_updates")
-
     @staticmethod
     def _file_row(info: FileInfo, run_id: str, status: str, **extra: Any) -> dict[str, Any]:
         row = {
@@ -204,7 +197,9 @@ class Store:
     # ------------------------------------------------------------------ the API
 
     def known_files(self) -> dict[str, FileState]:
-        rows = self._con.execute("SELECT path, sha256, pipeline_version, status FROM files").fetchall()
+        rows = self._con.execute(
+            "SELECT path, sha256, pipeline_version, status, size, mtime, format FROM files"
+        ).fetchall()
         return {r[0]: FileState(*r) for r in rows}
 
     def begin_run(self, archive: str, params: dict[str, Any]) -> str:
@@ -251,7 +246,7 @@ class Store:
             for table, table_rows in document_rows(info, doc, extraction, run_id).items():
                 tables.setdefault(table, []).extend(table_rows)
         with self._transaction():
-            self._delete_file_rows([info.path for info, _, _ in items])
+            self._delete_file_rows(self._stored([info.path for info, _, _ in items]))
             for table, table_rows in tables.items():
                 self._insert(table, table_rows)
             self._upsert_files([self._file_row(info, run_id, "ok") for info, _, _ in items])
@@ -286,34 +281,26 @@ class Store:
             self._set_meta("graph_stale", "1")
 
     def rebuild_graph(self) -> None:
-        """Resolve identity over all documents and citations; rewrite nodes and edges."""
-        res = resolve(self._doc_refs(), self._cite_refs())
-        nodes = [
-            {**{k: v for k, v in n.__dict__.items()}, "date": _date(n.date), "doc_ids": list(n.doc_ids)}
-            for n in res.nodes
-        ]
-        edges = [{**e.__dict__, "doc_ids": list(e.doc_ids)} for e in res.edges]
-        level = {n.node_id: n.level for n in res.nodes}
-        with self._transaction():
-            self._con.execute("DELETE FROM nodes")
-            self._con.execute("DELETE FROM edges")
-            self._insert("nodes", nodes)
-            self._insert("edges", edges)
-            self._update_from(
-                "documents",
-                [{"doc_id": d, "node_id": nid, "level": level.get(nid)} for d, nid in res.doc_node.items()],
-                keys=("doc_id",),
-            )
-            self._update_from(
-                "citations",
-                [{"doc_id": d, "ordinal": o, "target_node": nid} for (d, o), nid in res.citation_node.items()],
-                keys=("doc_id", "ordinal"),
-            )
-            self._set_meta("graph_stale", "0")
+        """Resolve identity over all documents and citations; rewrite nodes and edges.
+
+        Bounded memory: one identity group at a time (``pipeline.store_graph``); the
+        tables are swapped in one transaction.
+        """
+        rebuild(self._con)
 
     def graph_stale(self) -> bool:
         row = self._con.execute("SELECT value FROM meta WHERE name = 'graph_stale'").fetchone()
         return bool(row and row[0] == "1")
+
+    def table_counts(self) -> dict[str, int]:
+        """What the archive amounts to: rows of the main tables, edges by type."""
+        counts = {
+            t: self._con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+            for t in ("documents", "nodes", "citations", "deadlines", "assignments", "numbers")
+        }
+        for kind, n in self._con.execute("SELECT type, count(*) FROM edges GROUP BY type ORDER BY type").fetchall():
+            counts[f"{kind} edges"] = n
+        return counts
 
     def export_parquet(self, out_dir: str | Path) -> list[Path]:
         """One Parquet file per table in ``out_dir``; returns their paths."""
@@ -332,28 +319,12 @@ class Store:
         self._con.execute("DELETE FROM meta WHERE name = ?", [name])
         self._con.execute("INSERT INTO meta VALUES (?, ?)", [name, value])
 
-    def _doc_refs(self) -> list[DocRef]:
-        rows = self._con.execute(
-            "SELECT doc_id, doc_key, symbol, doc_type, CAST(date AS VARCHAR), issuer, issuer_code,"
-            " type_code, scope, title, sha256 FROM documents"
-        ).fetchall()
-        return [
-            DocRef(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7] or "", r[8], r[9], r[10] or "")
-            for r in rows
-        ]
-
-    def _cite_refs(self) -> list[CiteRef]:
-        rows = self._con.execute(
-            "SELECT doc_id, ordinal, key, symbol, doc_type, CAST(date AS VARCHAR), issuer, issuer_code,"
-            " type_code, implements, mentions, sentence, carries_out FROM citations"
-        ).fetchall()
-        return [
-            CiteRef(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8] or "",
-                bool(r[9]), r[10] or 1, r[11] or "", tuple(r[12] or ()),
-            )
-            for r in rows
-        ]
+    def _stored(self, paths: Sequence[str]) -> list[str]:
+        """Those of ``paths`` the store has a ``files`` row for (only they can have rows to delete)."""
+        if not paths:
+            return []
+        rows = self._con.execute("SELECT path FROM files WHERE list_contains(?::VARCHAR[], path)", [list(paths)])
+        return [r[0] for r in rows.fetchall()]
 
 
 def _sql_str(path: Path) -> str:

@@ -289,9 +289,10 @@ def load_archive(store: object, files: Iterable[ArchivedFile] | None = None, *, 
 
 
 @contextmanager
-def held_database(path: object) -> Iterator[None]:
-    """Another process holds the DuckDB file ``path`` open for writing while the block runs."""
-    script = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep(60)"
+def held_database(path: object, seconds: float = 60) -> Iterator[None]:
+    """Another process holds the DuckDB file ``path`` open for writing while the block runs
+    (or for ``seconds``, whichever ends first)."""
+    script = f"import duckdb, time; c = duckdb.connect({str(path)!r}); print('ok', flush=True); time.sleep({seconds})"
     holder = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"

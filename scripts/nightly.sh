@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Nightly ingest: start a Prefect server (UI at http://127.0.0.1:4200) and serve the
 # kehoach-ingest/nightly deployment on cron "0 2 * * *", timezone Asia/Ho_Chi_Minh.
-#   bash scripts/nightly.sh [ARCHIVE=data/raw] [DB=data/processed/kehoach.duckdb] [extra serve args]
-# e.g. bash scripts/nightly.sh data/raw data/processed/kehoach.duckdb --runner dask
+#   bash scripts/nightly.sh [ARCHIVE=data/raw] [DB=data/processed/kehoach.duckdb] [extra `kehoach ingest` options]
+# e.g. bash scripts/nightly.sh data/raw data/processed/kehoach.duckdb --runner dask --workers 2
+# Scheduled runs use this one long-lived server (PREFECT_API_URL), so none starts its own.
 # Runs until Ctrl-C/SIGTERM, then stops serving and stops the server. Trigger a run now from
 # the UI or with
 #   PREFECT_API_URL=http://127.0.0.1:4200/api .venv/bin/prefect deployment run kehoach-ingest/nightly
@@ -41,6 +42,6 @@ for _ in $(seq 1 240); do
 done
 healthy || { echo "nightly: prefect server did not start in 240 s" >&2; exit 1; }
 echo "nightly: Prefect UI at http://$HOST:$PORT, serving kehoach-ingest/nightly for $ARCHIVE -> $DB" >&2
-.venv/bin/python -m flows.nightly serve --archive "$ARCHIVE" --db "$DB" "$@" &
+.venv/bin/kehoach ingest "$ARCHIVE" --db "$DB" --nightly "$@" &
 SERVE=$!
 wait "$SERVE"

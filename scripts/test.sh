@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# README command 2: set everything up, then run the whole test suite.
+# README command 2: set everything up, then run the whole test suite (what CI runs).
+# Extra arguments go to pytest: `bash scripts/test.sh -m "not slow"` is the fast lane (< 3 min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh

@@ -22,8 +22,12 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
+    """The shared corpus and gold (``../shared``); under CI (``CI=true``) a missing one fails."""
     if not SHARED.is_dir():
-        pytest.skip(f"shared materials not found at {SHARED}")
+        message = f"shared materials not found at {SHARED} (set KEHOACH_SHARED)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
     return SHARED
 
 

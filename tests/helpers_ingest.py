@@ -1,22 +1,18 @@
-"""Test helpers for the ingest core and flows: tiny archives, and stand-ins for stages not yet built.
+"""Test helpers for the ingest run and flows: tiny archives of plans, settings, runs, table snapshots.
 
-The stand-ins (``fake_read``, ``fake_extract``, ``FakeStore``) follow the contracts of
-docs/ARCHITECTURE.md; ``stages()`` returns the real ones when they are importable, so the
-same tests exercise the real reader, extractor and store once they exist.
+Every test runs the real reader, extractor and store.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-import threading
-import uuid
-from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import DatabaseLocked, KehoachError, Reason
-from pipeline.models import Document, Extraction, FileInfo, Header
+import pytest
+
+from pipeline.models import FileInfo
+from pipeline.settings import IngestSettings
 
 PLAN_TEXT = """ĐẢNG BỘ TỈNH {province}
 BAN THƯỜNG VỤ
@@ -62,131 +58,48 @@ def info_for(path: str, sha: str = "a" * 64, fmt: str = "txt", size: int = 10) -
     return FileInfo(path=path, sha256=sha, size=size, mtime=0.0, format=fmt)
 
 
-# --------------------------------------------------------------------- stand-ins
+# ------------------------------------------------------------------ runs and tables
+
+def settings(archive: Path, db: Path, **kw: Any) -> IngestSettings:
+    """Settings for a test run: no report PNGs unless asked (they take seconds)."""
+    kw.setdefault("reports", False)
+    return IngestSettings(archive=str(archive), db=str(db), **kw)
 
 
-def fake_read(path: Path, **_: Any) -> Document:
-    """Reads UTF-8 .txt/.md; NUL bytes are 'corrupt', other suffixes 'unsupported'."""
-    path = Path(path)
-    if path.suffix.lower() not in (".txt", ".md"):
-        raise KehoachError(Reason.unsupported, str(path), f"{path.suffix or 'no extension'} files are not read")
-    data = path.read_bytes()
-    if not data:
-        raise KehoachError(Reason.empty, str(path), "zero bytes")
-    if b"\x00" in data:
-        raise KehoachError(Reason.corrupt, str(path), "binary content in a text file")
-    text = data.decode("utf-8")
-    return Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="txt", text=text, raw_text=text)
+def local_run(archive: Path, db: Path, **kw: Any) -> dict[str, Any]:
+    """``kehoach ingest --local``: the library run in this process."""
+    from pipeline.run import ingest
+
+    return ingest(settings(archive, db, **kw))
 
 
-def fake_extract(doc: Document) -> Extraction:
-    return Extraction(
-        doc=doc.stem, header=Header(doc_type="Kế hoạch"), implements=(), citations=(),
-        assignments=(), deadlines=(), signer=None, recipients=(),
-    )
+def known(db: Path) -> dict[str, Any]:
+    from pipeline.store import Store
+
+    with Store(db, read_only=True) as store:
+        return store.known_files()
 
 
-@dataclass(frozen=True)
-class FakeFileState:
-    path: str
-    sha256: str
-    pipeline_version: str
-    status: str
+def snapshot(db: Path) -> dict[str, list[str]]:
+    """Every stored table's content, without run ids, timestamps and mtimes, order-free."""
+    import duckdb
 
+    from pipeline.store_schema import EXPORT_TABLES
 
-class FakeStore:
-    """In-memory stand-in for ``pipeline.store.Store``, persisted per path in ``DBS``."""
-
-    DBS: dict[str, dict[str, Any]] = {}
-    _held: set[str] = set()
-    _lock = threading.Lock()
-
-    def __init__(self, path: str = ":memory:", *, read_only: bool = False) -> None:
-        self.path = str(path)
-        with self._lock:
-            if not read_only and self.path in self._held:
-                raise DatabaseLocked(f"{self.path}: database is locked by another ingest")
-            if not read_only:
-                self._held.add(self.path)
-        self.read_only = read_only
-        self.db = self.DBS.setdefault(self.path, {"files": {}, "runs": {}, "documents": {}, "graph_builds": 0})
-
-    def close(self) -> None:
-        if not self.read_only:
-            self._held.discard(self.path)
-
-    def __enter__(self) -> FakeStore:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def known_files(self) -> dict[str, FakeFileState]:
-        from pipeline.version import PIPELINE_VERSION
-
-        return {
-            p: FakeFileState(p, r["sha256"], r.get("pipeline_version", PIPELINE_VERSION), r["status"])
-            for p, r in self.db["files"].items()
-        }
-
-    def begin_run(self, archive: str, params: dict) -> str:
-        run_id = uuid.uuid4().hex
-        self.db["runs"][run_id] = {"archive": archive, "params": params, "status": "running", "counts": None}
-        return run_id
-
-    def finish_run(self, run_id: str, counts: dict[str, int], status: str) -> None:
-        self.db["runs"][run_id].update(counts=dict(counts), status=status)
-
-    def put_document(self, run_id: str, info: FileInfo, doc: Document, extraction: Extraction) -> None:
-        from pipeline.version import PIPELINE_VERSION
-
-        self.db["files"][info.path] = {
-            "sha256": info.sha256, "status": "ok", "run_id": run_id, "pipeline_version": PIPELINE_VERSION,
-        }
-        self.db["documents"][info.path] = {"text": doc.text, "doc": extraction.doc, "run_id": run_id}
-
-    def put_documents(self, run_id: str, items: Any) -> None:
-        for info, doc, extraction in items:
-            self.put_document(run_id, info, doc, extraction)
-
-    def put_failure(self, run_id: str, info: FileInfo, error: KehoachError) -> None:
-        from pipeline.version import PIPELINE_VERSION
-
-        self.db["files"][info.path] = {
-            "sha256": info.sha256, "status": "failed", "run_id": run_id, "reason": error.reason.value,
-            "detail": error.detail, "pipeline_version": PIPELINE_VERSION,
-        }
-
-    def mark_deleted(self, run_id: str, paths: Any) -> None:
-        for p in paths:
-            self.db["files"][p]["status"] = "deleted"
-
-    def rebuild_graph(self) -> None:
-        self.db["graph_builds"] += 1
-
-    def export_parquet(self, out_dir: Any) -> list[Path]:
-        return []
-
-
-def _importable(module: str, name: str) -> bool:
+    volatile = {"run_id", "updated_at", "started_at", "finished_at", "mtime"}
+    con = duckdb.connect(str(db), read_only=True)
     try:
-        return hasattr(importlib.import_module(module), name)
-    except ImportError:
-        return False
-
-
-def real_stages_available() -> bool:
-    """True once the real reader, extractor and store are importable."""
-    return all(_importable(m, n) for m, n in (("pipeline.read", "read"), ("pipeline.extract", "extract"),
-                                              ("pipeline.store", "Store")))
-
-
-# ------------------------------------------------------------------ Prefect + stages
-
-import functools  # noqa: E402
-import os  # noqa: E402
-
-import pytest  # noqa: E402
+        out = {}
+        for table in EXPORT_TABLES:
+            if table == "runs":
+                continue
+            cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in volatile]
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            rows = con.execute(f"SELECT {quoted} FROM {table}").fetchall()
+            out[table] = sorted(map(repr, rows))
+        return out
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -197,80 +110,3 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
-
-
-class Stages:
-    """The reader/extractor/store a flow test runs with, recording which files were read.
-
-    Each stage is the real one when importable, else its stand-in. ``reader_ref`` and
-    ``extractor_ref`` name them as ``module:function`` for Dask worker processes.
-    """
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import flows.ingest as fi
-        from pipeline.ingest import BatchSettings
-
-        self.read_calls: list[str] = []
-        self.real_read = _importable("pipeline.read", "read")
-        self.real_extract = _importable("pipeline.extract", "extract")
-        self.real = _importable("pipeline.store", "Store")  # the store decides how tables are read
-        self.reader_ref = "pipeline.read:read" if self.real_read else "helpers_ingest:fake_read"
-        self.extractor_ref = "pipeline.extract:extract" if self.real_extract else "helpers_ingest:fake_extract"
-        from pipeline.ingest import resolve_callable
-
-        self.base_read = resolve_callable(self.reader_ref)
-        self.extract = resolve_callable(self.extractor_ref)
-        if self.real:
-            from pipeline.store import Store
-
-            self.store_class: Any = Store
-        else:
-            self.store_class = FakeStore
-            monkeypatch.setattr(fi, "_open_store", lambda db: FakeStore(db))
-        self.fi, self.settings_class, self.monkeypatch = fi, BatchSettings, monkeypatch
-        self.use(self.read, self.extract)
-
-    def use(self, reader: Any, extractor: Any) -> None:
-        """Make the flow build its BatchSettings with these stages."""
-        self.monkeypatch.setattr(
-            self.fi, "BatchSettings", functools.partial(self.settings_class, reader=reader, extractor=extractor)
-        )
-
-    def read(self, path: Path, **kw: Any) -> Document:
-        self.read_calls.append(Path(path).name)
-        return self.base_read(path, **kw)
-
-    def known(self, db: Path) -> dict[str, Any]:
-        store = self.store_class(str(db), read_only=True)
-        try:
-            return store.known_files()
-        finally:
-            getattr(store, "close", lambda: None)()
-
-    def snapshot(self, db: Path) -> dict[str, Any]:
-        """Every stored table's content, without run ids and timestamps, order-free."""
-        if not self.real:
-            data = FakeStore.DBS[str(db)]
-            strip = lambda r: {k: v for k, v in r.items() if k != "run_id"}  # noqa: E731
-            return {t: {p: strip(r) for p, r in data[t].items()} for t in ("files", "documents")}
-        import duckdb
-
-        from pipeline.store_schema import EXPORT_TABLES
-
-        volatile = {"run_id", "updated_at", "started_at", "finished_at", "mtime"}
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            out = {}
-            for table in EXPORT_TABLES:
-                if table == "runs":
-                    continue
-                cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in volatile]
-                rows = con.execute(f"SELECT {', '.join(repr_col(c) for c in cols)} FROM {table}").fetchall()
-                out[table] = sorted(map(repr, rows))
-            return out
-        finally:
-            con.close()
-
-
-def repr_col(name: str) -> str:
-    return f'"{name}"'

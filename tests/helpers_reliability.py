@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_ingest import plan_text
+from helpers_ingest import plan_text, snapshot  # noqa: F401 (re-exported for the suites)
 
 REPO = Path(__file__).resolve().parents[1]
 KEHOACH = [sys.executable, "-c", "import sys; from pipeline.cli import main; sys.argv[0] = 'kehoach'; main()"]
@@ -63,9 +63,6 @@ main()
 
 PROVINCES = ("Hải Dương", "Quảng Ninh", "Bắc Giang", "Thái Bình", "Nam Định")
 NAMES = ("An", "Bình", "Cường", "Dũng", "Hà", "Lan", "Minh")
-# Columns that differ between two runs over the same files by design.
-VOLATILE = frozenset({"run_id", "updated_at", "started_at", "finished_at", "applied_at"})
-COMPARED_TABLES = ("files", "documents", "citations", "deadlines", "numbers", "assignments", "nodes", "edges")
 
 
 # ------------------------------------------------------------------------ archives
@@ -178,7 +175,8 @@ class SlowIngest:
             KEHOACH_TEST_GATE=str(gate or ""),
         )
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", SLOW_INGEST, "ingest", str(archive), "--db", str(db), "--no-progress", *args],
+            [sys.executable, "-c", SLOW_INGEST, "ingest", str(archive), "--db", str(db), "--no-progress", "--no-reports",
+             *args],
             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.lines: queue.Queue[str] = queue.Queue()
@@ -218,26 +216,6 @@ class SlowIngest:
 
 
 # ---------------------------------------------------------------------- snapshots
-
-
-def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE]
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every compared table's rows (volatile columns left out), sorted, from a closed database."""
-    import duckdb
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        out = {}
-        for table in COMPARED_TABLES:
-            cols = ", ".join(f'"{c}"' for c in _columns(con, table))
-            rows = con.execute(f"SELECT {cols} FROM {table}").fetchall()
-            out[table] = sorted(rows, key=repr)
-        return out
-    finally:
-        con.close()
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

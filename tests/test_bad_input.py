@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_ingest import plan_text, prefect_harness  # noqa: F401 (fixture)
+from helpers_ingest import local_run, plan_text, prefect_harness, settings  # noqa: F401 (fixture)
 from helpers_reliability import prefect_api, query, run_cli, to_cp1258, to_tcvn3  # noqa: F401 (fixture)
 from pipeline.errors import ExitCode
 
@@ -148,7 +148,7 @@ def test_flow_records_every_bad_file_and_completes(archive: Path, tmp_path: Path
     from flows.ingest import ingest_flow
 
     db = tmp_path / "flow.duckdb"
-    summary = ingest_flow(archive=str(archive), db=str(db), batch_size=4, workers=2)
+    summary = ingest_flow(settings(archive, db, batch_size=4, workers=2))
     assert summary["status"] == "finished_with_failures"
     assert {f["path"]: f["reason"] for f in summary["failures"]} == {p: r for p, r in EXPECTED.items() if r != "ok"}
     assert all(f["detail"] for f in summary["failures"])
@@ -177,12 +177,10 @@ def test_cli_exits_finished_with_failures_not_crashed(archive: Path, tmp_path: P
     check_files_table(db, runs=2)
 
 
-def test_a_file_name_that_is_not_utf8_does_not_crash_the_batch(tmp_path: Path, prefect_harness: None) -> None:  # noqa: F811
+def test_a_file_name_that_is_not_utf8_does_not_crash_the_batch(tmp_path: Path) -> None:
     """A Windows archive unpacked on Linux keeps legacy (cp1258/TCVN3) bytes in its names:
     the file is read, stored under its name with those bytes escaped, and found unchanged
     on the next run."""
-    from flows.ingest import ingest_flow
-
     root = tmp_path / "raw"
     root.mkdir()
     (root / "kh_01.txt").write_text(plan_text(1), encoding="utf-8")
@@ -190,7 +188,7 @@ def test_a_file_name_that_is_not_utf8_does_not_crash_the_batch(tmp_path: Path, p
     Path(legacy).write_text(plan_text(2), encoding="utf-8")
     db = tmp_path / "kehoach.duckdb"
     for _ in range(2):  # the rerun sees the same single row, not a new file and a deleted one
-        summary = ingest_flow(archive=str(root), db=str(db))
+        summary = local_run(root, db)
         assert summary["status"] in ("ok", "finished_with_failures")
         rows = query(db, "SELECT path, status FROM files WHERE path <> 'kh_01.txt'")
         assert rows == [("K\\xe9 ho\\xb8ch.txt", "ok")], rows

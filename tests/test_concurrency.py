@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_ingest import prefect_harness  # noqa: F401 (fixture)
+from helpers_ingest import local_run, prefect_harness  # noqa: F401 (fixture)
 from helpers_reliability import (  # noqa: F401 (fixture)
     KEHOACH,
     REPO,
@@ -36,12 +36,10 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def clean(archive: Path, tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> dict:  # noqa: F811
+def clean(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The tables of one ingest run alone."""
-    from flows.ingest import ingest_flow
-
     db = tmp_path_factory.mktemp("clean") / "kehoach.duckdb"
-    assert ingest_flow(archive=str(archive), db=str(db))["status"] == "ok"
+    assert local_run(archive, db)["status"] == "ok"
     return snapshot(db)
 
 

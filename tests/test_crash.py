@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers_ingest import prefect_harness  # noqa: F401 (fixture)
+import time
+
+from helpers_ingest import local_run, prefect_harness  # noqa: F401 (fixture)
 from helpers_reliability import (  # noqa: F401 (fixture)
     SlowIngest,
     assert_consistent,
@@ -30,6 +32,7 @@ pytestmark = pytest.mark.slow
 
 PLANS = 40
 HANG_AT = 12  # the batch holding the 12th document written is killed inside its transaction
+STOP_WITHIN = 10  # seconds from Ctrl-C to the process gone
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +42,10 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def clean(archive: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:  # noqa: F811
+def clean(archive: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The database of one uninterrupted run over the archive."""
-    from flows.ingest import ingest_flow
-
     db = tmp_path_factory.mktemp("clean") / "kehoach.duckdb"
-    summary = ingest_flow(archive=str(archive[0]), db=str(db))
+    summary = local_run(archive[0], db)
     assert summary["status"] == "ok" and summary["counts"]["new"] == PLANS
     return db
 
@@ -72,7 +73,7 @@ def test_sigkill_mid_batch_then_rerun(archive: tuple[Path, list[str]], clean: Pa
     assert query(db, "SELECT status, finished_at FROM runs") == [("running", None)]  # the killed run
 
     # The rerun finishes the archive: nothing lost, nothing twice, same tables as a clean run.
-    r = run_cli(["ingest", str(root), "--db", str(db), "--no-progress", "--json"], prefect_api)
+    r = run_cli(["ingest", str(root), "--db", str(db), "--no-progress", "--no-reports", "--json"], prefect_api)
     assert r.returncode == ExitCode.ok, r.stderr[-3000:]
     counts = json.loads(r.stdout)["counts"]
     assert counts == {"new": PLANS - len(committed), "changed": 0, "unchanged": len(committed), "failed": 0, "deleted": 0}
@@ -89,18 +90,20 @@ def test_sigkill_mid_batch_then_rerun(archive: tuple[Path, list[str]], clean: Pa
 def test_ctrl_c_mid_batch_is_recorded_and_the_rerun_completes(
     archive: tuple[Path, list[str]], clean: Path, tmp_path: Path, prefect_api: str  # noqa: F811
 ) -> None:
-    """SIGINT (Ctrl-C) between two documents: exit 130, the run says ``interrupted``."""
+    """SIGINT (Ctrl-C) between two documents: exit 130 within 10 s, the run says ``interrupted``."""
     root, _ = archive
     db = tmp_path / "kehoach.duckdb"
     ingest = SlowIngest(root, db, prefect_api, gate=tmp_path / "never")  # waits after its first commit
     ingest.wait_for("stored ")
     ingest.proc.send_signal(signal.SIGINT)
-    assert ingest.finish() == 130, "\n".join(ingest.seen[-20:])
+    t = time.monotonic()
+    assert ingest.finish(timeout=STOP_WITHIN) == 130, "\n".join(ingest.seen[-20:])
+    assert time.monotonic() - t <= STOP_WITHIN
     assert_consistent(db)
     assert [r[0] for r in query(db, "SELECT status FROM runs")] == ["interrupted"]
     assert {r[0] for r in query(db, "SELECT path FROM documents")} == set(ingest.stored())
 
-    r = run_cli(["ingest", str(root), "--db", str(db), "--no-progress"], prefect_api)
+    r = run_cli(["ingest", str(root), "--db", str(db), "--no-progress", "--no-reports"], prefect_api)
     assert r.returncode == ExitCode.ok, r.stderr[-3000:]
     assert_consistent(db)
     assert snapshot(db) == snapshot(clean)

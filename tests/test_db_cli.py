@@ -55,6 +55,7 @@ def test_query_is_read_only_and_reports_sql_errors(runner, db):
     assert res.exit_code == ExitCode.bad_args
     res = run(runner, "query", "SELECT * FROM nope", "--db", db)
     assert res.exit_code == ExitCode.bad_args and "nope" in res.output
+    assert "remedy: check the SQL" in res.stderr
 
 
 def test_implementers(runner, db):
@@ -116,16 +117,21 @@ def test_missing_database(runner, tmp_path):
     assert res.exit_code == ExitCode.input_file and "kehoach ingest" in res.output
 
 
-def test_stale_graph_is_rebuilt_on_open(runner, tmp_path):
+def test_read_commands_never_write_a_stale_graph(runner, tmp_path):
+    """A run that did not finish leaves the graph stale: reads say so and change nothing."""
     path = tmp_path / "k.duckdb"
     with Store(path) as s:
         load_archive(s)
         f = related_plans_archive()[0]
         s.mark_deleted(s.begin_run("t", {}), [f.info.path, "hai_duong/tu_51.md"])
         assert s.graph_stale()
+    before = path.stat().st_mtime_ns, path.stat().st_size
     res = run(runner, "show", "51-KH/TU#Hải Dương", "--db", path, "--json")
-    node = json.loads(res.stdout)["matches"][0]["node"]
-    assert node["in_archive"] is False
+    assert res.exit_code == 0 and "the graph is older than the documents" in res.stderr
+    assert json.loads(res.stdout)["matches"][0]["node"]["in_archive"] is True  # not rebuilt
+    assert (path.stat().st_mtime_ns, path.stat().st_size) == before
+    with Store(path, read_only=True) as s:
+        assert s.graph_stale()
 
 
 def test_locked_database_exit_code(runner, tmp_path):
@@ -134,3 +140,4 @@ def test_locked_database_exit_code(runner, tmp_path):
     with held_database(path):
         res = run(runner, "uncovered", "--db", path)
         assert res.exit_code == ExitCode.database_locked
+        assert "DatabaseLocked" in res.stderr and "remedy: an ingest is writing it" in res.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers_ingest import FakeFileState, fake_extract, fake_read, info_for, plan_text, write_archive
+from helpers_ingest import info_for, plan_text, write_archive
 from pipeline.errors import KehoachError, Reason
 from pipeline.ingest import (
     BatchSettings,
@@ -24,8 +24,7 @@ from pipeline.ingest import (
     process_batch,
     summarise,
 )
-
-FAKE = dict(reader=fake_read, extractor=fake_extract)
+from pipeline.store import FileState
 
 
 # ----------------------------------------------------------------------- discover
@@ -103,15 +102,15 @@ def test_plan_sorts_files_by_sha_version_and_status() -> None:
         info_for("unhashable.txt", ""),
     ]
     known = {
-        "same.txt": FakeFileState("same.txt", "1" * 64, V, "ok"),
-        "edited.txt": FakeFileState("edited.txt", "x" * 64, V, "ok"),
-        "oldversion.txt": FakeFileState("oldversion.txt", "3" * 64, "0.9", "ok"),
-        "failed_same.txt": FakeFileState("failed_same.txt", "4" * 64, V, "failed"),
-        "back.txt": FakeFileState("back.txt", "5" * 64, V, "deleted"),
-        "unhashable.txt": FakeFileState("unhashable.txt", "", V, "failed"),
-        "gone.txt": FakeFileState("gone.txt", "6" * 64, V, "ok"),
-        "gone_failed.txt": FakeFileState("gone_failed.txt", "7" * 64, V, "failed"),
-        "gone_before.txt": FakeFileState("gone_before.txt", "8" * 64, V, "deleted"),
+        "same.txt": FileState("same.txt", "1" * 64, V, "ok"),
+        "edited.txt": FileState("edited.txt", "x" * 64, V, "ok"),
+        "oldversion.txt": FileState("oldversion.txt", "3" * 64, "0.9", "ok"),
+        "failed_same.txt": FileState("failed_same.txt", "4" * 64, V, "failed"),
+        "back.txt": FileState("back.txt", "5" * 64, V, "deleted"),
+        "unhashable.txt": FileState("unhashable.txt", "", V, "failed"),
+        "gone.txt": FileState("gone.txt", "6" * 64, V, "ok"),
+        "gone_failed.txt": FileState("gone_failed.txt", "7" * 64, V, "failed"),
+        "gone_before.txt": FileState("gone_before.txt", "8" * 64, V, "deleted"),
     }
     p = plan(files, known, V)
     assert [f.path for f in p.new] == ["new.txt", "back.txt"]
@@ -156,14 +155,14 @@ def test_process_batch_isolates_each_files_error(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "bang.xlsx").write_bytes(b"PK\x03\x04")
     infos = discover(tmp_path)
-    outcomes = {o.info.path: o for o in process_batch(infos, BatchSettings(str(tmp_path), **FAKE))}
+    outcomes = {o.info.path: o for o in process_batch(infos, BatchSettings(str(tmp_path)))}
     assert outcomes["good.txt"].ok
     assert outcomes["good.txt"].document.path == "good.txt"  # stored relative to the archive
     assert outcomes["good.txt"].extraction.doc == "good"
-    assert outcomes["corrupt.txt"].error.reason == "corrupt"
+    assert outcomes["corrupt.txt"].error.reason == "wrong_ext"
     assert outcomes["empty.txt"].error.reason == "empty"
     assert outcomes["bang.xlsx"].error.reason == "unsupported"
-    assert failure_line(outcomes["corrupt.txt"]) == "corrupt.txt: corrupt: binary content in a text file"
+    assert failure_line(outcomes["corrupt.txt"]) == "corrupt.txt: wrong_ext: content is not text, PDF, Word or an image"
 
 
 def test_process_batch_turns_bugs_into_internal_and_extract_failed(tmp_path: Path) -> None:
@@ -176,15 +175,15 @@ def test_process_batch_turns_bugs_into_internal_and_extract_failed(tmp_path: Pat
     def buggy_extract(doc: object) -> None:
         raise IndexError("list index out of range")
 
-    [o] = process_batch(infos, BatchSettings(str(tmp_path), reader=buggy_read, extractor=fake_extract))
+    [o] = process_batch(infos, BatchSettings(str(tmp_path), reader=buggy_read))
     assert (o.error.reason, o.error.detail) == ("internal", "ZeroDivisionError: division by zero")
-    [o] = process_batch(infos, BatchSettings(str(tmp_path), reader=fake_read, extractor=buggy_extract))
+    [o] = process_batch(infos, BatchSettings(str(tmp_path), extractor=buggy_extract))
     assert (o.error.reason, o.error.detail) == ("extract_failed", "IndexError: list index out of range")
 
 
 def test_process_batch_vanished_file_is_unreadable(tmp_path: Path) -> None:
-    [o] = process_batch([info_for("gone.txt")], BatchSettings(str(tmp_path), **FAKE), raise_transient=True)
-    assert o.error.reason == "unreadable" and "FileNotFoundError" in o.error.detail
+    [o] = process_batch([info_for("gone.txt")], BatchSettings(str(tmp_path)), raise_transient=True)
+    assert (o.error.reason, o.error.detail) == ("unreadable", "no such file")
 
 
 def test_process_batch_raises_transient_io_faults_only_when_asked(tmp_path: Path) -> None:
@@ -194,7 +193,7 @@ def test_process_batch_raises_transient_io_faults_only_when_asked(tmp_path: Path
     def flaky(path: Path) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    settings = BatchSettings(str(tmp_path), reader=flaky, extractor=fake_extract)
+    settings = BatchSettings(str(tmp_path), reader=flaky)
     with pytest.raises(TransientError):
         process_batch(infos, settings, raise_transient=True)
     [o] = process_batch(infos, settings, raise_transient=False)
@@ -204,11 +203,11 @@ def test_process_batch_raises_transient_io_faults_only_when_asked(tmp_path: Path
 def test_outcomes_are_picklable(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(plan_text(1), encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"\x00")
-    settings = BatchSettings(str(tmp_path), reader="helpers_ingest:fake_read", extractor="helpers_ingest:fake_extract")
+    settings = BatchSettings(str(tmp_path))
     outcomes = process_batch(discover(tmp_path), settings)
     back = pickle.loads(pickle.dumps(outcomes))
     assert back == outcomes
-    assert back[1].exception().reason is Reason.corrupt
+    assert back[1].exception().reason is Reason.wrong_ext
     assert pickle.loads(pickle.dumps(settings)) == settings
 
 
@@ -223,37 +222,34 @@ def test_summarise_counts_stored_and_failed_files(tmp_path: Path) -> None:
     files = discover(tmp_path)
     by = {f.path: f for f in files}
     known = {
-        "changed_ok.txt": FakeFileState("changed_ok.txt", "0" * 64, V, "ok"),
-        "same.txt": FakeFileState("same.txt", by["same.txt"].sha256, V, "ok"),
-        "gone.txt": FakeFileState("gone.txt", "0" * 64, V, "ok"),
+        "changed_ok.txt": FileState("changed_ok.txt", "0" * 64, V, "ok"),
+        "same.txt": FileState("same.txt", by["same.txt"].sha256, V, "ok"),
+        "gone.txt": FileState("gone.txt", "0" * 64, V, "ok"),
     }
     p = plan(files, known, V)
-    outcomes = [o.light() for o in process_batch(p.todo, BatchSettings(str(tmp_path), **FAKE))]
+    outcomes = [o.light() for o in process_batch(p.todo, BatchSettings(str(tmp_path)))]
     assert count(p, outcomes) == {"new": 1, "changed": 1, "unchanged": 1, "failed": 1, "deleted": 1}
     s = summarise(p, outcomes, run_id="r1")
     assert s["run_id"] == "r1"
     assert s["formats"]["txt"] == {"ok": 2, "unchanged": 1}
     assert sum(f.get("failed", 0) for f in s["formats"].values()) == 1  # NUL bytes: sniffed as binary
-    assert s["failures"] == [{"path": "new_bad.txt", "reason": "corrupt", "detail": "binary content in a text file"}]
+    assert s["failures"] == [
+        {"path": "new_bad.txt", "reason": "wrong_ext", "detail": "content is not text, PDF, Word or an image"}
+    ]
     assert s["deleted"] == ["gone.txt"]
 
 
 def test_light_outcome_drops_the_document_but_keeps_the_format(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(plan_text(1), encoding="utf-8")
-    [o] = process_batch(discover(tmp_path), BatchSettings(str(tmp_path), **FAKE))
+    [o] = process_batch(discover(tmp_path), BatchSettings(str(tmp_path)))
     light = o.light()
     assert isinstance(light, Outcome) and light.document is None and light.format == "txt" and light.ok
 
 
-# ------------------------------------------------------------ real reader (when built)
+# ------------------------------------------------------------------ shared corpus
 
 
-def test_process_batch_reads_the_shared_corpus_with_the_real_stages(corpus: Path) -> None:
-    pytest.importorskip("pipeline.read")
-    try:
-        from pipeline.extract import extract  # noqa: F401
-    except ImportError:
-        pytest.skip("pipeline.extract not built yet")
+def test_process_batch_reads_the_shared_corpus(corpus: Path) -> None:
     files = discover(corpus)
     assert len(files) == 5
     outcomes = process_batch(files, BatchSettings(str(corpus)))

@@ -1,7 +1,7 @@
 """flows.nightly: a real Prefect server, the served nightly deployment, one triggered run.
 
 Starts ``prefect server start`` on a free localhost port with its own PREFECT_HOME, serves
-the deployment with ``python -m flows.nightly serve`` (as scripts/nightly.sh does),
+the deployment with ``kehoach ingest ... --nightly`` (as scripts/nightly.sh does),
 triggers a run, and checks it completed and wrote its ``runs`` row. Every wait is
 bounded; both processes are stopped at the end.
 """
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers_ingest import real_stages_available, write_archive
+from helpers_ingest import write_archive
 
 REPO = Path(__file__).resolve().parents[1]
 WAIT = 240  # seconds, for each of: server health, deployment registered, run finished
-NAME = "nightly-test"
+NAME = "nightly"  # the deployment name scripts/nightly.sh serves
 
 
 def _free_port() -> int:
@@ -85,22 +85,35 @@ def prefect_server(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def test_nightly_deployment_schedule_and_parameters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows.nightly import nightly_deployment
+    from flows.nightly import LOCK_WAIT, nightly_deployment
+    from pipeline.settings import IngestSettings
 
     monkeypatch.chdir(tmp_path)
-    d = nightly_deployment("raw", "out/k.duckdb", runner="dask", dask_address="tcp://10.0.0.5:8786")
+    d = nightly_deployment(IngestSettings("raw", "out/k.duckdb", runner="dask", dask_address="tcp://10.0.0.5:8786"))
     [schedule] = d.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Ho_Chi_Minh")
-    assert d.parameters["archive"] == str(tmp_path / "raw")
-    assert d.parameters["db"] == str(tmp_path / "out" / "k.duckdb")
-    assert d.parameters["runner"] == "dask" and d.parameters["dask_address"] == "tcp://10.0.0.5:8786"
+    params = d.parameters["settings"]  # the one settings object, as JSON
+    assert params["archive"] == str(tmp_path / "raw")
+    assert params["db"] == str(tmp_path / "out" / "k.duckdb")
+    assert params["runner"] == "dask" and params["dask_address"] == "tcp://10.0.0.5:8786"
+    assert params["lock_wait"] == LOCK_WAIT
+    assert IngestSettings.from_json(params).archive == str(tmp_path / "raw")
     assert d.entrypoint == "flows.ingest.ingest_flow"  # importable from any working directory
+
+
+def test_nightly_needs_a_running_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.errors import ExitCode
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    r = CliRunner().invoke(app, ["ingest", str(tmp_path), "--nightly"])
+    assert r.exit_code == ExitCode.bad_args and "scripts/nightly.sh" in r.stderr
 
 
 @pytest.mark.slow
 def test_nightly_deployment_is_served_and_a_triggered_run_completes(tmp_path: Path, prefect_server) -> None:
-    if not real_stages_available():
-        pytest.skip("served runs use the real reader, extractor and store: not built yet")
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
     from prefect.deployments import run_deployment
@@ -112,8 +125,8 @@ def test_nightly_deployment_is_served_and_a_triggered_run_completes(tmp_path: Pa
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         serve = subprocess.Popen(
-            [sys.executable, "-m", "flows.nightly", "serve", "--archive", str(arch), "--db", str(db),
-             "--name", NAME, "--workers", "2"],
+            [sys.executable, "-c", "from pipeline.cli import main; main()", "ingest", str(arch), "--db", str(db),
+             "--nightly", "--workers", "2"],
             env=prefect_server, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
@@ -127,8 +140,8 @@ def test_nightly_deployment_is_served_and_a_triggered_run_completes(tmp_path: Pa
             [schedule] = deployment.schedules
             assert schedule.schedule.cron == "0 2 * * *"
             assert schedule.schedule.timezone == "Asia/Ho_Chi_Minh"
-            assert deployment.parameters["archive"] == str(arch.resolve())
-            assert deployment.parameters["db"] == str(db.resolve())
+            assert deployment.parameters["settings"]["archive"] == str(arch.resolve())
+            assert deployment.parameters["settings"]["db"] == str(db.resolve())
 
             flow_run = run_deployment(f"kehoach-ingest/{NAME}", timeout=WAIT, poll_interval=2)
             assert flow_run.state is not None and flow_run.state.is_completed(), (

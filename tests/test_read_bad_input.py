@@ -182,7 +182,14 @@ def test_not_vietnamese(tmp_path: Path) -> None:
 
 
 def test_short_text_is_not_judged_for_language(tmp_path: Path) -> None:
-    assert read(put(tmp_path, "short.txt", b"Plan 21-KL/TW")).text == "Plan 21-KL/TW"
+    short = "Plan 21-KL/TW of the committee, to be discussed next week."
+    assert read(put(tmp_path, "short.txt", short.encode())).text == short
+
+
+def test_a_few_characters_are_no_document(tmp_path: Path) -> None:
+    expect(put(tmp_path, "tiny.txt", b"Plan 21-KL/TW"), Reason.no_text)
+    e = expect(put(tmp_path, "junk.docx", b"not a zip"), Reason.no_text)  # read as text: 7 letters
+    assert "too little text" in e.detail
 
 
 def test_too_large_by_size(tmp_path: Path) -> None:
@@ -239,5 +246,6 @@ def test_legacy_font_text_in_a_docx(tmp_path: Path) -> None:
         d.add_paragraph("Céng hoµ x· héi chñ nghÜa ViÖt Nam. KÕ ho¹ch sè 21-KL/TW cña Ban ChÊp hµnh Trung −¬ng.")
     p = tmp_path / "vntime.docx"
     d.save(p)
-    e = expect(p, Reason.encoding)
-    assert "TCVN3" in e.detail
+    doc = read(p)  # a .VnTime document: converted, not refused
+    assert "Cộng hoà xã hội chủ nghĩa Việt Nam. Kế hoạch số 21-KL/TW của Ban Chấp hành" in doc.text
+    assert any("TCVN3" in n for n in doc.notes)

@@ -37,7 +37,7 @@ def test_read_json_has_pages_tables_and_metadata() -> None:
     assert data["text"][t["row_starts"][1] :].startswith("Tháng 4/2022 | ")
 
 
-def test_read_bad_file_one_line_and_exit_code(tmp_path: Path) -> None:
+def test_read_bad_file_one_line_a_remedy_and_exit_code(tmp_path: Path) -> None:
     bad = tmp_path / "cut.pdf"
     bad.write_bytes((RAW / "pdf" / "002_da91f612a0e083d6.pdf").read_bytes()[:1000])
     kehoach = Path(sys.executable).parent / "kehoach"
@@ -45,7 +45,10 @@ def test_read_bad_file_one_line_and_exit_code(tmp_path: Path) -> None:
     assert proc.returncode == ExitCode.input_file
     assert proc.stdout == ""
     lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert lines == [f"{bad}: corrupt: damaged or truncated PDF"]
+    assert lines == [
+        f"KehoachError: {bad}: corrupt: damaged or truncated PDF",
+        "remedy: the file is damaged or truncated; obtain a fresh copy",
+    ]
 
 
 def test_read_missing_file_exit_code(tmp_path: Path) -> None:

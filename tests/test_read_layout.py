@@ -23,10 +23,11 @@ def _dev2(name: str) -> Path:
     return path
 
 
-def read_json(path: Path) -> dict:  # type: ignore[type-arg]
+def read_json(path: Path, ocr: bool = False) -> dict:  # type: ignore[type-arg]
+    """``kehoach read --json`` of ``path``."""
     from pipeline.cli import app
 
-    result = CliRunner().invoke(app, ["read", str(path), "--json", "--no-ocr"])
+    result = CliRunner().invoke(app, ["read", str(path), "--json"] + ([] if ocr else ["--no-ocr"]))
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -133,3 +134,32 @@ def test_document_words_and_lines_map_into_text() -> None:
             assert "\n" not in doc.text[ln.start : ln.end]
     i = doc.text.index("Huỳnh Thị Phương Duyên")
     assert doc.raw_text[doc.source_offset(i) : doc.source_offset(i) + 22] == "Huỳnh Thị Phương Duyên"
+
+
+def test_tesseract_lines_are_cut_at_column_gaps() -> None:
+    from pipeline.read.ocr import tsv_segments
+
+    words = [("UBND", 100, 90), ("TỈNH", 200, 91), ("CỘNG", 900, 88), ("HÒA", 1010, 95), ("Số:", 100, 70)]
+    data: dict = {k: [] for k in ("level", "page_num", "block_num", "par_num", "line_num", "left", "top", "width", "height", "conf", "text")}
+    for k, (w, x, c) in enumerate(words):
+        line = 2 if w == "Số:" else 1
+        for key, v in zip(data, (5, 1, 1, 1, line, x, 50 * line, 90, 40, c, w)):
+            data[key].append(v)
+    segs = tsv_segments(data)
+    assert [s.text for s in segs] == ["UBND TỈNH", "CỘNG HÒA", "Số:"]  # one Tesseract line, two columns
+    assert segs[0].line == segs[1].line != segs[2].line
+    assert [(w.start, w.end, w.confidence) for w in segs[1].words] == [(0, 4, 88.0), (5, 8, 95.0)]
+    assert segs[1].bbox == (900.0, 50.0, 1100.0, 90.0)
+
+
+def test_skew_is_measured() -> None:
+    from PIL import Image, ImageDraw
+
+    from pipeline.read.ocr import skew_angle
+
+    im = Image.new("L", (1200, 1600), 255)
+    draw = ImageDraw.Draw(im)
+    for y in range(100, 1500, 40):
+        draw.rectangle((100, y, 1100, y + 12), fill=0)
+    assert skew_angle(im) == 0.0
+    assert abs(skew_angle(im.rotate(1.5, expand=True, fillcolor=255)) - 1.5) <= 0.1

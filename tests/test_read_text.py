@@ -163,11 +163,17 @@ def test_utf16_with_bom(tmp_path: Path) -> None:
         "Céng hoµ x· héi chñ nghÜa ViÖt Nam. KÕ ho¹ch sè 21-KL/TW cña Ban ChÊp hµnh. ",
     ],
 )
-def test_legacy_font_encoding_is_an_encoding_error(tmp_path: Path, legacy: str) -> None:
-    with pytest.raises(KehoachError) as e:
-        read(write(tmp_path, "legacy.txt", (legacy * 10).encode("cp1252")))
-    assert e.value.reason is Reason.encoding
-    assert "legacy" in e.value.detail
+def test_legacy_font_encoding_is_converted(tmp_path: Path, legacy: str) -> None:
+    doc = read(write(tmp_path, "legacy.txt", (legacy * 10).encode("cp1252")))
+    assert "Kế hoạch" in doc.text or "Cộng hoà xã hội chủ nghĩa Việt Nam" in doc.text
+    assert "số 21-KL/TW của Ban Chấp hành" in doc.text
+    assert any("font encoding; converted" in n for n in doc.notes)
+
+
+def test_unconvertible_latin_text_is_an_encoding_error(tmp_path: Path) -> None:
+    with pytest.raises(KehoachError) as e:  # Latin-1 letters no Vietnamese encoding explains
+        read(write(tmp_path, "latin.txt", ("Ãæ øñ ÿþ ßð åä " * 40).encode("cp1252")))
+    assert e.value.reason in (Reason.encoding, Reason.not_vietnamese)
 
 
 def test_undecodable_bytes(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def test_put_failure_keeps_earlier_rows(loaded):
     newer = dataclasses.replace(f.info, sha256="0" * 64)
     loaded.put_failure(loaded.begin_run("test", {}), newer, err)
     state = loaded.known_files()[f.info.path]
-    assert state == FileState(f.info.path, "0" * 64, PIPELINE_VERSION, "failed")
+    assert state == FileState(f.info.path, "0" * 64, PIPELINE_VERSION, "failed", newer.size, newer.mtime, newer.format)
     reason, message = loaded.con.execute(
         "SELECT error_reason, error_message FROM files WHERE path = ?", [f.info.path]
     ).fetchone()

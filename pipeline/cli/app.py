@@ -1,15 +1,106 @@
-"""The one typer application; command modules register themselves on it."""
+"""The one typer application, its shared options, and the one error boundary.
+
+Command modules register on ``app``. Every way of running it (the ``kehoach`` script,
+``python -c "from pipeline.cli import main; main()"``, typer's ``CliRunner``) goes through
+:meth:`KehoachGroup.main`: a ``KehoachError`` prints its message and remedy and exits with
+its code, Ctrl-C stops the run within :data:`GRACE_SECONDS` and exits 130, any other
+exception is a bug (exit 10).
+"""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
-DEFAULT_DB = Path("data/processed/kehoach.duckdb")
+from pipeline.errors import REMEDIES, ExitCode, KehoachError, Reason
+from pipeline.settings import DEFAULT_DB
+
+GRACE_SECONDS = 8.0  # after Ctrl-C, the run has this long to record itself; then the process exits
+
+
+class KehoachGroup(TyperGroup):
+    """The command group whose ``main`` is the command line's one error boundary."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # noqa: ARG002
+        argv = kwargs.get("args", args[0] if args else None)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        verbose = "-v" in argv or "--verbose" in argv
+        with _ctrl_c_stops():
+            try:
+                code = super().main(*args, standalone_mode=False, **kwargs)
+            except (click.exceptions.Abort, KeyboardInterrupt):
+                _say("interrupted", "the run is recorded as interrupted; what was stored is kept",
+                     "run the same command again to finish")  # fmt: skip
+                code = ExitCode.interrupted
+            except click.ClickException as e:  # usage errors: click's own message and code (2)
+                e.show()
+                code = e.exit_code
+            except KehoachError as e:
+                if verbose:
+                    raise
+                _say(type(e).__name__, e.message, e.remedy)
+                code = e.exit_code
+            except Exception as e:  # noqa: BLE001 - the one boundary that turns bugs into exit 10
+                if verbose:
+                    raise
+                _say(type(e).__name__, str(e) or "unexpected error", REMEDIES[Reason.internal] + " (rerun with -v for the traceback)")
+                code = ExitCode.crashed
+        sys.exit(int(code or 0))
+
+
+def _say(kind: str, message: str, remedy: str) -> None:
+    from pipeline.cli.output import err
+
+    err.print(f"[red]{kind}[/red]: {message}", highlight=False, soft_wrap=True)
+    if remedy:
+        err.print(f"remedy: {remedy}", highlight=False, markup=False, soft_wrap=True)
+
+
+@contextmanager
+def _ctrl_c_stops() -> Iterator[None]:
+    """The first Ctrl-C stops the run (workers take no more files) and starts a timer that
+    ends the process after :data:`GRACE_SECONDS`, whatever still runs; a second one ends it now."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        from pipeline.run import request_stop, stopping
+
+        if stopping():
+            os._exit(ExitCode.interrupted)
+        request_stop()
+        timer = threading.Timer(GRACE_SECONDS, _force_exit)
+        timer.daemon = True
+        timer.start()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _force_exit() -> None:
+    sys.stderr.write(f"kehoach: still busy {GRACE_SECONDS:.0f} s after Ctrl-C; exiting now\n")
+    sys.stderr.flush()
+    os._exit(ExitCode.interrupted)
+
 
 app = typer.Typer(
     name="kehoach",
+    cls=KehoachGroup,
     help="Vietnamese plans (KẾ HOẠCH) and the directives they implement → tables and a graph.",
     no_args_is_help=True,
     add_completion=False,
@@ -17,7 +108,7 @@ app = typer.Typer(
 )
 
 # Shared option definitions, so every command spells them the same way.
-DbOption = typer.Option(DEFAULT_DB, "--db", help="DuckDB file (created if missing).")
+DbOption = typer.Option(Path(DEFAULT_DB), "--db", help="DuckDB file (created if missing).")
 CsvOption = typer.Option(False, "--csv", help="Write CSV to stdout instead of a table.")
 JsonOption = typer.Option(False, "--json", help="Write JSON to stdout instead of a table.")
 VerboseOption = typer.Option(False, "--verbose", "-v", help="Show tracebacks.")

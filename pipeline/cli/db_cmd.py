@@ -1,8 +1,9 @@
 """Commands over the store: ``query``, ``implementers``, ``uncovered``, ``deadlines``, ``show``, ``graph``.
 
 Thin wrappers over ``pipeline.queries`` and ``pipeline.graph``: open the database
-read-only (so they run beside nothing else writing), print a rich table, or CSV/JSON
-for machines.
+read-only and never write to it (the ingest leaves the graph current), print a rich
+table, or CSV/JSON for machines. While an ingest writes the database, DuckDB lets no
+other process open it: the command says so (``DatabaseLocked``, exit 5) and touches nothing.
 """
 
 from __future__ import annotations
@@ -18,37 +19,26 @@ import typer
 
 from pipeline.cli.app import CsvOption, DbOption, JsonOption, app
 from pipeline.cli.output import emit_json, emit_rows, err, out
-from pipeline.errors import DatabaseLocked, ExitCode, KehoachError
+from pipeline.errors import KehoachError, Reason, usage
 
 
-def _fail(message: str, code: int) -> typer.Exit:
-    err.print(message, highlight=False, markup=False)
-    return typer.Exit(code)
+def _no_match(key: str) -> KehoachError:
+    return KehoachError(Reason.no_match, None, f"no document matches {key!r}")
 
 
 @contextmanager
 def open_db(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; rebuilds a stale graph first when nobody holds the file."""
+    """A read-only connection (``DatabaseLocked`` while an ingest writes the file)."""
     from pipeline.store import Store
 
+    store = Store(db, read_only=True)
     try:
-        store = Store(db, read_only=True)
         if store.graph_stale():
-            store.close()
-            try:
-                with Store(db) as writer:
-                    writer.rebuild_graph()
-            except DatabaseLocked:
-                err.print("note: the graph is older than the documents (an ingest holds the database)")
-            store = Store(db, read_only=True)
-    except DatabaseLocked as e:
-        raise _fail(str(e), ExitCode.database_locked) from None
-    except KehoachError as e:
-        raise _fail(e.message, ExitCode.input_file) from None
-    try:
+            err.print("note: the graph is older than the documents (the last ingest did not finish);"
+                      " `kehoach ingest` brings it up to date", highlight=False, soft_wrap=True)  # fmt: skip
         yield store.con
     except duckdb.Error as e:
-        raise _fail(f"{type(e).__name__}: {e}", ExitCode.bad_args) from None
+        raise KehoachError(Reason.bad_query, None, f"{type(e).__name__}: {e}") from None
     finally:
         store.close()
 
@@ -88,7 +78,7 @@ def implementers_command(
 
     with open_db(db) as con:
         if not find_nodes(con, key):
-            raise _fail(f"no document matches {key!r}", ExitCode.bad_args)
+            raise _no_match(key)
         res = implementers(con, key, max_depth=max_depth)
         hide = ("node_id", "path", "scope", "in_archive") + (("target",) if len({r["target"] for r in res.rows}) < 2 else ())
         _emit(res, as_csv, as_json, title=f"Implementers of {key}", hide=hide)
@@ -109,7 +99,7 @@ def _day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"{name}: expected a date YYYY-MM-DD, got {value!r}", ExitCode.bad_args) from None
+        raise usage(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from None
 
 
 @app.command("deadlines")
@@ -142,7 +132,7 @@ def show_command(
     with open_db(db) as con:
         data = show(con, key)
     if not data["matches"]:
-        raise _fail(f"no document matches {key!r}", ExitCode.bad_args)
+        raise _no_match(key)
     if as_json:
         emit_json(data)
         return
@@ -172,13 +162,13 @@ def graph_command(
     from pipeline.queries import find_nodes
 
     if fmt not in graph.FORMATS:
-        raise _fail(f"--format must be one of {', '.join(graph.FORMATS)}", ExitCode.bad_args)
+        raise usage(f"--format must be one of {', '.join(graph.FORMATS)}")
     with open_db(db) as con:
         g = graph.build_graph(con)
         if root:
             roots = find_nodes(con, root)
             if not roots:
-                raise _fail(f"no document matches {root!r}", ExitCode.bad_args)
+                raise _no_match(root)
             g = graph.subgraph(g, roots)
     ext = "graphml" if fmt == "graphml" else fmt
     target = output or db.parent / f"graph.{ext}"

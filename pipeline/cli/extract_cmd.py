@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 
 from pipeline.cli.app import JsonOption, VerboseOption, app
 from pipeline.cli.output import emit_json, emit_rows, err, out
-from pipeline.errors import KehoachError
+from pipeline.errors import KehoachError, Reason
 
 
 def _reader(no_ocr: bool):  # noqa: ANN202 - a closure over the settings
@@ -34,14 +34,8 @@ def extract_command(
     --zones, a table of its zones."""
     from pipeline.extract import extract
 
-    try:
-        doc = _reader(no_ocr)(file)
-        ex = extract(doc)
-    except KehoachError as e:
-        if verbose:
-            raise
-        err.print(e.message, highlight=False, markup=False)
-        raise typer.Exit(int(e.exit_code)) from None
+    doc = _reader(no_ocr)(file)
+    ex = extract(doc)
     if zones:
         rows = [
             {"#": i, "kind": z.kind, "start": z.start, "end": z.end, "parent": z.parent, "label": z.label,
@@ -74,8 +68,7 @@ def eval_command(
     from pipeline.evaluate import HEADER_FIELDS, evaluate
 
     if not gold_dir.is_dir():
-        err.print(f"{gold_dir}: not a folder", highlight=False, markup=False)
-        raise typer.Exit(1)
+        raise KehoachError(Reason.bad_args, str(gold_dir), "not a folder")
     fmts = [f.strip() for f in formats.split(",") if f.strip()] if formats else None
     report = evaluate(gold_dir, docs_dirs or None, fmts, reader=_reader(no_ocr))
     if as_json:

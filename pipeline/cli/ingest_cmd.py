@@ -1,8 +1,11 @@
-"""``kehoach ingest DIR``: run the ingest flow (Prefect embedded mode) and print a summary.
+"""``kehoach ingest DIR``: one ingest run (``pipeline.run``) through the Prefect flow, and
+``--nightly``: the same settings served on a schedule by the nightly deployment.
 
-The command is a thin shell over ``flows.ingest.ingest_flow``: the same flow the nightly
-deployment serves. Prefect is imported only when the command runs, so other commands
-start fast.
+The command only builds an :class:`~pipeline.settings.IngestSettings`. When nothing is
+new, changed or deleted it records the run and returns without starting Prefect;
+otherwise it runs the Prefect flow, which this package reaches through the
+``kehoach.flows`` entry points (the flows are an application over the library, not a part
+of it). ``--local`` runs the same library code without Prefect.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +22,28 @@ import typer
 
 from pipeline.cli.app import DbOption, JsonOption, VerboseOption, app
 from pipeline.cli.output import emit_json, err, out
-from pipeline.errors import DatabaseLocked, ExitCode
+from pipeline.errors import ExitCode, KehoachError, Reason
+from pipeline.settings import DEFAULT_ARCHIVE, NIGHTLY_CRON, NIGHTLY_TIMEZONE, RUNNERS, IngestSettings
 
-RUNNER_HELP = "thread (default) or dask (a local Dask cluster, or --dask-address)."
+RUNNER_HELP = f"{' | '.join(RUNNERS)}: threads, a local process pool, or Dask (a local cluster, or --dask-address)."
 
 
 @app.command("ingest")
 def ingest(
-    archive: Path = typer.Argument(..., help="Archive folder to ingest (walked recursively)."),
+    archive: Path = typer.Argument(Path(DEFAULT_ARCHIVE), help="Archive folder to ingest (walked recursively)."),
     db: Path = DbOption,
     runner: str = typer.Option("thread", "--runner", help=RUNNER_HELP),
     dask_address: str = typer.Option(None, "--dask-address", help="Existing Dask scheduler, e.g. tcp://host:8786."),
-    workers: int = typer.Option(None, "--workers", min=1, help="Threads or Dask workers (default: CPU count)."),
-    batch_size: int = typer.Option(8, "--batch-size", min=1, help="Files per Prefect task."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Threads or processes (default: CPU count)."),
+    batch_size: int = typer.Option(8, "--batch-size", min=1, help="Files per task."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Also redo files that failed before."),
+    rehash: bool = typer.Option(False, "--rehash", help="Hash every file, even those whose size and mtime are unchanged."),
     wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait if another ingest holds the database."),
+    no_reports: bool = typer.Option(False, "--no-reports", help="Do not draw the report PNGs."),
+    local: bool = typer.Option(False, "--local", help="Run in this process, without Prefect."),
+    nightly: bool = typer.Option(False, "--nightly", help="Serve these settings on a schedule (needs PREFECT_API_URL; see scripts/nightly.sh)."),
+    cron: str = typer.Option(NIGHTLY_CRON, "--cron", help="With --nightly: when, as a cron line."),
+    timezone: str = typer.Option(NIGHTLY_TIMEZONE, "--timezone", help="With --nightly: the cron line's time zone."),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
     as_json: bool = JsonOption,
     verbose: bool = VerboseOption,
@@ -40,33 +51,49 @@ def ingest(
     """Ingest an archive folder into DuckDB + Parquet, skipping unchanged files.
 
     Exit status: 0 all files stored; 3 finished, some files failed (listed with reasons);
-    5 another ingest holds the database; 10 crashed.
+    5 another ingest holds the database; 130 interrupted (rerun to finish); 10 crashed.
     """
-    if runner not in ("thread", "dask"):
-        err.print(f"[red]error[/red]: --runner must be thread or dask, not {runner!r}", highlight=False)
-        raise typer.Exit(ExitCode.bad_args)
     if not archive.is_dir():
-        err.print(f"[red]error[/red]: {archive}: unreadable: not a folder", highlight=False)
-        raise typer.Exit(ExitCode.input_file)
-    _quiet_prefect(verbose)
-    from flows.ingest import ingest_flow
+        raise KehoachError(Reason.unreadable, str(archive), "not a folder")
+    settings = IngestSettings(
+        archive=str(archive), db=str(db), runner=runner, dask_address=dask_address, workers=workers,
+        batch_size=batch_size, retry_failed=retry_failed, rehash=rehash, lock_wait=wait, reports=not no_reports,
+    )  # fmt: skip
+    if nightly:
+        _quiet_prefect(verbose)
+        _flow("nightly")(settings, cron=cron, timezone=timezone)
+        return
+    from pipeline import run
 
-    params = dict(
-        archive=str(archive), db=str(db), batch_size=batch_size, runner=runner,
-        dask_address=dask_address, workers=workers, retry_failed=retry_failed, lock_wait=wait,
-    )
-    try:
-        with _progress(enabled=not no_progress):
-            summary = ingest_flow(**params)
-    except DatabaseLocked as e:
-        err.print(f"[red]DatabaseLocked[/red]: {e}; wait for the other ingest to finish (or use --wait SECONDS)", highlight=False)
-        raise typer.Exit(ExitCode.database_locked) from None
+    with _progress(enabled=not no_progress) as bar:
+        if local:
+            summary = run.ingest(settings)
+        else:
+            summary = run.current(settings) or _run_flow(settings, verbose, bar)
     if as_json:
         emit_json(summary)
     else:
         print_summary(summary)
     if summary["counts"]["failed"]:
         raise typer.Exit(ExitCode.finished_with_failures)
+
+
+def _flow(name: str) -> Callable[..., Any]:
+    """The ``kehoach.flows`` entry point ``name`` (``flows.ingest:ingest_flow``, ...)."""
+    found = entry_points(group="kehoach.flows", name=name)
+    if not found:
+        raise KehoachError(
+            Reason.missing_dependency, None,
+            f"the Prefect flows are not installed (entry point kehoach.flows:{name}); "
+            "`pip install -e .` installs them, or use --local",
+        )  # fmt: skip
+    return next(iter(found)).load()
+
+
+def _run_flow(settings: IngestSettings, verbose: bool, bar: _progress) -> dict[str, Any]:
+    _quiet_prefect(verbose)
+    with _console_logs_above_errors_only() if bar.enabled else contextlib.nullcontext():
+        return _flow("ingest")(settings)
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -86,20 +113,20 @@ class _progress:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and err.is_terminal
-        self._stack: Any = None
+        self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> _progress:
         if not self.enabled:
             return self
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        from flows.ingest import progress_reporter
         from pipeline.ingest import failure_line
+        from pipeline.run import progress_reporter
 
         bar = Progress(
             TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
             TextColumn("{task.fields[last]}"), console=err, transient=True,
-        )
+        )  # fmt: skip
         task_id = bar.add_task("ingest", total=None, last="")
 
         def update(done: int, total: int, outcome: Any) -> None:
@@ -108,15 +135,12 @@ class _progress:
             if outcome is not None and not outcome.ok:
                 bar.console.print(failure_line(outcome), highlight=False, markup=False)
 
-        self._stack = contextlib.ExitStack()
         self._stack.enter_context(bar)
         self._stack.enter_context(progress_reporter(update))
-        self._stack.enter_context(_console_logs_above_errors_only())
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._stack is not None:
-            self._stack.close()
+        self._stack.close()
 
 
 @contextlib.contextmanager

@@ -10,7 +10,6 @@ import typer
 
 from pipeline.cli.app import JsonOption, VerboseOption, app
 from pipeline.cli.output import emit_json
-from pipeline.errors import KehoachError
 from pipeline.models import Document, to_json
 
 
@@ -33,13 +32,7 @@ def read_command(
     """Print the normalised text of FILE (any supported format; scans are OCR'd)."""
     from pipeline.read import ReadSettings, read
 
-    try:
-        doc = read(file, ReadSettings(ocr=not no_ocr))
-    except KehoachError as e:
-        if verbose:
-            raise
-        sys.stderr.write(e.message + "\n")  # one unwrapped line: path: reason: detail
-        raise typer.Exit(int(e.exit_code)) from None
+    doc = read(file, ReadSettings(ocr=not no_ocr))
     if as_json:
         emit_json(document_json(doc))
         return

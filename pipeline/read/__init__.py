@@ -9,19 +9,28 @@ only ever opened for reading.
 Wrong extensions: a file whose content is a format we read (a PDF named ``.docx``) is read
 as what it really is, with a note in ``Document.notes``; content that is no readable
 format raises ``Reason.wrong_ext`` (supported extension) or ``Reason.unsupported``.
+
+Content checks, after reading: text in a legacy font encoding (TCVN3, VNI) is converted
+(``legacy``); fewer than ``min_doc_chars`` letters and digits is ``no_text``, not a
+document; and the language is judged on the document's own text (its opening words
+outside data tables: header and body, not an appendix of chemical names or code lists)
+by its share of valid Vietnamese syllables (``quality``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import KehoachError, Reason
 from pipeline.models import Document
-from pipeline.read.assemble import RawRead, assemble
-from pipeline.read.language import looks_legacy_encoded, looks_vietnamese
+from pipeline.read.quality import Quality
+from pipeline.read.assemble import RawRead, assemble, map_text, text_of
+from pipeline.read.language import looks_legacy_encoded
 from pipeline.read.sniff import READABLE, SUPPORTED_SUFFIXES, sniff_bytes, sniff_format, suffix_format
 
 
@@ -41,6 +50,8 @@ class ReadSettings:
     min_ocr_confidence: float = 20.0  # mean word confidence below this: Reason.no_text
     check_language: bool = True  # refuse text that is clearly not Vietnamese
     min_words_for_language: int = 40
+    min_doc_chars: int = 40  # fewer letters and digits than this: Reason.no_text
+    language_words: int = 1500  # the own text's words (before an appendix, outside tables) the language is judged on
 
 
 _FORMAT_NAMES = {"text": "txt", "docx": "docx", "doc": "doc", "pdf": "pdf", "image": "image"}
@@ -88,6 +99,8 @@ def read(path: str | Path, settings: ReadSettings | None = None) -> Document:
     if real == "text" and p.suffix.lower() in (".md", ".markdown"):
         fmt = "md"
     raw = RawRead(raw.pages, tuple(notes) + raw.notes, raw.format, raw.extra)
+    if real in ("text", "docx", "doc"):
+        raw = _convert_legacy(raw)
     doc = assemble(raw, path=spath, sha256=sha, fmt=fmt)
     _check_content(doc, settings)
     return doc
@@ -133,11 +146,32 @@ def _dispatch(real: str, p: Path, data: bytes, settings: ReadSettings) -> RawRea
     return read_image(p, data, settings)
 
 
+def _convert_legacy(raw: RawRead) -> RawRead:
+    """A text in a legacy font encoding converted to Unicode (``legacy``), with a note."""
+    from dataclasses import replace
+
+    from pipeline.read import legacy
+
+    enc = legacy.detect(text_of(raw))
+    if enc is None:
+        return raw
+
+    def fn(s: str) -> str:
+        return legacy.convert(s, enc)
+
+    pages = tuple(replace(p, blocks=map_text(p.blocks, fn)) for p in raw.pages)
+    note = f"text in the {legacy.NAMES[enc]} font encoding; converted to Unicode"
+    return RawRead(pages, raw.notes + (note,), raw.format, raw.extra)
+
+
 def _check_content(doc: Document, settings: ReadSettings) -> None:
     if not doc.text.strip():
         if doc.ocr_used:
             raise KehoachError(Reason.no_text, doc.path, "OCR found no text")
         raise KehoachError(Reason.no_text, doc.path, "the document holds no text")
+    useful = sum(1 for ch in doc.text if ch.isalnum())
+    if useful < settings.min_doc_chars:
+        raise KehoachError(Reason.no_text, doc.path, f"only {useful} letters and digits: too little text for a document")
     if doc.ocr_used and doc.ocr_confidence is not None and doc.ocr_confidence < settings.min_ocr_confidence:
         raise KehoachError(
             Reason.no_text, doc.path, f"OCR confidence {doc.ocr_confidence:.0f} is too low to trust the text"
@@ -147,9 +181,39 @@ def _check_content(doc: Document, settings: ReadSettings) -> None:
             Reason.encoding, doc.path, "the text uses a legacy Vietnamese font encoding (TCVN3/ABC or VNI)"
         )
     if settings.check_language:
-        verdict = looks_vietnamese(doc.text, min_words=settings.min_words_for_language)
-        if verdict is False:
-            raise KehoachError(Reason.not_vietnamese, doc.path, "too few Vietnamese letters for a Vietnamese text")
+        q = own_text_quality(doc, settings.language_words)
+        if q.words >= settings.min_words_for_language and q.verdict in ("foreign", "broken"):
+            raise KehoachError(
+                Reason.not_vietnamese,
+                doc.path,
+                f"the document's own text is not Vietnamese ({q.valid:.0%} valid Vietnamese syllables in its first {q.words} words)",
+            )
+
+
+def own_text_quality(doc: Document, words: int = 1500) -> Quality:
+    """Syllable quality of the document's own text: the header and body, i.e. the text
+    before an appendix heading (``patterns/layout.json``) and outside data tables, its first
+    ``words`` words. An appendix of chemical names or a list of codes does not count."""
+    from pipeline.read.quality import measure
+
+    end = len(doc.text)
+    m = _appendix().search(doc.text, min(300, len(doc.text)))  # not a title that is itself "DANH MỤC ..."
+    if m:
+        end = m.start()
+    parts: list[str] = []
+    pos = 0
+    for t in sorted(doc.tables, key=lambda t: t.start):
+        parts.append(doc.text[pos : min(t.start, end)])
+        pos = max(pos, t.end)
+    parts.append(doc.text[pos:end])
+    return measure(" ".join(parts), max_words=words)
+
+
+@functools.cache
+def _appendix() -> re.Pattern[str]:
+    from pipeline.pattern_tables import load
+
+    return re.compile("|".join(f"^[ \t]*(?:{x})" for x in load("layout")["appendix"]), re.MULTILINE)
 
 
 def cpu_count() -> int:
@@ -160,4 +224,4 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["ReadSettings", "SUPPORTED_SUFFIXES", "cpu_count", "read", "sniff_format"]
+__all__ = ["ReadSettings", "SUPPORTED_SUFFIXES", "cpu_count", "own_text_quality", "read", "sniff_format"]

@@ -16,7 +16,7 @@ paragraph, a blank line of a text file).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.models import BBox, Block as LayoutBlock, Document, Line, Page, Table, Word
 from pipeline.normalise import normalise, normalise_text, to_normalised
@@ -96,6 +96,21 @@ class RawRead:
     notes: tuple[str, ...] = ()
     format: str | None = None  # overrides the sniffed format (e.g. pdf-scan)
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def map_text(blocks: tuple[Block, ...] | list[Block], fn: Callable[[str], str]) -> tuple[Block, ...]:
+    """``blocks`` with ``fn`` applied to every text they hold (a legacy encoding converted).
+
+    For text-layer blocks only: OCR word spans would not follow a change of length."""
+    out: list[Block] = []
+    for b in blocks:
+        if isinstance(b, str):
+            out.append(fn(b))
+        elif isinstance(b, RawTable):
+            out.append(RawTable(tuple(tuple(fn(c) for c in row) for row in b.rows)))
+        else:
+            out.append(replace(b, lines=tuple(replace(ln, text=fn(ln.text), words=()) for ln in b.lines)))
+    return tuple(out)
 
 
 def row_line(cells: tuple[str, ...]) -> str:
@@ -297,5 +312,5 @@ def _block(
 
 __all__ = [
     "Block", "CELL_SEP", "PAGE_SEP", "RawBlock", "RawLine", "RawPage", "RawRead", "RawTable", "RawWord", "assemble",
-    "row_line", "text_of",
+    "map_text", "row_line", "text_of",
 ]  # fmt: skip

@@ -113,18 +113,14 @@ def _table_rows(lines: list[str]) -> tuple[tuple[str, ...], ...]:
 
 
 def _fib_encrypted(path: Path) -> bool:
-    """The fEncrypted bit of the Word FIB (byte 0x0B, bit 0)."""
+    """The Word file is password-protected (msoffcrypto reads the FIB's fEncrypted bit)."""
     try:
-        import olefile
+        import msoffcrypto
 
-        with olefile.OleFileIO(str(path)) as ole:
-            if not ole.exists("WordDocument"):
-                return False
-            with ole.openstream("WordDocument") as s:
-                fib = s.read(12)
-    except Exception:  # noqa: BLE001 - damaged OLE: antiword will report it
+        with path.open("rb") as fh:
+            return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
+    except Exception:  # noqa: BLE001 - damaged OLE or not a Word file: antiword will report it
         return False
-    return len(fib) >= 12 and bool(fib[0x0B] & 0x01)
 
 
 def _soffice_text(soffice: str, path: Path) -> str | None:

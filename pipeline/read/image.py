@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from pipeline.errors import KehoachError, Reason
-from pipeline.read.assemble import RawPage, RawRead
+from pipeline.read.assemble import RawRead
 
 if TYPE_CHECKING:
     from pipeline.read import ReadSettings
@@ -25,7 +25,7 @@ MAX_PIXELS = 400_000_000  # refuse decompression bombs
 
 def read_image(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
     """OCR an image file, page by page."""
-    from pipeline.read.ocr import check_tesseract, ocr_images
+    from pipeline.read.ocr import check_tesseract, ocr_images, raw_page
 
     spath = str(path)
     if not settings.ocr:
@@ -34,10 +34,8 @@ def read_image(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
     pages = load_pages(data, spath, settings.max_pages)
     results = ocr_images(pages, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath)
     notes = tuple(f"page {i}: turned {r.rotated}° before OCR" for i, r in enumerate(results, 1) if r.rotated)
-    return RawRead(
-        pages=tuple(RawPage(blocks=(r.text,), ocr=True, confidence=r.confidence) for r in results),
-        notes=notes,
-    )
+    notes += tuple(f"page {i}: straightened {r.skew:+.1f}° before OCR" for i, r in enumerate(results, 1) if r.skew)
+    return RawRead(pages=tuple(raw_page(r) for r in results), notes=notes)
 
 
 def load_pages(data: bytes, spath: str, max_pages: int) -> list[Image.Image]:

@@ -1,8 +1,7 @@
-"""Is this Vietnamese? A cheap letter-level test, used twice by the readers.
-
-1. to refuse documents that are not Vietnamese (kehoach extracts Vietnamese plans only);
-2. to choose a legacy decoding (Windows-1258) for text files that are not UTF-8, and to
-   recognise the font encodings (TCVN3/ABC, VNI) whose bytes decode to Latin-1 noise.
+"""Is this Vietnamese? A cheap letter-level test: to choose a legacy decoding
+(Windows-1258) for text files that are not UTF-8, and to recognise the font encodings
+(TCVN3/ABC, VNI) whose bytes decode to Latin-1 noise. Whether a text *is* Vietnamese is
+judged by its syllables (``quality``).
 
 Most Vietnamese words carry a letter outside ASCII (ă â đ ê ô ơ ư or a tone mark), while
 English has none and French or German have few, and legacy font encodings give letters
@@ -31,7 +30,7 @@ class LetterStats:
 
 
 @functools.lru_cache(maxsize=4096)
-def _letter_kind(ch: str) -> str:
+def letter_kind(ch: str) -> str:
     """'ascii', 'viet' (a Vietnamese letter with marks, or đ) or 'alien'."""
     if ch in _ASCII:
         return "ascii"
@@ -61,7 +60,7 @@ def letter_stats(text: str, max_words: int = 5000) -> LetterStats:
         return LetterStats(0, 0.0, 0.0)
     viet = alien = 0
     for w in words:
-        kinds = {_letter_kind(c) for c in w}
+        kinds = {letter_kind(c) for c in w}
         viet += "viet" in kinds
         alien += "alien" in kinds
     n = len(words)
@@ -78,12 +77,4 @@ def looks_legacy_encoded(text: str, *, min_words: int = 15) -> bool:
     return stats.words >= min_words and stats.alien >= 0.15 and stats.alien > stats.vietnamese
 
 
-def looks_vietnamese(text: str, *, min_words: int = 40, min_share: float = 0.15) -> bool | None:
-    """True/False for enough text; None when there are too few words to judge."""
-    stats = letter_stats(text)
-    if stats.words < min_words:
-        return None
-    return stats.vietnamese >= min_share and stats.alien < stats.vietnamese
-
-
-__all__ = ["LetterStats", "letter_stats", "looks_legacy_encoded", "looks_vietnamese"]
+__all__ = ["LetterStats", "letter_kind", "letter_stats", "looks_legacy_encoded"]

@@ -5,13 +5,15 @@ printed line with their box, in the reader's own order (content order, Tesseract
 order). This module keeps that order, except where the page shows text side by side:
 
 - a *column region* is a run of rows sharing an empty vertical strip (the gutter) with
-  text on both sides: the national header (issuer | motto, "Số: ..." | place-date) and
-  the signature ("Nơi nhận" | "KT. CHỦ TỊCH ... name"). It is laid out as the whole left
-  column, then the whole right column (one block each), never interleaved line by line,
-  and no text line holds words of both columns;
-- a region whose rows pair up left and right, row after row (a borderless table: names
-  and posts), keeps its rows: reading it column by column would part each name from its
-  post.
+  text on both sides, one of whose lines starts with a header or signature marker
+  (``patterns/layout.json``: the motto, "Số:", a place-date, "Nơi nhận:", TM./KT./TL.):
+  the national header (issuer | motto, "Số: ..." | place-date) and the signature ("Nơi
+  nhận" | "KT. CHỦ TỊCH ... name"). It is laid out as the whole left column, then the
+  whole right column, never interleaved line by line, and no text line holds words of
+  both columns;
+- other side-by-side text (a table, ruled or not) keeps the reader's order, and so does a
+  region whose rows pair up left and right row after row (names and posts): reading it
+  column by column would part each name from its post.
 
 Lines of full-width text are grouped into blocks (paragraphs) at vertical gaps.
 
@@ -173,7 +175,9 @@ def _regions(segs: list[Segment], rows: list[list[int]], height: float) -> list[
         members = rows[first:k]
         mid = (gutter[0] + gutter[1]) / 2
         two_sided = sum(1 for row in members if min(segs[i].bbox[0] for i in row) < mid < max(segs[i].bbox[2] for i in row))
-        if not (two_sided >= TABULAR_ROWS and two_sided >= TABULAR_SHARE * len(members)):
+        tabular = two_sided >= TABULAR_ROWS and two_sided >= TABULAR_SHARE * len(members)
+        marked = any(_markers().match(segs[i].text) for row in members for i in row)
+        if marked and not tabular:
             out.append(([i for row in members for i in row], mid))
         r = taken = k
     return out

@@ -1,15 +1,22 @@
-"""The one Tesseract adapter: page images in, text and mean word confidence out.
+"""The one Tesseract adapter (pytesseract): page images in, laid-out blocks, words and
+confidences out.
 
-Each page is one ``tesseract IMAGE OUT -l vie txt tsv`` run (text and word confidences
-from a single pass) with ``OMP_THREAD_LIMIT=1``, so that N pages use N cores instead of
-N pages fighting over every core. Pages run in parallel in a thread pool: the work is in
-the Tesseract child process, so threads give full parallelism, need no pickling of page
+Each page is one ``image_to_data`` run (Tesseract's TSV: blocks, lines, word boxes and
+confidences) with ``OMP_THREAD_LIMIT=1``, so that N pages use N cores instead of N pages
+fighting over every core. Pages run in parallel in a thread pool: the work is in the
+Tesseract child process, so threads give full parallelism, need no pickling of page
 images, and still work inside daemonic Dask/Prefect worker processes, which may not start
 process pools of their own.
 
-Rotation: when a page's confidence is low, Tesseract's orientation detection
-(``--psm 0``, needs ``osd.traineddata``; skipped if absent) says whether the page is stored
-rotated by 90/180/270°, and the page is read again upright.
+- Skew: a page scanned a few degrees askew is measured (the angle whose rotation makes
+  the rows of dark pixels sharpest) and straightened before OCR, so that line boxes and
+  the header's two columns are level.
+- Rotation: when a page's confidence is low or its text is not Vietnamese, Tesseract's
+  orientation detection (``image_to_osd``, needs ``osd.traineddata``; skipped if absent)
+  says whether the page is stored turned by 90/180/270°, and the page is read again upright.
+- Layout: Tesseract's lines are cut at wide gaps between words (Tesseract may run the two
+  header columns into one line) and ordered by ``layout.lay_out``: a two-column header or
+  signature is read left column first, whatever order Tesseract found its blocks in.
 """
 
 from __future__ import annotations
@@ -17,27 +24,33 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import tempfile
+import statistics
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image
 
 from pipeline.errors import KehoachError, MissingDependency, Reason
+from pipeline.read.assemble import RawBlock, RawPage, RawWord
+from pipeline.read.layout import MIN_GAP, Segment, lay_out, union
 
 TIMEOUT_S = 300
 LOW_CONFIDENCE = 50.0  # below this, try orientation detection
+MIN_SKEW = 0.2  # degrees; straighter pages are read as they are
+MAX_SKEW = 5.0
 
 
 @dataclass(frozen=True)
 class OcrPage:
-    text: str
+    text: str  # the page's lines as laid out, one per line
     confidence: float | None  # mean word confidence 0-100; None when no words
     rotated: int = 0  # degrees the page was turned before reading
+    skew: float = 0.0  # degrees of skew straightened before reading
+    blocks: tuple[RawBlock, ...] = ()
+    width: int = 0  # of the image read (after turning and straightening)
+    height: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -47,12 +60,14 @@ def tesseract_path() -> str | None:
 
 @lru_cache(maxsize=4)
 def languages() -> frozenset[str]:
-    exe = tesseract_path()
-    if not exe:
+    if not tesseract_path():
         return frozenset()
-    proc = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, check=False)
-    lines = (proc.stdout + proc.stderr).splitlines()
-    return frozenset(x.strip() for x in lines if x.strip() and " " not in x.strip())
+    import pytesseract
+
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError):
+        return frozenset()
 
 
 def check_tesseract(lang: str, path: str | None = None) -> str:
@@ -75,6 +90,7 @@ def ocr_images(
     path: str | None = None,
     psm: int = 3,
     whitelist: str | None = None,
+    deskew: bool = True,
 ) -> list[OcrPage]:
     """OCR page images in parallel, in order.
 
@@ -82,97 +98,167 @@ def ocr_images(
         images: one PIL image per page (greyscale, ~300 dpi works best).
         lang: Tesseract language(s), e.g. ``"vie"``.
         workers: parallel Tesseract processes; None means one per core.
-        rotate: detect and undo 90/180/270° page rotation on low-confidence pages.
+        rotate: detect and undo 90/180/270° page rotation on pages read badly.
         path: the source file, for error messages.
         psm: Tesseract page segmentation mode (3: full page, 7: one line).
         whitelist: only these characters may be recognised (e.g. digits of a stamp).
+        deskew: measure and straighten a page scanned askew.
 
     Raises:
         MissingDependency: tesseract or the language data is not installed.
-        KehoachError: ``ocr_failed`` when Tesseract crashes on a page.
+        KehoachError: ``ocr_failed`` when Tesseract crashes or times out on a page.
     """
-    exe = check_tesseract(lang, path)
+    check_tesseract(lang, path)
     from pipeline.read import cpu_count
 
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # Tesseract children: one thread each
     n = max(1, min(workers or cpu_count(), len(images)))
-    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
-        files = []
-        for i, im in enumerate(images):
-            f = Path(tmp) / f"p{i:05d}.png"
-            im.save(f)
-            files.append(f)
-        can_rotate = rotate and "osd" in languages()
+    can_rotate = rotate and "osd" in languages()
+    config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
 
-        extra = ["--psm", str(psm)] + (["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else [])
+    def one(im: Image.Image) -> OcrPage:
+        return _ocr_page(im, lang, config, can_rotate, deskew and psm not in (7, 8, 10, 13), path)
 
-        def one(f: Path) -> OcrPage:
-            return _ocr_file(exe, f, lang, can_rotate, path, extra)
-
-        if n == 1:
-            return [one(f) for f in files]
-        with ThreadPoolExecutor(max_workers=n) as pool:
-            return list(pool.map(one, files))
+    if n == 1:
+        return [one(im) for im in images]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(one, images))
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["OMP_THREAD_LIMIT"] = "1"
-    return env
-
-
-def _run(args: list[str], path: str | None) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(args, capture_output=True, timeout=TIMEOUT_S, env=_env(), check=False)
-    except subprocess.TimeoutExpired:
-        raise KehoachError(Reason.ocr_failed, path, f"Tesseract took over {TIMEOUT_S} s on one page") from None
-
-
-def _ocr_file(exe: str, f: Path, lang: str, can_rotate: bool, path: str | None, extra: list[str]) -> OcrPage:
-    page = _tesseract(exe, f, lang, path, extra)
-    if can_rotate and (page.confidence is None or page.confidence < LOW_CONFIDENCE):
-        angle = _orientation(exe, f, path)
+def _ocr_page(im: Image.Image, lang: str, config: str, can_rotate: bool, deskew: bool, path: str | None) -> OcrPage:
+    skew = skew_angle(im) if deskew else 0.0
+    if abs(skew) >= MIN_SKEW:
+        im = _turn(im, -skew)
+    else:
+        skew = 0.0
+    page = _read(im, lang, config, path, skew=round(skew, 2))
+    if can_rotate and _poor(page):
+        angle = _orientation(im, path)
         if angle:
-            turned = f.with_name(f.stem + "-upright.png")
-            with Image.open(f) as im:
-                im.rotate(-angle, expand=True, fillcolor=255 if im.mode == "L" else None).save(turned)
-            again = _tesseract(exe, turned, lang, path, extra)
+            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew)
             if (again.confidence or 0) > (page.confidence or 0):
-                return OcrPage(again.text, again.confidence, angle)
+                return again
     return page
 
 
-def _tesseract(exe: str, f: Path, lang: str, path: str | None, extra: list[str]) -> OcrPage:
-    base = f.with_suffix("")
-    proc = _run([exe, str(f), str(base), "-l", lang, *extra, "txt", "tsv"], path)
-    txt, tsv = base.with_suffix(".txt"), base.with_suffix(".tsv")
-    if proc.returncode != 0 or not txt.exists():
-        detail = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:] or ["no output"]
-        raise KehoachError(Reason.ocr_failed, path, f"tesseract: {detail[0]}")
-    text = txt.read_text(encoding="utf-8", errors="replace").replace("\f", "")
-    return OcrPage(text=text, confidence=_mean_confidence(tsv))
+def _poor(page: OcrPage) -> bool:
+    from pipeline.read.quality import measure
+
+    if page.confidence is None or page.confidence < LOW_CONFIDENCE:
+        return True
+    return measure(page.text).verdict in ("broken", "foreign")
 
 
-def _mean_confidence(tsv: Path) -> float | None:
-    """Mean confidence of the recognised words (level-5 rows with text)."""
-    if not tsv.exists():
-        return None
-    confs: list[float] = []
-    for line in tsv.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
-        cols = line.split("\t")
-        if len(cols) >= 12 and cols[0] == "5" and cols[11].strip():
-            try:
-                c = float(cols[10])
-            except ValueError:
-                continue
-            if c >= 0:
-                confs.append(c)
-    return round(sum(confs) / len(confs), 2) if confs else None
+def _turn(im: Image.Image, degrees: float) -> Image.Image:
+    """``im`` turned counter-clockwise by ``degrees`` on a white ground."""
+    fill = 255 if im.mode == "L" else None
+    return im.rotate(degrees, expand=True, fillcolor=fill, resample=Image.Resampling.BICUBIC)  # type: ignore[arg-type]
 
 
-def _orientation(exe: str, f: Path, path: str | None) -> int:
+def _read(im: Image.Image, lang: str, config: str, path: str | None, *, rotated: int = 0, skew: float = 0.0) -> OcrPage:
+    import pytesseract
+
+    try:
+        data = pytesseract.image_to_data(im, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
+    except RuntimeError as e:  # pytesseract's timeout
+        raise KehoachError(Reason.ocr_failed, path, f"Tesseract took over {TIMEOUT_S} s on one page ({e})") from None
+    except pytesseract.TesseractError as e:
+        detail = (e.message or "no output").strip().splitlines()[-1:] or ["no output"]
+        raise KehoachError(Reason.ocr_failed, path, f"tesseract: {detail[0]}") from None
+    segments = tsv_segments(data)
+    blocks = tuple(lay_out(segments))
+    confs = [w.confidence for s in segments for w in s.words]
+    text = "".join(ln.text + "\n" for b in blocks for ln in b.lines)
+    conf = round(sum(confs) / len(confs), 2) if confs else None
+    return OcrPage(text, conf, rotated, skew, blocks, im.width, im.height)
+
+
+def tsv_segments(data: dict[str, list]) -> list[Segment]:  # type: ignore[type-arg]
+    """Tesseract's words (``image_to_data`` as a dict) as line segments, each Tesseract line
+    cut where a gap between two words is wider than ``layout.MIN_GAP`` line heights."""
+    lines: dict[tuple[int, int, int, int], list[tuple[str, float, tuple[float, float, float, float]]]] = {}
+    for k, word in enumerate(data["text"]):
+        word = (word or "").strip()
+        if data["level"][k] != 5 or not word:
+            continue
+        try:
+            conf = float(data["conf"][k])
+        except (TypeError, ValueError):
+            conf = -1.0
+        x, y, w, h = (float(data[c][k]) for c in ("left", "top", "width", "height"))
+        key = (data["page_num"][k], data["block_num"][k], data["par_num"][k], data["line_num"][k])
+        lines.setdefault(key, []).append((word, conf, (x, y, x + w, y + h)))
+    out: list[Segment] = []
+    for line_no, words in enumerate(lines.values()):
+        height = statistics.median(b[3] - b[1] for _, _, b in words) or 1.0
+        run: list[tuple[str, float, tuple[float, float, float, float]]] = []
+        for word in words:
+            if run and word[2][0] - run[-1][2][2] >= MIN_GAP * height:
+                out.append(_segment(run, line_no))
+                run = []
+            run.append(word)
+        if run:
+            out.append(_segment(run, line_no))
+    return out
+
+
+def _segment(words: list[tuple[str, float, tuple[float, float, float, float]]], line_no: int) -> Segment:
+    text = ""
+    spans: list[RawWord] = []
+    for word, conf, box in words:
+        if text:
+            text += " "
+        if conf >= 0:
+            spans.append(RawWord(len(text), len(text) + len(word), conf, box))
+        text += word
+    confs = [w.confidence for w in spans]
+    mean = round(sum(confs) / len(confs), 2) if confs else None
+    return Segment(text, union(b for _, _, b in words), line_no, mean, tuple(spans))
+
+
+def skew_angle(im: Image.Image) -> float:
+    """Degrees the text lines of ``im`` are turned counter-clockwise (0 when unsure).
+
+    The dark pixels of a reduced copy are projected on the vertical axis at angles from
+    -5° to 5°; level lines give the sharpest profile (the largest sum of squared row counts).
+    """
+    import numpy as np
+
+    small = im.convert("L")
+    scale = 1000 / max(small.size)
+    if scale < 1:
+        small = small.resize((max(1, int(small.width * scale)), max(1, int(small.height * scale))))
+    a = np.asarray(small)
+    ys, xs = np.nonzero(a < 128)
+    if len(ys) < 500:
+        return 0.0
+    if len(ys) > 60000:
+        pick = np.random.default_rng(0).choice(len(ys), 60000, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    ys, xs = ys.astype(float), xs.astype(float)
+
+    def score(deg: float) -> float:
+        t = np.deg2rad(deg)
+        rows = np.round(ys * np.cos(t) + xs * np.sin(t)).astype(int)
+        counts = np.bincount(rows - rows.min())
+        return float((counts.astype(float) ** 2).sum())
+
+    coarse = [x / 2 for x in range(-int(2 * MAX_SKEW), int(2 * MAX_SKEW) + 1)]
+    best = max(coarse, key=score)
+    fine = [best + x / 10 for x in range(-5, 6)]
+    angle = max(fine, key=score)
+    base = score(0.0)
+    return angle if score(angle) > base * 1.02 else 0.0
+
+
+def _orientation(im: Image.Image, path: str | None) -> int:
     """Clockwise degrees the page is turned (0/90/180/270), 0 when unsure."""
-    proc = _run([exe, str(f), "-", "--psm", "0"], path)
-    out = (proc.stdout + proc.stderr).decode("utf-8", errors="replace")
+    import pytesseract
+
+    try:
+        out = pytesseract.image_to_osd(im, config="--psm 0", timeout=TIMEOUT_S)
+    except (pytesseract.TesseractError, RuntimeError):
+        return 0
     rot = re.search(r"Rotate:\s*(\d+)", out)
     conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
     if not rot or (conf and float(conf.group(1)) < 2.0):
@@ -180,4 +266,17 @@ def _orientation(exe: str, f: Path, path: str | None) -> int:
     return int(rot.group(1)) % 360
 
 
-__all__ = ["OcrPage", "check_tesseract", "ocr_images", "tesseract_path"]
+
+
+def raw_page(page: OcrPage) -> RawPage:
+    """An OCR'd page as the assembler takes it: blocks with boxes and words, quality measured."""
+    from pipeline.read.quality import measure
+
+    q = measure(page.text)
+    return RawPage(
+        blocks=page.blocks, ocr=True, confidence=page.confidence, width=page.width, height=page.height,
+        rotation=page.rotated, skew=page.skew, quality=q.valid if q.words else None, source="ocr",
+    )  # fmt: skip
+
+
+__all__ = ["OcrPage", "check_tesseract", "ocr_images", "raw_page", "skew_angle", "tesseract_path", "tsv_segments"]

@@ -7,10 +7,12 @@
 - Tables: only pages with enough drawn lines are handed to pdfplumber (slow); a found
   table replaces the text inside its box, and the text above, between and below tables
   comes from PDFium's bounded text, so reading order is kept.
-- Scans: a page whose text layer has fewer than ``min_page_chars`` useful characters, or
-  whose layer is unreadable (old ``.VnTime`` fonts give "Céng hoµ x· héi"; fonts without
-  a Unicode map give private-use codes), is rendered in grey (at the scan's own
-  resolution, 200-``ocr_dpi`` dpi) and OCR'd; mixed PDFs are read page by page. A PDF
+- Scans: a page whose text layer has fewer than ``min_page_chars`` useful characters, a
+  scanned page whose layer holds only a stamp's words, or a page whose layer is not
+  Vietnamese text (``quality``: a scanner's English OCR layer, a font without a Unicode
+  map) is rendered in grey (at the scan's own resolution, 200-``ocr_dpi`` dpi) and OCR'd,
+  with a note saying why; mixed PDFs are read page by page. A layer in a legacy font
+  encoding (``.VnTime``: "Céng hoµ x· héi") is converted instead (``legacy``). A PDF
   whose every page needed OCR has format ``pdf-scan``.
 - Stamped numbers: when page 1 reads ``Số    -HD/...`` or ``ngày   tháng`` (number and
   day stamped by the signing software as small form widgets), each widget is rendered
@@ -23,18 +25,21 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import KehoachError, Reason
-from pipeline.read.assemble import Block, RawBlock, RawPage, RawRead, RawTable
+from pipeline.read.assemble import Block, RawBlock, RawPage, RawRead, RawTable, map_text
 from pipeline.read.layout import Segment, lay_out
 
 if TYPE_CHECKING:
     from pipeline.read import ReadSettings
+    from pipeline.read.ocr import OcrPage
 
 MIN_TABLE_PATHS = 3  # drawn path objects on a page before pdfplumber is asked for tables
+STAMP_CHARS = 300  # a scanned page with fewer text-layer characters holds only a stamp's or signer's words
 _USEFUL = re.compile(r"[^\W_]", re.UNICODE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _EMPTY_NUMBER = re.compile(r"Số(?::)?\s*[-–]\s*[A-ZĐ]{1,6}/|ngày\s+tháng\s+\d{1,2}\s+năm", re.IGNORECASE)
@@ -47,6 +52,12 @@ class _PageText:
     width: float | None = None
     height: float | None = None
     text: str = field(default="", repr=False)  # the layer's text in content order
+    quality: float | None = None  # share of valid Vietnamese syllables (quality.measure)
+    source: str = "text"
+
+    def convert(self, fn: Callable[[str], str]) -> None:
+        """Apply ``fn`` to every text of the page (a legacy encoding converted)."""
+        self.blocks = list(map_text(self.blocks, fn))
 
     def plain(self) -> str:
         """The page's text as laid out (tables left out)."""
@@ -60,11 +71,12 @@ class _PageText:
 
 
 def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
-    """Read a PDF: text layer per page, tables as cells, OCR where the layer is empty."""
+    """Read a PDF: text layer per page, tables as cells, OCR where the layer is empty or broken."""
     import pypdfium2 as pdfium
 
     spath = str(path)
     pdf = _open(pdfium, data, spath)
+    notes: list[str] = []
     try:
         n = len(pdf)
         if n == 0:
@@ -72,12 +84,8 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         if n > settings.max_pages:
             raise KehoachError(Reason.too_large, spath, f"{n} pages is over the {settings.max_pages}-page limit")
         texts = [_read_page(pdfium, pdf, data, i, spath) for i in range(n)]
-        garbled = [i for i, t in enumerate(texts) if t.useful >= settings.min_page_chars and _garbled(t)]
-        need_ocr = sorted({i for i, t in enumerate(texts) if t.useful < settings.min_page_chars} | set(garbled))
-        notes: list[str] = []
-        if garbled:
-            notes.append(f"page(s) {_ranges(garbled)}: text layer unreadable (legacy font encoding); OCR instead")
-        ocr_results: dict[int, tuple[str, float | None, int]] = {}
+        need_ocr = _judge_layers(pdf, texts, settings, notes)
+        ocr_results: dict[int, OcrPage] = {}
         if need_ocr and settings.ocr:
             ocr_results = _ocr_pages(pdf, need_ocr, settings, spath)
         elif need_ocr:
@@ -86,29 +94,87 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         if settings.ocr and settings.header_ocr and 0 not in ocr_results and _number_stamped(texts[0]):
             spliced = _splice_stamps(pdf, data, settings, spath)
             if spliced:
+                spliced.quality, spliced.source = texts[0].quality, "text+ocr"
                 texts[0] = spliced
                 notes.append("page 1: number/date stamped as images; OCR'd and put in place")
             else:
                 header_lines = _header_ocr(pdf, settings, spath)
     finally:
         pdf.close()
+    from pipeline.read.ocr import raw_page
+
     pages: list[RawPage] = []
     for i, t in enumerate(texts):
         if i in ocr_results:
-            text, conf, rotated = ocr_results[i]
-            pages.append(RawPage(blocks=(text,), ocr=True, confidence=conf))
-            if rotated:
-                notes.append(f"page {i + 1}: turned {rotated}° before OCR")
+            pages.append(raw_page(ocr_results[i]))
+            if ocr_results[i].rotated:
+                notes.append(f"page {i + 1}: turned {ocr_results[i].rotated}° before OCR")
+            if ocr_results[i].skew:
+                notes.append(f"page {i + 1}: straightened {ocr_results[i].skew:+.1f}° before OCR")
         else:
-            pages.append(RawPage(blocks=tuple(t.blocks), width=t.width, height=t.height))
+            pages.append(RawPage(tuple(t.blocks), width=t.width, height=t.height, quality=t.quality, source=t.source))
     if header_lines:
         p0 = pages[0]
-        pages[0] = RawPage((header_lines,) + p0.blocks, p0.ocr, p0.confidence, p0.width, p0.height)
+        pages[0] = replace(p0, blocks=(header_lines,) + p0.blocks, source="text+ocr")
         notes.append("page 1: number/date stamped as an image; header OCR'd and added at the top")
     fmt = "pdf-scan" if ocr_results and len(ocr_results) == len(texts) else None
     if ocr_results and fmt is None:
         notes.append(f"OCR used on page(s) {_ranges(sorted(ocr_results))}")
     return RawRead(pages=tuple(pages), notes=tuple(notes), format=fmt)
+
+
+def _judge_layers(pdf: object, texts: list[_PageText], settings: ReadSettings, notes: list[str]) -> list[int]:
+    """Pages to OCR: no text layer, only a stamp's words on a scanned page, or a layer that
+    is not Vietnamese text (``quality``); a layer in a legacy font encoding is converted."""
+    from pipeline.read import legacy
+    from pipeline.read.quality import measure
+
+    empty, stamp, broken, converted = [], [], [], {}
+    for i, t in enumerate(texts):
+        if t.useful < settings.min_page_chars:
+            empty.append(i)
+            continue
+        plain = t.plain()
+        q = measure(plain)
+        t.quality = q.valid if q.words else None
+        if t.useful < STAMP_CHARS and _mostly_image(pdf, i):
+            stamp.append(i)
+        elif q.verdict == "broken":
+            enc = legacy.detect(plain)
+            if enc:
+                t.convert(lambda s, e=enc: legacy.convert(s, e))
+                t.quality = measure(t.plain()).valid
+                converted.setdefault(enc, []).append(i)
+            else:
+                broken.append((i, q))
+    for enc, pages in converted.items():
+        notes.append(f"page(s) {_ranges(pages)}: text layer in the {legacy.NAMES[enc]} font encoding; converted to Unicode")
+    if stamp:
+        notes.append(f"page(s) {_ranges(stamp)}: a scanned page whose text layer holds only a stamp's words; OCR instead")
+    if broken:
+        worst = min(q.valid for _, q in broken)
+        notes.append(
+            f"page(s) {_ranges([i for i, _ in broken])}: text layer is not Vietnamese text (valid syllables "
+            f"{worst:.2f}: a scanner's OCR layer or a font without a Unicode map); OCR instead"
+        )
+    return sorted(set(empty) | set(stamp) | {i for i, _ in broken})
+
+
+def _mostly_image(pdf: object, index: int) -> bool:
+    """An image covers most of the page (a scan)."""
+    import pypdfium2.raw as c
+
+    page = pdf[index]  # type: ignore[index]
+    try:
+        area = page.get_width() * page.get_height()
+        for o in page.get_objects(max_depth=2):
+            if o.type == c.FPDF_PAGEOBJ_IMAGE:
+                left, bottom, right, top = o.get_bounds()
+                if (right - left) * (top - bottom) >= 0.5 * area:
+                    return True
+        return False
+    finally:
+        page.close()
 
 
 def _open(pdfium: object, data: bytes, spath: str) -> object:
@@ -232,15 +298,6 @@ def _piece(full: str, a: int, b: int, inserts: dict[int, str]) -> str:
     return text.replace("\x02", "-").strip()
 
 
-def _garbled(page: _PageText) -> bool:
-    """A text layer from a font without a Unicode map: legacy-encoded letters or private-use codes."""
-    from pipeline.read.language import looks_legacy_encoded
-
-    text = page.text
-    private = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff")
-    return private > 0.05 * max(1, page.useful) or looks_legacy_encoded(text)
-
-
 def _path_count(page: object) -> int:
     import pypdfium2.raw as c
 
@@ -303,15 +360,13 @@ def _image_dpi(page: object) -> float | None:
     return best[1] if best and best[1] > 0 else None
 
 
-def _ocr_pages(
-    pdf: object, indices: list[int], settings: ReadSettings, spath: str
-) -> dict[int, tuple[str, float | None, int]]:
+def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: str) -> dict[int, OcrPage]:
     from pipeline.read.ocr import check_tesseract, ocr_images
 
     check_tesseract(settings.ocr_lang, spath)
     images = [_render(pdf, i, settings.ocr_dpi, native=True) for i in indices]  # PDFium is not thread-safe: render here
     results = ocr_images(images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath)
-    return {i: (r.text, r.confidence, r.rotated) for i, r in zip(indices, results)}
+    return dict(zip(indices, results))
 
 
 def _number_stamped(page: _PageText) -> bool:

@@ -12,7 +12,9 @@ the next non-blank line is tab-separated too; lines that merely start with a tab
 indentation) stay text. Blank lines inside such a block do not end it.
 
 Decoding: UTF-8 (BOM or not), UTF-16 (BOM or not), else Windows-1258 when the result reads
-as Vietnamese; TCVN3/VNI font encodings and undecodable bytes raise ``Reason.encoding``.
+as Vietnamese; bytes of a TCVN3/VNI font encoding are decoded as Windows-1252 for
+``read`` to convert (``legacy``); other encodings as charset-normalizer guesses them;
+undecodable bytes raise ``Reason.encoding``.
 """
 
 from __future__ import annotations
@@ -68,13 +70,27 @@ def decode(data: bytes, path: str) -> tuple[str, str | None]:
     stats = letter_stats(legacy)
     if stats.words and stats.vietnamese >= 0.15 and stats.alien < 0.02 and "\ufffd" not in legacy:
         return legacy, "decoded as Windows-1258 (not UTF-8)"
-    if stats.alien >= 0.1:
-        raise KehoachError(
-            Reason.encoding,
-            path,
-            "not UTF-8; looks like a legacy Vietnamese font encoding (TCVN3/ABC or VNI)",
-        )
+    if stats.words >= 5 and stats.alien >= 0.1 and legacy.count("\ufffd") < 0.01 * len(legacy):
+        # TCVN3/VNI bytes: read converts them (or fails with Reason.encoding)
+        return data.decode("cp1252", errors="replace").replace("\ufffd", ""), "not UTF-8: a legacy font encoding?"
+    guess = _guess(data)
+    if guess:
+        return guess
     raise KehoachError(Reason.encoding, path, "not valid UTF-8, UTF-16 or Windows-1258 text")
+
+
+def _guess(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's decoding when it is confident and the text has no undecodable bytes."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.chaos > 0.1:
+        return None
+    text = data.decode(best.encoding, errors="replace")
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+    if "\ufffd" in text or printable < 0.98 * len(text):
+        return None
+    return text, f"decoded as {best.encoding} (not UTF-8)"
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:

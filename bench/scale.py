@@ -1,0 +1,209 @@
+"""Issue 14's measurements: memory and stage times at 10,000 and 100,000 documents,
+documents/s after start-up per runner on 200 text files, the Dask speed-up with 2
+worker processes, and an unchanged re-run of the sample archive through ``kehoach ingest``.
+
+Usage::
+
+    python bench/scale.py                       # everything (the 100,000 run takes an hour or more on 2 cores)
+    python bench/scale.py --parts throughput,rerun
+    python bench/scale.py --sizes 1000,10000    # a smaller memory check
+
+Each ingest runs in its own process (``bench/e2e_child.py``), so its peak RSS is its own.
+Results go to ``bench/results-scale.json`` and the section "Scale and run (issue 14)" of
+``bench/RESULTS.md``. Nothing here is run by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+from machine import describe  # noqa: E402
+from run import archive, log  # noqa: E402
+
+SECTION = "## Scale and run (issue 14)"
+RUNNERS = [("thread", 1), ("thread", 2), ("process", 2), ("dask", 1), ("dask", 2)]
+
+
+def child(archive_dir: Path, work: Path, label: str, *extra: str) -> dict[str, Any]:
+    """One ingest in ``bench/e2e_child.py``; its JSON line, with wall time and load average."""
+    cmd = [sys.executable, str(HERE / "e2e_child.py"), "--archive", str(archive_dir), "--db", str(work / "kehoach.duckdb"),
+           "--parquet", str(work / "parquet"), "--label", label, *extra]  # fmt: skip
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, text=True, check=False)
+    wall = time.perf_counter() - t
+    lines = [x for x in proc.stdout.splitlines() if x.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"label": label, "error": f"exit {proc.returncode}", "wall_s": round(wall, 2)}
+    res = json.loads(lines[-1])
+    res.update(label=label, wall_s=round(wall, 2), load_before=round(load, 2), load_after=round(os.getloadavg()[0], 2))
+    log(f"  {label}: {res['wall_s']} s, peak {res['peak_rss_mb']} MB, {res.get('docs_per_s_after_startup')} docs/s")
+    return res
+
+
+def memory(out: Path, sizes: list[int], runner: str, workers: int) -> dict[str, Any]:
+    """First run and unchanged re-run at each size (library run, reports drawn)."""
+    res: dict[str, Any] = {}
+    for n in sizes:
+        src = out / f"scale-{n}"
+        if not (src / "archive").is_dir():
+            src = archive(out, f"scale-{n}", n, 1, "txt=1")
+        work = out / f"scale-run-{n}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        args = ("--mode", "run", "--runner", runner, "--workers", str(workers), "--batch-size", "16", "--reports")
+        log(f"memory: {n} documents, first run ({runner} x{workers})")
+        first = child(src / "archive", work, f"run {n} first", *args)
+        log(f"memory: {n} documents, unchanged re-run")
+        rerun = child(src / "archive", work, f"run {n} rerun", *args)
+        res[str(n)] = {"first": first, "rerun": rerun}
+    return res
+
+
+def throughput(out: Path, n: int) -> dict[str, Any]:
+    """``kehoach ingest`` through Prefect (embedded API) on ``n`` text files, per runner."""
+    src = archive(out, f"arch-{n}", n, 1, "txt=1")
+    res: dict[str, Any] = {}
+    for runner, workers in RUNNERS:
+        work = out / f"throughput-{runner}-{workers}"
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        log(f"throughput: {n} files, flow, {runner} x{workers}")
+        res[f"{runner} x{workers}"] = child(src / "archive", work, f"flow {runner} x{workers}", "--mode", "flow",
+                                            "--runner", runner, "--workers", str(workers))  # fmt: skip
+    return res
+
+
+def rerun(out: Path) -> dict[str, Any]:
+    """``kehoach ingest data/raw`` twice: the second finds nothing to do; its wall time."""
+    work = out / "rerun-sample"
+    shutil.rmtree(work, ignore_errors=True)
+    db = work / "kehoach.duckdb"
+    kehoach = [sys.executable, "-c", "from pipeline.cli import main; main()", "ingest", "data/raw", "--db", str(db),
+               "--no-progress", "--json"]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    subprocess.run([*kehoach, "--local", "--runner", "process", "--workers", "2"], cwd=REPO, env=env,
+                   stdout=subprocess.DEVNULL, check=True)  # fmt: skip
+    times = []
+    for _ in range(3):
+        load = os.getloadavg()[0]
+        t = time.perf_counter()
+        p = subprocess.run(kehoach, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=True)
+        times.append({"wall_s": round(time.perf_counter() - t, 2), "load": round(load, 2),
+                      "counts": json.loads(p.stdout)["counts"]})  # fmt: skip
+    log(f"  unchanged re-run of data/raw: {[t['wall_s'] for t in times]} s")
+    return {"runs": times, "best_wall_s": min(t["wall_s"] for t in times)}
+
+
+def render(r: dict[str, Any]) -> str:
+    """The RESULTS.md section."""
+    m = r["machine"]
+    lines = [SECTION, "", f"`python bench/scale.py {r['argv']}`, {r['when']}; {m['nproc']} cores ({m['cpu_model']}), "
+             "shared with other sessions: the load average (1 min) is given per row.", ""]  # fmt: skip
+    if "memory" in r:
+        lines += ["### Memory and time per stage", "",
+                  "`pipeline.run.ingest` (`kehoach ingest --local`), text plans from `bench/make_archive.py`, first "
+                  "run then an unchanged re-run; peak RSS of the run's own process (`ru_maxrss`) and of its largest "
+                  "worker process. Stages in wall seconds.", "",
+                  "| documents | run | wall s | peak RSS MB | peak before graph MB | worker peak MB | docs/s | load | stages (s) |",
+                  "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for n, runs in r["memory"].items():
+            for kind, x in runs.items():
+                if "error" in x:
+                    lines.append(f"| {n} | {kind} | {x['wall_s']} | {x['error']} | | | | | |")
+                    continue
+                stages = ", ".join(f"{k} {v}" for k, v in x["phases"].items())
+                lines.append(f"| {n} | {kind} | {x['wall_s']} | {x['peak_rss_mb']} | "
+                             f"{(x.get('peak_rss_by_phase') or {}).get('after_streaming') or ''} | "
+                             f"{x['children_peak_rss_mb']} | {x.get('docs_per_s_after_startup') or ''} | "
+                             f"{x['load_before']}–{x['load_after']} | {stages} |")  # fmt: skip
+        sizes = sorted(r["memory"], key=int)
+        if len(sizes) > 1:
+            lo, hi = (r["memory"][s]["first"] for s in (sizes[0], sizes[-1]))
+            if "error" not in lo and "error" not in hi:
+                ratio = hi["peak_rss_mb"] / lo["peak_rss_mb"]
+                lines += ["", f"Peak RSS at {int(sizes[-1]):,} documents is **{ratio:.2f}×** that at "
+                          f"{int(sizes[0]):,} ({lo['peak_rss_mb']} → {hi['peak_rss_mb']} MB; wanted ≤ 1.5×)."]  # fmt: skip
+        lines.append("")
+    if "throughput" in r:
+        lines += ["### Documents per second after start-up (200 text files, `kehoach ingest` through Prefect)", "",
+                  "From the first document stored to the last (start-up: Prefect's embedded server, worker "
+                  "processes importing spaCy and underthesea, not counted).", "",
+                  "| runner | workers | docs/s after start-up | wall s | start-up s | load |", "|---|---|---|---|---|---|"]  # fmt: skip
+        for name, x in r["throughput"].items():
+            if "error" in x:
+                lines.append(f"| {name} | | {x['error']} | {x['wall_s']} | | |")
+                continue
+            rate = x.get("docs_per_s_after_startup") or 0
+            startup = round(x["wall_s"] - (x["processed"] / rate if rate else 0), 1)
+            lines.append(f"| {x['runner']} | {x['workers']} | {rate} | {x['wall_s']} | {startup} | "
+                         f"{x['load_before']}–{x['load_after']} |")  # fmt: skip
+        d1, d2 = r["throughput"].get("dask x1", {}), r["throughput"].get("dask x2", {})
+        if d1.get("docs_per_s_after_startup") and d2.get("docs_per_s_after_startup"):
+            lines += ["", f"Dask speed-up, 2 worker processes against 1 on 2 cores: "
+                      f"**{d2['docs_per_s_after_startup'] / d1['docs_per_s_after_startup']:.2f}×**."]  # fmt: skip
+        lines.append("")
+    if "rerun" in r:
+        lines += ["### Unchanged re-run of the sample archive", "",
+                  "`kehoach ingest data/raw` after a first ingest: nothing new, changed or deleted, so it records "
+                  "the run and returns without starting Prefect (size and mtime unchanged: nothing is hashed).", "",
+                  "| try | wall s | load | counts |", "|---|---|---|---|"]  # fmt: skip
+        for i, x in enumerate(r["rerun"]["runs"], 1):
+            lines.append(f"| {i} | {x['wall_s']} | {x['load']} | {x['counts']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write(results: dict[str, Any]) -> None:
+    path = HERE / "results-scale.json"
+    old = json.loads(path.read_text()) if path.exists() else {}
+    old.update(results)
+    path.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n")
+    md = HERE / "RESULTS.md"
+    text = md.read_text(encoding="utf-8")
+    head = text.split(SECTION)[0].rstrip() + "\n\n"
+    md.write_text(head + render(old) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--parts", default="memory,throughput,rerun")
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--runner", default="process", help="memory runs: thread | process")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--n", type=int, default=200, help="files for the throughput part")
+    ap.add_argument("--out", type=Path, default=HERE / "out")
+    args = ap.parse_args(argv)
+    parts = set(args.parts.split(","))
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"argv": " ".join(argv if argv is not None else sys.argv[1:]),
+                               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": describe()}  # fmt: skip
+    if "rerun" in parts:
+        results["rerun"] = rerun(out)
+        write(results)
+    if "throughput" in parts:
+        results["throughput"] = throughput(out, args.n)
+        write(results)
+    if "memory" in parts:
+        results["memory"] = memory(out, [int(s) for s in args.sizes.split(",")], args.runner, args.workers)
+        write(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
