@@ -7,7 +7,7 @@ what each answer means.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,6 +18,21 @@ from pipeline.identity import make_key, rules, split_key
 
 Rows = list[dict[str, Any]]
 
+# When one document is in the archive in several formats (one node, several files), its
+# rows are counted once, from the render read most faithfully: text formats first, then
+# anything not OCR'd.
+FORMAT_PREFERENCE: tuple[str, ...] = ("docx", "txt", "md", "doc", "pdf", "pdf-scan", "image")
+
+
+def representative_sql(alias: str = "d") -> str:
+    """SQL ordering key of a document row: the smallest is its node's best render."""
+    formats = ", ".join(f"'{f}'" for f in FORMAT_PREFERENCE)
+    return (
+        f"concat(coalesce({alias}.ocr_used, false)::INT,"
+        f" lpad(coalesce(nullif(list_position([{formats}], {alias}.format), 0), 99)::VARCHAR, 2, '0'),"
+        f" {alias}.path)"
+    )
+
 
 @dataclass(frozen=True)
 class Result:
@@ -25,15 +40,17 @@ class Result:
     rows: Rows
 
 
-def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Result:
-    cur = con.execute(sql, list(params))
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Result:
+    """Run ``sql`` (``?`` parameters in a sequence, ``$name`` ones in a mapping); its columns and rows as dicts."""
+    cur = con.execute(sql, dict(params) if isinstance(params, Mapping) else list(params))
     cols = tuple(d[0] for d in cur.description or ())
     return Result(cols, [dict(zip(cols, r)) for r in cur.fetchall()])
 
 
+
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
     """Any SQL the analyst writes (``kehoach query``)."""
-    return _fetch(con, sql)
+    return fetch(con, sql)
 
 
 def find_nodes(con: duckdb.DuckDBPyConnection, key: str) -> list[str]:
@@ -107,7 +124,7 @@ def implementers(con: duckdb.DuckDBPyConnection, key: str, *, max_depth: int = 2
     to the implementer through ``via``.
     """
     targets = find_nodes(con, key)
-    res = _fetch(con, IMPLEMENTERS_SQL, [targets, max_depth])
+    res = fetch(con, IMPLEMENTERS_SQL, [targets, max_depth])
     labels = dict(con.execute("SELECT node_id, label FROM nodes").fetchall())
     cols = ("target", "implementer", "depth", "via", "path", "doc_type", "date", "issuer", "scope", "level",
             "in_archive", "files", "node_id")
@@ -126,7 +143,7 @@ def uncovered(con: duckdb.DuckDBPyConnection) -> Result:
     ``patterns/identity.json``.
     """
     r = rules()
-    return _fetch(
+    return fetch(
         con,
         """
         SELECT n.label AS directive, n.doc_type, n.date, n.issuer, n.level, n.scope, n.in_archive,
@@ -186,27 +203,27 @@ def deadlines(
         today: the day for ``overdue`` (default: today).
     """
     today = today or date.today()
-    return _fetch(con, DEADLINES_SQL, [today, unit, unit, before, before, after, after])
+    return fetch(con, DEADLINES_SQL, [today, unit, unit, before, before, after, after])
 
 
 def show(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
     """One or more nodes that ``key`` names, each with its files and edges in and out."""
     out = []
     for nid in find_nodes(con, key):
-        node = _fetch(con, "SELECT * FROM nodes WHERE node_id = ?", [nid]).rows[0]
-        files = _fetch(
+        node = fetch(con, "SELECT * FROM nodes WHERE node_id = ?", [nid]).rows[0]
+        files = fetch(
             con,
             "SELECT d.path, d.format, f.status, d.doc_key, d.issuer, d.date, d.title"
             " FROM documents d LEFT JOIN files f USING (path) WHERE d.node_id = ? ORDER BY d.path",
             [nid],
         )
-        edges_out = _fetch(
+        edges_out = fetch(
             con,
             "SELECT n.label AS target, e.type, e.count, e.inferred, e.evidence, e.target AS node_id"
             " FROM edges e JOIN nodes n ON n.node_id = e.target WHERE e.source = ? ORDER BY e.type DESC, n.label",
             [nid],
         )
-        edges_in = _fetch(
+        edges_in = fetch(
             con,
             "SELECT n.label AS source, e.type, e.count, e.inferred, e.evidence, e.source AS node_id"
             " FROM edges e JOIN nodes n ON n.node_id = e.source WHERE e.target = ? ORDER BY e.type DESC, n.label",
@@ -216,4 +233,5 @@ def show(con: duckdb.DuckDBPyConnection, key: str) -> dict[str, Any]:
     return {"key": key, "matches": out}
 
 
-__all__ = ["Result", "deadlines", "find_nodes", "implementers", "run_sql", "show", "uncovered"]
+__all__ = ["FORMAT_PREFERENCE", "Result", "deadlines", "fetch", "find_nodes", "implementers", "representative_sql",
+           "run_sql", "show", "uncovered"]

@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipeline import search
 from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Document, Extraction, FileInfo
 from pipeline.nesting import nested_implements
@@ -96,8 +97,11 @@ class Store:
                 raise DatabaseLocked(self.path) from e
             raise KehoachError(Reason.unreadable, self.path, str(e)) from e
         self.read_only = read_only and not memory
+        self._con.execute("SET enable_progress_bar = false")  # stdout is for results
         if not self.read_only:
             self._migrate()
+            if self._meta("search_stale") == "1":
+                self.rebuild_search()
 
     # ------------------------------------------------------------------ plumbing
 
@@ -249,6 +253,7 @@ class Store:
             self._delete_file_rows(self._stored([info.path for info, _, _ in items]))
             for table, table_rows in tables.items():
                 self._insert(table, table_rows)
+            self._index_search(tables)
             self._upsert_files([self._file_row(info, run_id, "ok") for info, _, _ in items])
             self._set_meta("graph_stale", "1")
 
@@ -289,8 +294,30 @@ class Store:
         rebuild(self._con)
 
     def graph_stale(self) -> bool:
-        row = self._con.execute("SELECT value FROM meta WHERE name = 'graph_stale'").fetchone()
-        return bool(row and row[0] == "1")
+        return self._meta("graph_stale") == "1"
+
+    def rebuild_search(self) -> None:
+        """Rewrite the search index (``pipeline.search``) from the stored tables."""
+        with self._transaction():
+            search.rebuild(self._con)
+            self._set_meta("search_stale", "0")
+
+    def _index_search(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Search rows for the files being written, from their rows in memory (no table scan)."""
+        sources: dict[str, str] = {}
+        for table in search.SOURCE_TABLES:
+            if tables.get(table):
+                name = f"_kehoach_search_{table}"
+                self._con.register(name, pa.Table.from_pylist(tables[table]))
+                sources[table] = name
+            else:
+                sources[table] = f"(SELECT * FROM {table} LIMIT 0)"
+        try:
+            self._con.execute(search.index_sql(sources))
+        finally:
+            for name in sources.values():
+                if name.startswith("_kehoach_search_"):
+                    self._con.unregister(name)
 
     def table_counts(self) -> dict[str, int]:
         """What the archive amounts to: rows of the main tables, edges by type."""
@@ -314,6 +341,10 @@ class Store:
         return paths
 
     # ------------------------------------------------------------------ helpers
+
+    def _meta(self, name: str) -> str | None:
+        rows = self._con.execute("SELECT value FROM meta WHERE name = ?", [name]).fetchall()
+        return rows[0][0] if rows else None
 
     def _set_meta(self, name: str, value: str) -> None:
         self._con.execute("DELETE FROM meta WHERE name = ?", [name])
@@ -417,7 +448,8 @@ def document_rows(info: FileInfo, doc: Document, ex: Extraction, run_id: str = "
                 "end": first.end if first else None,
                 "mention_text": first.text if first else None,
                 "sentence": first.sentence if first else None,
-                "mention_starts": sorted(m.start for m in c.mentions),
+                "mention_starts": [m.start for m in sorted(c.mentions, key=lambda m: m.start)],
+                "mention_ends": [m.end for m in sorted(c.mentions, key=lambda m: m.start)],
                 "zone": (first.zone or None) if first else None,
             }
         )

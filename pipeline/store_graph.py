@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipeline import search
 from pipeline.identity import normalise_scope
 from pipeline.resolve import (
     CiteRef,
@@ -269,6 +270,7 @@ def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
         )
         con.execute("DELETE FROM edges")
         con.execute(f"INSERT INTO edges {EDGES_SQL}")
+        search.index_nodes(con)
         con.execute("DELETE FROM meta WHERE name = 'graph_stale'")
         con.execute("INSERT INTO meta VALUES ('graph_stale', '0')")
     except BaseException:

@@ -152,9 +152,29 @@ CREATE TABLE IF NOT EXISTS texts (
 );
 """
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", INITIAL), ("0002_zones_and_texts", ZONES_AND_TEXTS))
+# Search and the web pages: folded text per document and kind (pipeline/search.py; filled
+# by the ingest, rebuilt by the next writer after this migration), and the end of every
+# citation mention so a page can mark each one, not only the first.
+SEARCH = """
+CREATE TABLE IF NOT EXISTS search (
+    doc_id VARCHAR, path VARCHAR,
+    node_id VARCHAR,             -- rows of kind 'node' (one per graph node; doc_id and path null)
+    kind VARCHAR,                -- symbol | title | issuer | cited | unit | evidence | node
+    text VARCHAR,                -- as stored in the source columns (masked), lines joined
+    folded VARCHAR               -- pipeline.search.fold_sql(text)
+);
+ALTER TABLE citations ADD COLUMN mention_ends INTEGER[];
+INSERT OR REPLACE INTO meta VALUES ('search_stale', '1');
+"""
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_initial", INITIAL),
+    ("0002_zones_and_texts", ZONES_AND_TEXTS),
+    ("0003_search", SEARCH),
+)
 
 # Tables holding rows of one file each (deleted and re-inserted per file).
-PER_FILE_TABLES = ("documents", "citations", "deadlines", "numbers", "assignments", "zones", "texts")
-# Everything exported to Parquet.
-EXPORT_TABLES = PER_FILE_TABLES + ("nodes", "edges", "files", "runs")
+PER_FILE_TABLES = ("documents", "citations", "deadlines", "numbers", "assignments", "zones", "texts", "search")
+# Everything exported to Parquet (``search`` is an index derived from the others).
+EXPORT_TABLES = ("documents", "citations", "deadlines", "numbers", "assignments", "zones", "texts",
+                 "nodes", "edges", "files", "runs")

@@ -12,7 +12,7 @@ import pytest
 from pipeline.errors import DatabaseLocked, KehoachError, Reason
 from pipeline.models import Assignment
 from pipeline.store import FileState, Store, doc_id_for, document_rows
-from pipeline.store_schema import EXPORT_TABLES
+from pipeline.store_schema import EXPORT_TABLES, MIGRATIONS
 from pipeline.testing import archived, held_database, load_archive, related_plans_archive
 from pipeline.version import PIPELINE_VERSION
 
@@ -36,11 +36,11 @@ def count(store, table, where="TRUE", params=()):
 def test_schema_and_named_migrations(tmp_path):
     db = tmp_path / "sub" / "k.duckdb"
     with Store(db) as s:
-        assert s.migrations() == ["0001_initial", "0002_zones_and_texts"]
+        assert s.migrations() == [name for name, _ in MIGRATIONS]
         tables = {r[0] for r in s.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert set(EXPORT_TABLES) <= tables
     with Store(db) as s:  # reopening applies nothing twice
-        assert s.migrations() == ["0001_initial", "0002_zones_and_texts"]
+        assert s.migrations() == [name for name, _ in MIGRATIONS]
 
 
 def test_stored_text_masks_contacts_at_the_same_length(loaded):

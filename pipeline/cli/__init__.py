@@ -8,7 +8,7 @@ Errors, exit codes and Ctrl-C are handled in one place: ``pipeline.cli.app.Kehoa
 from __future__ import annotations
 
 from pipeline.cli.app import app
-from pipeline.cli import read_cmd, extract_cmd, ingest_cmd, db_cmd  # noqa: F401  (registration)
+from pipeline.cli import read_cmd, extract_cmd, ingest_cmd, db_cmd, serve_cmd  # noqa: F401  (registration)
 
 
 def main() -> None:

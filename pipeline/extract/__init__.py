@@ -23,6 +23,7 @@ from pipeline.errors import KehoachError, Reason
 from pipeline.extract.citations import find_citations
 from pipeline.extract.header import find_header
 from pipeline.extract.implements import find_implements
+from pipeline.extract.scope import Scope
 from pipeline.extract.signature import find_recipients, find_signer
 from pipeline.models import Citation, Document, Extraction
 from pipeline.structure import Structure, structure_of
@@ -51,15 +52,16 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
     text, tables_ = doc.text, doc.tables
     try:
         st = structure_of(doc)
+        scope = Scope.of(doc, st.zones)
         header = find_header(text, tables_, structure=st, ocr=doc.ocr_used)
         citations = find_citations(text, header, tables_)
-        implements = find_implements(text, citations, tables_, structure=st)
+        implements = find_implements(text, citations, tables_, header, scope)
         signer = find_signer(text, tables_, structure=st)
         recipients = find_recipients(text, tables_, structure=st)
     except Exception as e:  # noqa: BLE001 - one boundary: a bug on one document is a typed failure
         raise KehoachError(Reason.extract_failed, doc.path, f"{type(e).__name__}: {e}") from e
-    deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header)
-    numbers = _run("numbers", "find_numbers", doc, strict, doc)
+    deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header, scope)
+    numbers = _run("numbers", "find_numbers", doc, strict, doc, scope)
     assignments = _run("assignments", "find_assignments", doc, strict, doc, header, deadlines)
     return Extraction(
         doc=doc.stem,

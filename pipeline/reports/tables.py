@@ -14,14 +14,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipeline.queries import FORMAT_PREFERENCE
+
 # Administrative levels from the top down (``pipeline.resolve`` writes them); levels not
 # listed here are placed after these, alphabetically.
 LEVEL_ORDER: tuple[str, ...] = ("central", "province", "district", "commune", "unit", "unknown")
 CENTRAL = "central"
 NONE_LABEL = "(không rõ)"  # a plan whose directive could not be traced
-# When one document is in the archive in several formats (one node, several files),
-# its rows are counted once, from the render read most faithfully: text formats first.
-FORMAT_PREFERENCE: tuple[str, ...] = ("docx", "txt", "md", "doc", "pdf", "pdf-scan", "image")
 
 Connection = duckdb.DuckDBPyConnection
 
