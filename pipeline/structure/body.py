@@ -58,11 +58,14 @@ def _continues(first: TextLine, prev: TextLine, ln: TextLine, width: int) -> boo
         return True  # a label alone on its line ("Phần thứ nhất", "1.") and its title
     if t[:1].islower():
         return True
+    opening = is_opener(clean(first.text)) and not is_opener(t)
+    if p[-1] == ";" and opening and width and len(prev.text) >= 0.8 * width and not ln.blank_before:
+        return True  # a clause listing documents, wrapped at the width right after one of its ";"
     if p[-1] in ".!?;:":
         return False
     if p.endswith(",") or _LINKING.search(fold_tones(p)):
         return True
-    if is_opener(clean(first.text)) and not is_opener(t):
+    if opening:
         return True  # a legal-basis clause runs until its ";"
     if is_upper(p) and is_upper(t) and len(t) < 90 and not ln.blank_before:
         return True  # an upper-case heading wrapped
