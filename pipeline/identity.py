@@ -45,7 +45,7 @@ _DASH = r"[-–—‐‑−\ufffe]"  # U+FFFE: a hyphen some PDF text layers los
 # An "&" may join two parts of one code ("LĐVL&TN", "B&PTTH"); joint bodies run long
 # ("ĐCTUBTWMTTQVN" of a joint resolution).
 _CODE = rf"[{UPPER}](?:[{UPPER}a-zđư]|&(?=[{UPPER}])){{0,9}}"
-_STATE_CODE = rf"[{UPPER}](?:[{UPPER}a-zđư0-9]|&(?=[{UPPER}])){{0,15}}"
+_STATE_CODE = rf"[{UPPER}](?:[{UPPER}a-zđư0-9]|&(?=[{UPPER}])){{0,15}}(?:\([{UPPER}0-9]{{1,8}}\))?"  # "CAT(PC04)"
 
 PARTY_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}{_DASH}{_SP}(?P<type>{_CODE}){_SP}/{_SP}"
