@@ -57,6 +57,10 @@ class _Anchor:
     role: str = ""  # a role the text states by a label ("Đơn vị phối hợp: ...")
 
 
+# "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
+_PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
+
+
 def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...]) -> list[int]:
     starts = {start} | {s.body_start for s in sections if s.kind in ("item", "letter") and start <= s.start < end}
     for m in _CLAUSE.finditer(text, start, end):
@@ -90,7 +94,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
     heading_lines = [(s.start, _line_end(text, s.start, part.end)) for s in sections if s.kind == "item" and body <= s.start < part.end]
     anchors: list[_Anchor] = []
     taken_until = -1
-    labelled = _labelled(text, body, part.end, finder)
+    labelled = _labelled(text, body, part.end, finder) + _executors(text, body, part.end, finder)
     anchors += labelled
     label_lines = {text.rfind("\n", 0, a.start) + 1 for a in labelled}
     for c in _clause_starts(text, body, part.end, sections):
@@ -105,7 +109,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
             continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"
-        if source == "clause" and (not verb or _in_quotes(text, c)):
+        if source == "clause" and (not verb or _in_quotes(text, c) or _PURPOSE.match(text, e + body)):
             continue  # a list of bodies inside a sentence or a quoted title
         anchors.append(_Anchor(s + body, e + body, kind, source))
         taken_until = e + body
@@ -138,7 +142,7 @@ def _shouted(text: str, pos: int) -> bool:
 # Column heads of a task table naming who acts: "Trách nhiệm thực hiện", "Đơn vị chủ trì",
 # "Cơ quan phối hợp", "Chủ trì" (folded, upper case) → the role they give.
 _COLUMN = re.compile(
-    r"^(?:(?:TRACH NHIEM|DON VI|CO QUAN|BO PHAN|NGUOI|LUC LUONG)(?: (?P<r1>CHU TRI|THUC HIEN|PHOI HOP|PHU TRACH))?"
+    r"^(?:TRACH NHIEM(?: THUC HIEN| CHINH| CHU TRI)?|(?:DON VI|CO QUAN|BO PHAN|NGUOI|LUC LUONG) (?P<r1>CHU TRI|THUC HIEN|PHOI HOP|PHU TRACH)"
     r"(?: THUC HIEN| CHINH)?|(?P<r2>CHU TRI|PHOI HOP)(?: THUC HIEN)?)$"
 )
 _COLUMN_ROLES = {"CHU TRI": "chủ trì", "PHOI HOP": "phối hợp", "PHU TRACH": "phụ trách"}
@@ -166,6 +170,31 @@ def _table_units(doc: Document, text: str) -> list[tuple[int, str, str]]:
                 if hit:
                     for s, e in finder.split(hit[0], hit[1], hit[2]):
                         out.append((at + s, squash(cell[s:e]).strip(" ,;:.-–"), columns[c]))
+    return out
+
+
+# The closing clause of a decision: "<list> chịu trách nhiệm thi hành Quyết định này".
+_EXECUTES = re.compile(
+    r"(?:chịu|có)\s+trách\s+nhiệm\s+(?:thi\s+hành|tổ\s+chức\s+thực\s+hiện|triển\s+khai\s+thực\s+hiện)"
+    r"\s+(?:Quyết định|Nghị quyết|Thông tư|Nghị định|Chỉ thị|Quy định|Quy chế)\s+(?:này|trên)",
+    re.IGNORECASE,
+)
+
+
+def _executors(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anchor]:
+    """The units listed before a decision's "chịu trách nhiệm thi hành Quyết định này",
+    members separated by ";" (each may be a list of its own)."""
+    out = []
+    for m in _EXECUTES.finditer(text, body, end):
+        start = max(text.rfind("\n", body, m.start()) + 1, body)
+        label = re.match(r"[ \t]*Điều\s+\d+\s*[.:]\s*", text[start : m.start()])
+        start += label.end() if label else 0
+        pos = start
+        for seg in re.finditer(r"[^;]+", text[start : m.start()]):
+            s0 = pos + seg.start() + len(seg.group()) - len(seg.group().lstrip())
+            hit = finder.unit_at(s0 - body, m.start() - body, bare_level=True)
+            if hit:
+                out.append(_Anchor(hit[0] + body, hit[1] + body, hit[2], "label", role="chịu trách nhiệm"))
     return out
 
 
@@ -285,8 +314,11 @@ PLANNING_TYPES = frozenset(
 DECIDING_TYPES = frozenset({"Quyết định", "Nghị quyết", "Nghị định", "Thông tư", "Nghị quyết liên tịch", "Thông tư liên tịch"})
 _CHARGES = re.compile(
     r"(?<![^\W\d_])(?:[Gg]iao(?=\s+(?:cho\s+)?[^\W\d_]*[A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ])"
-    r"|có nhiệm vụ|có trách nhiệm|chịu trách nhiệm|thi hành|tổ chức thực hiện|triển khai thực hiện|cơ quan thường trực|chủ trì)"
+    r"|có nhiệm vụ|có trách nhiệm|chịu trách nhiệm|trách nhiệm thi hành|tổ chức thực hiện|triển khai thực hiện|cơ quan thường trực|chủ trì)"
 )
+# An article that founds, names or approves ("Điều 1. Thành lập Tổ ..., gồm các ông, bà:") lists
+# members, who are charged only by a later article.
+_FOUNDS = re.compile(r"[ \t]*Điều\s+\d+\s*[.:]\s*(?:Thành lập|Kiện toàn|Công bố|Ban hành|Phê duyệt|Bổ nhiệm|Điều động|Công nhận|Cử)\b")
 
 
 def regions(text: str, header: Header, scope: Scope) -> list[Section]:
@@ -295,7 +327,7 @@ def regions(text: str, header: Header, scope: Scope) -> list[Section]:
     if header.doc_type in DECIDING_TYPES:
         articles = [s for s in find_sections(text) if s.kind == "article"]
         if articles:
-            return [a for a in articles if _CHARGES.search(text, a.start, a.end)]
+            return [a for a in articles if _CHARGES.search(text, a.start, a.end) and not _FOUNDS.match(text, a.start)]
     parts = organisation_parts(text)
     planning = header.doc_type in PLANNING_TYPES or (header.doc_type is None and parts)
     if planning or (parts and parts[0].kind == "article" and header.doc_type is None):
@@ -332,7 +364,7 @@ def find_assignments(
                 continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
             for s, e in finder.split(a.start - body, a.end - body, a.kind):
                 name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
-                if not name or (is_generic(name) and (a.source == "partner" or "liên quan" in name)):
+                if not name or (is_generic(name) and (a.source in ("partner", "directed") or ("liên quan" in name and a.source == "clause"))):
                     continue  # "phối hợp với các cơ quan liên quan": no unit named
                 key = unit_key(name)
                 if part.kind == "body" and a.source in ("clause", "heading") and writer and (key == writer or writer.startswith(key + " ")):

@@ -147,7 +147,7 @@ def _tables() -> _Tables:
     phrase.add("name", [_pattern_doc(n) for n in units["names"]])
     for kind, heads in units["heads"].items():
         phrase.add(kind, [_pattern_doc(h) for h in heads])
-    stops = list(verbs["stops"]) + list(verbs["roles"]) + list(verbs["task_verbs"])
+    stops = list(verbs["stops"]) + list(verbs["roles"]) + list(verbs["task_verbs"]) + list(verbs["speech_verbs"])
     phrase.add("stop", [_pattern_doc(s) for s in stops])
     phrase.add("prefix", [_pattern_doc(p) for p in verbs["prefixes"]])
     phrase.add("partner", [_pattern_doc(p) for p in verbs["partners"]])
@@ -479,9 +479,10 @@ class UnitFinder:
                 field = True
             if not field and word in (",", ";", "và") and i + 1 < len(self.spans) and self.spans[i + 1][0] < end:
                 k = i + 1
-                while k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().plural:
+                head = self.head_end(k)  # "và các ông, bà có tên ...": a head that takes its "các"
+                while not head and k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().plural:
                     k += 1
-                head = self.head_end(k) if k < len(self.spans) else None
+                    head = self.head_end(k) if k < len(self.spans) else None
                 capital = self.text[self.spans[i + 1][0]].isupper()
                 if head and (capital or word == "và" or head[0] == "person"):
                     cuts.append(self.spans[i + 1][0])
