@@ -57,6 +57,7 @@ class _Anchor:
     role: str = ""  # a role the text states by a label ("Đơn vị phối hợp: ...")
 
 
+_HANDED = re.compile(r"[ \t]*(?:[Gg]iao(?:[ \t]+cho)?|[Đđ]ề nghị|[Yy]êu cầu)[ \t]+")
 # "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
 _PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
 
@@ -109,13 +110,14 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
             continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"
-        if source == "clause" and (not verb or _in_quotes(text, c) or _PURPOSE.match(text, e + body)):
+        handed = bool(_HANDED.match(text, c))  # "Giao Sở Nội vụ:", a hand-over that needs no verb
+        if source == "clause" and ((not verb and not handed) or _in_quotes(text, c) or _PURPOSE.match(text, e + body)):
             continue  # a list of bodies inside a sentence or a quoted title
         anchors.append(_Anchor(s + body, e + body, kind, source))
         taken_until = e + body
     for source, found in (("partner", finder.partners_after), ("directed", finder.directed_after)):
         for s, e, kind, _ in found(0, len(region)):
-            if not is_generic(region[s:e]):
+            if source == "directed" or not is_generic(region[s:e]):  # "yêu cầu các sở, ban, ngành ..." names them
                 anchors.append(_Anchor(s + body, e + body, kind, source))
     return anchors, finder, body
 
@@ -196,6 +198,23 @@ def _executors(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anch
             if hit:
                 out.append(_Anchor(hit[0] + body, hit[1] + body, hit[2], "label", role="chịu trách nhiệm"))
     return out
+
+
+@cache
+def _titles() -> frozenset[str]:
+    """First words of office titles ("Phó", "Bí thư", "Giám đốc", "Ủy viên", ...)."""
+    heads = patterns.load("units")["heads"]["person"]
+    return frozenset(fold_tones(h.split()[0]).lower() for h in heads) | {"ủy", "uỷ", "tổng", "thứ", "bộ", "tỉnh", "thành"}
+
+
+_PERSON = re.compile(r"(?:[Đđ]ồng chí|[Đđ]/c|Ông|ông|Bà|bà)\s+(?P<word>[^\W\d_]+)")
+
+
+def _personal(name: str) -> bool:
+    """Whether ``name`` names a person by name ("đồng chí Nguyễn Văn A - Phó Chủ tịch ..."):
+    the official who presides or reports, not an office told to act."""
+    m = _PERSON.match(name)
+    return bool(m) and m.group("word")[:1].isupper() and fold_tones(m.group("word")).lower() not in _titles()
 
 
 def _labelled(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anchor]:
@@ -364,8 +383,10 @@ def find_assignments(
                 continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
             for s, e in finder.split(a.start - body, a.end - body, a.kind):
                 name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
-                if not name or (is_generic(name) and (a.source in ("partner", "directed") or ("liên quan" in name and a.source == "clause"))):
+                if not name or (is_generic(name) and (a.source == "partner" or ("liên quan" in name and a.source in ("clause", "directed")))):
                     continue  # "phối hợp với các cơ quan liên quan": no unit named
+                if _personal(name):
+                    continue
                 key = unit_key(name)
                 if part.kind == "body" and a.source in ("clause", "heading") and writer and (key == writer or writer.startswith(key + " ")):
                     continue  # the issuer reporting what it does itself

@@ -142,6 +142,12 @@ _LABEL_START = re.compile(r"[ \t]*(?:[-+•*–|]|\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*
 _HEADING_START = re.compile(r"[ \t#*]*(?:\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*[IVX])[IVXl]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d)")
 
 
+# A line ending in a word that cannot end a sentence (a preposition, a conjunction, a verb
+# waiting for its object) goes on on the next line: "... Công văn số 1866/BTP gửi | Ủy ban
+# nhân dân tỉnh, thành phố ...".
+_DANGLING = re.compile(r"(?<![^\W\d_])(?:của|cho|với|và|hoặc|các|những|gửi|tại|về|theo|từ|trong|để|là|được|thuộc|như|đối với)[ \t]*$")
+
+
 @lru_cache(maxsize=32)
 def paragraphs(text: str) -> str:
     """``text`` with wrapping line breaks turned into spaces (same length and offsets).
@@ -172,7 +178,8 @@ def paragraphs(text: str) -> str:
             continue  # a label starts a line; a table row (cells joined by " | ") is its own line
         lower = lines[j].lstrip()[:1].islower()
         long_line = wrapped and j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"
-        if lower or (long_line and not _HEADING_START.match(line)):
+        dangling = j == i + 1 and bool(_DANGLING.search(body)) and not _HEADING_START.match(line)
+        if lower or dangling or (long_line and not _HEADING_START.match(line)):
             for k in range(i, j):
                 joins[k] = True
     return "".join(line + (" " if joins[i] else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]

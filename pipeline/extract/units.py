@@ -3,7 +3,7 @@
 underthesea's NER does not know "Ban Tổ chức Đảng ủy Khối" or "Chi ủy, Chi bộ trực thuộc
 Đảng bộ xã", so units are found with a gazetteer and head-word patterns kept as data
 (``pipeline/patterns/units.json``, ``role_verbs.json``) and matched by spaCy's
-``PhraseMatcher``/``Matcher`` over underthesea's syllable tokens. Tokens carry their
+``PhraseMatcher``/``Matcher`` over syllable tokens. Tokens carry their
 character offsets into the text, and match on a folded form (lower case, one tone
 placement), so "Uỷ ban" and "Ủy ban" both match while the source spelling is kept.
 
@@ -23,7 +23,6 @@ from functools import cache, lru_cache
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
-from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as _uts_tokenize
 
 from pipeline.extract import patterns
 from pipeline.normalise import fold_tones
@@ -52,23 +51,18 @@ def fold(word: str) -> str:
 
 
 # --------------------------------------------------------------------------- tokens
-def tokens(text: str) -> list[tuple[int, int]]:
-    """underthesea's syllable tokens of ``text`` as (start, end) offsets.
+# A syllable, a number (with its decimal or thousands marks) or one other mark.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\S")
 
-    underthesea rewrites some spellings ("uỷ" → "ủy"), so each token is aligned on the
-    folded text rather than found verbatim.
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """The syllable tokens of ``text`` as (start, end) offsets.
+
+    Vietnamese writes one syllable between spaces, so a regex cuts them exactly (offsets
+    never drift, as they did when a tokenizer rewrote "qui" as "quy"); names and patterns
+    go through this same function, so a phrase matches however its marks are spaced.
     """
-    folded = fold(text)
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for tok in _uts_tokenize(text):
-        f = fold(tok)
-        i = folded.find(f, pos, pos + len(f) + 64)
-        if i < 0:
-            continue
-        spans.append((i, i + len(f)))
-        pos = i + len(f)
-    return spans
+    return [m.span() for m in _TOKEN.finditer(text)]
 
 
 @cache
@@ -392,13 +386,20 @@ class UnitFinder:
                     for k in self._members(j, line_end) if kind == "partner" else [j]:
                         unit = self.unit_at(self.spans[k][0], line_end, bare_level=kind == "partner")
                         if unit:
-                            if unit[3] or not need_verb:
+                            if (unit[3] or not need_verb) and (kind != "partner" or self._named(unit[0], unit[1])):
                                 out.append(unit)
                             break
                 i = j
                 continue
             i += 1
         return out
+
+    def _named(self, start: int, end: int) -> bool:
+        """Whether a partner's name names a body: a capitalised word after its quantifiers
+        ("Sở Tài chính", "UBND các xã"), not a class of bodies ("các cơ quan chức năng",
+        "lực lượng ...")."""
+        words = [w for w in self.text[start:end].split() if fold(w) not in _tables().plural]
+        return bool(words) and (words[0][:1].isupper() or fold(words[0]).strip(",") in _tables().levels)
 
     def _members(self, i: int, limit: int, most: int = 4) -> list[int]:
         """Token indexes where the members of a list starting at token ``i`` start,
