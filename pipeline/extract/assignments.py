@@ -57,6 +57,8 @@ class _Anchor:
     role: str = ""  # a role the text states by a label ("Đơn vị phối hợp: ...")
 
 
+# A line listing who attends or makes up a body ("Thành phần: ...", "Dự tại điểm cầu ...:").
+_COMPOSITION = re.compile(r"[ \t]*(?:Thành phần|Thành viên|Dự tại|Đại biểu|Khách mời|gồm)[^\n:]{0,80}:", re.IGNORECASE)
 _HANDED = re.compile(r"[ \t]*(?:[Gg]iao(?:[ \t]+cho)?|[Đđ]ề nghị|[Yy]êu cầu)[ \t]+")
 # "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
 _PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
@@ -98,15 +100,16 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
     labelled = _labelled(text, body, part.end, finder) + _executors(text, body, part.end, finder)
     anchors += labelled
     label_lines = {text.rfind("\n", 0, a.start) + 1 for a in labelled}
+    aliases = _aliases(text)
     for c in _clause_starts(text, body, part.end, sections):
         if c < taken_until or text.rfind("\n", 0, c) + 1 in label_lines:
             continue
         limit = _line_end(text, c, part.end)
-        hit = finder.unit_at(c - body, limit - body)
+        hit = finder.unit_at(c - body, limit - body) or _alias_at(text, c, body, aliases, finder)
         if not hit:
             continue
         s, e, kind, verb = hit
-        if _speaks(text, e + body) or _shouted(text, c):
+        if _COMPOSITION.match(text, c) or _speaks(text, e + body) or _shouted(text, c):
             continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"
@@ -198,6 +201,28 @@ def _executors(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anch
             if hit:
                 out.append(_Anchor(hit[0] + body, hit[1] + body, hit[2], "label", role="chịu trách nhiệm"))
     return out
+
+
+# A body named once in full and then by a short name: "Thành lập Tổ giúp việc của Hội đồng
+# ... (gọi tắt là Tổ giúp việc)", "(sau đây gọi là Ban Chỉ đạo)".
+_ALIAS = re.compile(r"\((?:sau\s+đây\s+)?(?:gọi|viết)(?:\s+tắt)?\s+là\s*:?\s*[“\"]?(?P<alias>[^()“”\"\n]{2,40}?)[”\"]?\)")
+
+
+def _aliases(text: str) -> tuple[str, ...]:
+    """Short names the text gives its bodies, longest first."""
+    found = {m.group("alias").strip() for m in _ALIAS.finditer(text)}
+    return tuple(sorted((a for a in found if a[:1].isupper()), key=len, reverse=True))
+
+
+def _alias_at(text: str, c: int, body: int, aliases: tuple[str, ...], finder: UnitFinder) -> tuple[int, int, str, bool] | None:
+    """A short name at clause start ``c`` followed by its predicate ("Tổ giúp việc có trách nhiệm ...")."""
+    at = len(text) - len(text[c:].lstrip(" \t-+•*"))
+    for alias in aliases:
+        if text.startswith(alias, at) and not text[at + len(alias) : at + len(alias) + 1].isalnum():
+            k = finder._tok(at + len(alias) - body)
+            if k is not None and (finder._is_stop(k) or "role" in finder.at.get(k, {})):
+                return at - body, at + len(alias) - body, "alias", True
+    return None
 
 
 @cache

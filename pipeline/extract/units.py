@@ -28,6 +28,7 @@ from pipeline.extract import patterns
 from pipeline.normalise import fold_tones
 
 _HARD_STOPS = {":", "(", ";", ".", "..."}
+_ASIDE = re.compile(r"\((?:mới|cũ|lâm thời|nếu có|sau sắp xếp|trước sắp xếp)\)")
 _NOT_HEADS = ("stop", "prefix", "partner", "role", "directs")
 _LEAD_ROLES = ("chủ trì", "phối hợp", "tham mưu", "chịu trách nhiệm")  # roles that open an item's predicate
 _ITEM_MARK = re.compile(r"\s*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s*")  # "2. ", "a) ", "1.2. " before a name
@@ -314,6 +315,11 @@ class UnitFinder:
                     return self._trim(end), True
             if k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "lĩnh" and fold(self.text[s:e]) == "vực":
                 field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
+            if self.text[s:e] == "(" and (aside := _ASIDE.match(self.text, s)):
+                end = aside.end()  # "Đoàn Luật sư (mới)": a short lower-case aside is part of the name
+                nxt = self._tok(end)
+                k = len(self.spans) if nxt is None else nxt
+                continue
             if self.text[s:e] in _HARD_STOPS:
                 break
             end = e
