@@ -410,8 +410,8 @@ def find_assignments(
                 name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
                 if not name or (is_generic(name) and (a.source == "partner" or ("liên quan" in name and a.source in ("clause", "directed")))):
                     continue  # "phối hợp với các cơ quan liên quan": no unit named
-                if _personal(name):
-                    continue
+                if _personal(name) or (a.source == "partner" and not finder._named(s, e)):
+                    continue  # a person by name; a class of partners ("các cơ quan chuyên môn")
                 key = unit_key(name)
                 if part.kind == "body" and a.source in ("clause", "heading") and writer and (key == writer or writer.startswith(key + " ")):
                     continue  # the issuer reporting what it does itself
