@@ -54,6 +54,7 @@ class _Cues:
     name_prefix: re.Pattern[str]
     surnames: frozenset[str]
     purpose: re.Pattern[str]
+    narrative: re.Pattern[str]
     type_skeletons: tuple[tuple[str, DocType], ...]
 
 
@@ -93,6 +94,7 @@ def cues() -> _Cues:
         type_skeletons=tuple(sorted(skeletons, key=lambda s: -len(s[0]))),
         surnames=frozenset(skeleton(w).split()[0] for w in p["surnames"]),
         purpose=re.compile(rf"\(\s*(?:{_words(p['purpose_marks'])})(?![A-Z0-9])[^()]*\)"),
+        narrative=re.compile("^[-+•*\\s]{0,3}(?:" + "|".join(p["narrative_openers"]) + r")(?![A-Z])"),
     )
 
 
@@ -142,7 +144,7 @@ def is_number(text: str) -> bool:
 
 # What follows "ngày" on a place-date line: "… tháng … năm 2025" (the day and month may be
 # blank, or a stamped day read into the middle of "tháng"), or "14/7/2025".
-_DATE_TAIL = re.compile(r".{0,30}?\bNAM\b|\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+_DATE_TAIL = re.compile(r".{0,30}?(?:\bNAM\b|\bTHANG\b.{0,12}(?:19|20)\d\d)|\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
 def _capitalised(word: str) -> bool:
     """A word of letters that starts with a capital ("Lâm", "Đồng", "BTV")."""
     return word.isalpha() and word[0].isupper()
@@ -152,7 +154,7 @@ def place_date_span(text: str) -> tuple[int, int] | None:
     """The place-and-date line inside ``text``: "Lâm Đồng, ngày 04 tháng 9 năm 2025"
     (a scan: "Lâm Đông. ngày-14 tháng 9"); (start of the place, end of the line)."""
     sk = skeleton(text)
-    for m in re.finditer(r"\s*[,.]\s*NGAY\b", sk):
+    for m in re.finditer(r"\s*[,.]\s*NGAY", sk):
         if not _DATE_TAIL.match(sk, m.end()):
             continue
         start = m.start()
@@ -262,6 +264,12 @@ def is_opener(text: str) -> bool:
     """A clause the document rests on or carries out: "Căn cứ …", "Thực hiện …", "Theo …"."""
     t = clean(text).lstrip("-+•* \t")
     return bool(t[:1].isupper()) and bool(cues().opener.match(skeleton(t)))
+
+
+def is_narrative(text: str) -> bool:
+    """Running text that opens without a legal basis: "Ngày 07/11/2025, …", "Hiện nay, …"."""
+    t = clean(text).lstrip("-+•* \t")
+    return bool(t[:1].isupper()) and bool(cues().narrative.match(skeleton(t)))
 
 
 def is_promulgation(text: str) -> bool:
@@ -425,6 +433,6 @@ def is_recipients(text: str) -> bool:
 __all__ = [
     "Label", "addressee_at", "authority_end", "body_head", "body_head_word", "clean", "cues", "doc_type_at", "is_addressee",
     "is_appendix", "is_footnotes", "is_furniture", "is_layout_cell", "is_page_number", "is_stamp", "is_number", "is_opener", "is_position",
-    "is_list_end", "is_promulgation", "is_recipients", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
+    "is_list_end", "is_narrative", "is_promulgation", "is_recipients", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
     "label_at", "motto_span", "name_in", "place_date_span", "subject_body", "upper_share",
 ]  # fmt: skip

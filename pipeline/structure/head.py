@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pipeline.normalise import fold_tones
 from pipeline.structure.cues import (
     addressee_at, authority_end, body_head, body_head_word, clean, doc_type_at, is_addressee, is_furniture, is_number, is_opener,
-    is_promulgation, is_recipients, is_separator, is_subject, is_telegram_addressee, is_upper, label_at, motto_span,
+    is_narrative, is_promulgation, is_recipients, is_separator, is_subject, is_telegram_addressee, is_upper, label_at, motto_span,
     place_date_span,
 )  # fmt: skip
 from pipeline.structure.lines import TextLine, cut, split_gaps
@@ -196,6 +196,9 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
     if kind == "doc_type" and not st.typed and mode in ("top", "subject"):
         found = doc_type_at(pc.text)
         end = found[1] if found else len(pc.text)
+        rest = pc.text[end:].strip()
+        if rest and is_upper(rest, 0.9) and len(rest.split()) <= 2 and rest[:1].isalpha():
+            end = len(pc.text)  # a compound type: "BÁO CÁO ĐỀ XUẤT"
         parts.append(Part(cut(pc, 0, end), "doc_type"))
         st.mode, st.typed, st.seen, st.title_lines = "title", True, True, 0
         rest = cut(pc, end, len(pc.text))
@@ -239,7 +242,7 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
         if st.mode == "after_title":
             parts.append(Part(pc, "legal_basis", group=-3))  # the enacting line of a decision
             return True
-        if not st.typed and kind == "upper":
+        if not st.typed and kind == "upper" and re.search(r"\w\w", pc.text):
             parts.append(Part(pc, "org"))
             return True
         parts.append(Part(pc, ""))
@@ -264,8 +267,12 @@ def _typed_subject(pc: TextLine) -> list[Part]:
 
 
 def _specks(t: str) -> bool:
-    """A scan's reading of a rule or a smudge ("99900900000090000002gg;")."""
-    return bool(re.search(r"\S{12,}", t)) and sum(c.isalpha() for c in t) < 0.5 * len(t.replace(" ", ""))
+    """A scan's reading of a rule, a smudge or a stamp ("99900900000090000002gg;",
+    "\\ Ngày (4,2 .12,046...")."""
+    letters, chars = sum(c.isalpha() for c in t), len(t.replace(" ", ""))
+    if re.search(r"\S{12,}", t) and letters < 0.5 * chars:
+        return True
+    return letters < 0.35 * chars and bool(re.search(r"[\\|»«~`^{}\[\]]|\.\.\.|…", t))
 
 
 def _subject_goes_on(prev: str, pc: TextLine) -> bool:
@@ -292,6 +299,7 @@ def _take_title(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
     ends = (
         kind in ("opener", "label", "addressee", "promulgation", "motto", "number", "place_date", "closing")
         or _specks(t)
+        or is_narrative(t)
         or _ATTACHED.match(t)
         or len(t) > 260
         or st.title_lines >= 12
