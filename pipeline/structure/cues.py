@@ -160,10 +160,13 @@ def place_date_span(text: str) -> tuple[int, int] | None:
         start = m.start()
         words = 0
         style = None  # Title Case or CAPITALS, as the first word read back
+        prev = ""
         for w in reversed(list(re.finditer(r"\S+", text[: m.start()]))):
             word = w.group().lstrip("(\"“*")
-            if words >= 5 or not _capitalised(word) or style not in (None, word.isupper()):
+            level = word.lower() in ("phố", "xã", "trấn") and prev[:1].isupper()  # "Thành phố Hồ Chí Minh"
+            if words >= 6 or not (level or _capitalised(word)) or (not level and style not in (None, word.isupper())):
                 break
+            prev = word
             style = word.isupper()
             start, words = w.end() - len(word), words + 1
         if words:
