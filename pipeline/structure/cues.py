@@ -215,6 +215,16 @@ def is_page_number(text: str) -> bool:
     return bool(cues().page_number.match(skeleton(clean(text))))
 
 
+def is_specks(text: str) -> bool:
+    """A scan's reading of a rule, a smudge or a stamp ("99900900000090000002gg;",
+    "\\ Ngày (4,2 .12,046...")."""
+    t = clean(text)
+    letters, chars = sum(c.isalpha() for c in t), len(t.replace(" ", ""))
+    if re.search(r"\S{12,}", t) and letters < 0.5 * chars:
+        return True
+    return letters < 0.35 * chars and bool(re.search(r"[\\|»«~`^{}\[\]]|\.\.\.|…", t))
+
+
 def is_furniture(text: str) -> bool:
     """A stamp's text, an incoming-document stamp, a page number (for header and tail lines)."""
     sk = skeleton(clean(text))
@@ -436,6 +446,6 @@ def is_recipients(text: str) -> bool:
 __all__ = [
     "Label", "addressee_at", "authority_end", "body_head", "body_head_word", "clean", "cues", "doc_type_at", "is_addressee",
     "is_appendix", "is_footnotes", "is_furniture", "is_layout_cell", "is_page_number", "is_stamp", "is_number", "is_opener", "is_position",
-    "is_list_end", "is_narrative", "is_promulgation", "is_recipients", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
+    "is_list_end", "is_narrative", "is_promulgation", "is_recipients", "is_specks", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
     "label_at", "motto_span", "name_in", "place_date_span", "subject_body", "upper_share",
 ]  # fmt: skip

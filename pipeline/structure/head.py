@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pipeline.normalise import fold_tones
 from pipeline.structure.cues import (
     addressee_at, authority_end, body_head, body_head_word, clean, doc_type_at, is_addressee, is_furniture, is_number, is_opener,
-    is_narrative, is_promulgation, is_recipients, is_separator, is_subject, is_telegram_addressee, is_upper, label_at, motto_span,
+    is_narrative, is_promulgation, is_specks, is_recipients, is_separator, is_subject, is_telegram_addressee, is_upper, label_at, motto_span,
     place_date_span,
 )  # fmt: skip
 from pipeline.structure.lines import TextLine, cut, split_gaps
@@ -298,7 +298,7 @@ def _take_title(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
         return True
     ends = (
         kind in ("opener", "label", "addressee", "promulgation", "motto", "number", "place_date", "closing")
-        or _specks(t)
+        or is_specks(t)
         or is_narrative(t)
         or _ATTACHED.match(t)
         or len(t) > 260
