@@ -145,6 +145,11 @@ def is_number(text: str) -> bool:
 # What follows "ngày" on a place-date line: "… tháng … năm 2025" (the day and month may be
 # blank, or a stamped day read into the middle of "tháng"), or "14/7/2025".
 _DATE_TAIL = re.compile(r".{0,30}?(?:\bNAM\b|\bTHANG\b.{0,12}(?:19|20)\d\d)|\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+_NGAY = re.compile(r"\s*[,.]\s*NGAY")
+_TOKEN = re.compile(r"\S+")
+_LIST_END = re.compile(r"^[-+•–~\s]{1,4}LUU\b")
+
+
 def _capitalised(word: str) -> bool:
     """A word of letters that starts with a capital ("Lâm", "Đồng", "BTV")."""
     return word.isalpha() and word[0].isupper()
@@ -154,14 +159,14 @@ def place_date_span(text: str) -> tuple[int, int] | None:
     """The place-and-date line inside ``text``: "Lâm Đồng, ngày 04 tháng 9 năm 2025"
     (a scan: "Lâm Đông. ngày-14 tháng 9"); (start of the place, end of the line)."""
     sk = skeleton(text)
-    for m in re.finditer(r"\s*[,.]\s*NGAY", sk):
+    for m in _NGAY.finditer(sk):
         if not _DATE_TAIL.match(sk, m.end()):
             continue
         start = m.start()
         words = 0
         style = None  # Title Case or CAPITALS, as the first word read back
         prev = ""
-        for w in reversed(list(re.finditer(r"\S+", text[: m.start()]))):
+        for w in reversed(list(_TOKEN.finditer(text, 0, m.start()))):
             word = w.group().lstrip("(\"“*")
             level = word.lower() in ("phố", "xã", "trấn") and prev[:1].isupper()  # "Thành phố Hồ Chí Minh"
             if words >= 6 or not (level or _capitalised(word)) or (not level and style not in (None, word.isupper())):
@@ -215,14 +220,21 @@ def is_page_number(text: str) -> bool:
     return bool(cues().page_number.match(skeleton(clean(text))))
 
 
+_LONG_TOKEN = re.compile(r"\S{12,}")
+_JUNK = re.compile(r"[\\|»«~`^{}\[\]]|\.\.\.|…")
+
+
 def is_specks(text: str) -> bool:
     """A scan's reading of a rule, a smudge or a stamp ("99900900000090000002gg;",
     "\\ Ngày (4,2 .12,046...")."""
     t = clean(text)
-    letters, chars = sum(c.isalpha() for c in t), len(t.replace(" ", ""))
-    if re.search(r"\S{12,}", t) and letters < 0.5 * chars:
+    long_token = _LONG_TOKEN.search(t)
+    if not long_token and not _JUNK.search(t):
+        return False
+    letters, chars = sum(map(str.isalpha, t)), len(t.replace(" ", ""))
+    if long_token and letters < 0.5 * chars:
         return True
-    return letters < 0.35 * chars and bool(re.search(r"[\\|»«~`^{}\[\]]|\.\.\.|…", t))
+    return letters < 0.35 * chars and bool(_JUNK.search(t))
 
 
 def is_furniture(text: str) -> bool:
@@ -319,6 +331,7 @@ _BULLET = re.compile(r"^[-+•–*·]\s*(?=\S)")
 _DATE_LIKE = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 
+@lru_cache(maxsize=4096)
 def label_at(text: str) -> Label | None:
     """The label opening ``text``: part/chapter, roman, article, number, letter or bullet."""
     t = text.lstrip("#>* \t")
@@ -435,7 +448,7 @@ def purpose_span(text: str) -> tuple[int, int] | None:
 
 def is_list_end(text: str) -> bool:
     """The "- Lưu: VT, …" line that ends every "Nơi nhận" list."""
-    return bool(re.match(r"^[-+•–~\s]{1,4}LUU\b", skeleton(clean(text))))
+    return bool(_LIST_END.match(skeleton(clean(text))))
 
 
 def is_recipients(text: str) -> bool:

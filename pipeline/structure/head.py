@@ -38,6 +38,10 @@ _ENACTING = re.compile(
 # A body name goes on from the line above: it starts with a linking word, or the line
 # above ends with a comma or a linking word.
 _GOES_ON = re.compile(r"^\W{0,3}(?:VA|CAC|CUA|THUOC|TRUC THUOC|VE)\b")
+_NUMBER_IN = re.compile(r"(?<=\s)S[O0]\s*[:.]")
+_SUBJECT_IN = re.compile(r"(?<=\s)[\"“]?V\s*/\s*[V%]\b")
+_FIELD_END = re.compile(r"(?:\bS[OÓ0]\s*:?|ngày|tháng|năm)$", re.IGNORECASE)
+_TWO_LETTERS = re.compile(r"\w\w")
 _OPEN_END = re.compile(r"(?:,|\b(?:VA|CAC|CUA|THUOC|VE|VIEN|DOAN))\s*$")
 
 
@@ -52,12 +56,12 @@ def _place_at(t: str) -> int | None:
 
 
 def _number_at(t: str) -> int | None:
-    m = re.search(r"(?<=\s)S[O0]\s*[:.]", skeleton(t))
+    m = _NUMBER_IN.search(skeleton(t))
     return m.start() if m and is_number(t[m.start() :]) else None
 
 
 def _subject_at(t: str) -> int | None:
-    m = re.search(r"(?<=\s)[\"“]?V\s*/\s*[V%]\b", skeleton(t))
+    m = _SUBJECT_IN.search(skeleton(t))
     return m.start() if m else None
 
 
@@ -71,7 +75,7 @@ def _pieces(line: TextLine) -> list[TextLine]:
 def _BLANK_FIELD(left: str, right: str) -> bool:
     """A gap that leaves a field blank for the hand ("Số:      /UBND-NC", "ngày    tháng 12")
     is no column gap."""
-    return bool(re.search(r"(?:\bS[OÓ0]\s*:?|ngày|tháng|năm)$", left, re.IGNORECASE)) or right[:1] in "/-–"
+    return bool(_FIELD_END.search(left)) or right[:1] in "/-–"
 
 
 def _kind(t: str) -> str:
@@ -242,7 +246,7 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
         if st.mode == "after_title":
             parts.append(Part(pc, "legal_basis", group=-3))  # the enacting line of a decision
             return True
-        if not st.typed and kind == "upper" and re.search(r"\w\w", pc.text):
+        if not st.typed and kind == "upper" and _TWO_LETTERS.search(pc.text):
             parts.append(Part(pc, "org"))
             return True
         parts.append(Part(pc, ""))
@@ -264,15 +268,6 @@ def _typed_subject(pc: TextLine) -> list[Part]:
     if not m or not t[:1].isupper() or not t[m.end() : m.end() + 2].strip() or not t[m.end() :].lstrip()[:1].islower():
         return []
     return [Part(cut(pc, 0, m.end()), "doc_type"), Part(cut(pc, m.end(), len(t)), "title")]
-
-
-def _specks(t: str) -> bool:
-    """A scan's reading of a rule, a smudge or a stamp ("99900900000090000002gg;",
-    "\\ Ngày (4,2 .12,046...")."""
-    letters, chars = sum(c.isalpha() for c in t), len(t.replace(" ", ""))
-    if re.search(r"\S{12,}", t) and letters < 0.5 * chars:
-        return True
-    return letters < 0.35 * chars and bool(re.search(r"[\\|»«~`^{}\[\]]|\.\.\.|…", t))
 
 
 def _subject_goes_on(prev: str, pc: TextLine) -> bool:
