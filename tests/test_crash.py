@@ -98,7 +98,9 @@ def test_ctrl_c_mid_batch_is_recorded_and_the_rerun_completes(
     ingest.proc.send_signal(signal.SIGINT)
     t = time.monotonic()
     assert ingest.finish(timeout=STOP_WITHIN) == 130, "\n".join(ingest.seen[-20:])
-    assert time.monotonic() - t <= STOP_WITHIN
+    stopped = time.monotonic() - t
+    print(f"ctrl-c: exit 130 after {stopped:.1f} s")  # the loop in bench/RESULTS.md reads this (pytest -s)
+    assert stopped <= STOP_WITHIN
     assert_consistent(db)
     assert [r[0] for r in query(db, "SELECT status FROM runs")] == ["interrupted"]
     assert {r[0] for r in query(db, "SELECT path FROM documents")} == set(ingest.stored())
