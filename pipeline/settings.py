@@ -48,7 +48,7 @@ class IngestSettings:
     parquet_dir: str | None = None
     reports_dir: str | None = None
     reports: bool = True
-    batch_size: int = 8
+    batch_size: int = 16  # fewer, larger store transactions: DuckDB's cost is per statement
     runner: str = "thread"
     workers: int | None = None
     dask_address: str | None = None

@@ -53,7 +53,7 @@ def clean(archive: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFact
 def test_sigkill_mid_batch_then_rerun(archive: tuple[Path, list[str]], clean: Path, tmp_path: Path, prefect_api: str) -> None:  # noqa: F811
     root, paths = archive
     db = tmp_path / "kehoach.duckdb"
-    ingest = SlowIngest(root, db, prefect_api, hang_at=HANG_AT)
+    ingest = SlowIngest(root, db, prefect_api, hang_at=HANG_AT, args=("--batch-size", "4"))  # batches before the hang
     hanging = ingest.wait_for("hanging ").split(" ", 1)[1]
     ingest.proc.send_signal(signal.SIGKILL)
     assert ingest.finish() == -signal.SIGKILL
