@@ -55,8 +55,9 @@ def child(archive_dir: Path, work: Path, label: str, *extra: str) -> dict[str, A
     return res
 
 
-def memory(out: Path, sizes: list[int], runner: str, workers: int) -> dict[str, Any]:
-    """First run and unchanged re-run at each size (library run, reports drawn)."""
+def memory(out: Path, sizes: list[int], runner: str, workers: int, save: Any) -> dict[str, Any]:
+    """First run and unchanged re-run at each size (library run, reports drawn); ``save``
+    gets the results after each size (the largest takes hours)."""
     res: dict[str, Any] = {}
     for n in sizes:
         src = out / f"scale-{n}"
@@ -71,6 +72,7 @@ def memory(out: Path, sizes: list[int], runner: str, workers: int) -> dict[str, 
         log(f"memory: {n} documents, unchanged re-run")
         rerun = child(src / "archive", work, f"run {n} rerun", *args)
         res[str(n)] = {"first": first, "rerun": rerun}
+        save(res)
     return res
 
 
@@ -211,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         results["n"] = args.n
         write(results)
     if "memory" in parts:
-        results["memory"] = memory(out, [int(s) for s in args.sizes.split(",")], args.runner, args.workers)
-        write(results)
+        sizes = [int(s) for s in args.sizes.split(",")]
+        results["memory"] = memory(out, sizes, args.runner, args.workers, lambda res: write({**results, "memory": res}))
     return 0
 
 
