@@ -25,31 +25,18 @@ FACETS = ("doc_type", "level", "issuer", "year")
 FACET_SIZE = 12
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
-
-
-def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT name, value FROM meta").fetchall()) if has_table(con, "meta") else {}
-
-
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """What the footer and the notes say: the last run, and whether derived tables lag."""
-    m = meta(con)
+    stale = con.execute("SELECT value FROM meta WHERE name = 'graph_stale'").fetchall()
     last = fetch(con, "SELECT run_id, status, started_at, finished_at FROM runs ORDER BY started_at DESC LIMIT 1").rows
     return {
         "last_run": last[0] if last else None,
-        "graph_stale": m.get("graph_stale") == "1",
-        "search_ready": has_table(con, "search") and m.get("search_stale") != "1",
+        "graph_stale": bool(stale and stale[0][0] == "1"),
+        "search_ready": search.ready(con),
     }
 
 
 # --------------------------------------------------------------------- search
-
-
-def _search_source(con: duckdb.DuckDBPyConnection) -> str:
-    """The ``search`` table, or (a database not yet migrated) the same rows built on the fly."""
-    return "search" if status(con)["search_ready"] else f"({search.rows_sql()})"
 
 
 def _filters(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,10 +70,12 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
     q = str(params.get("q") or "").strip()
     filters = _filters(params)
     page = max(1, _int(params.get("page"), 1))
-    terms, phrase = search.parse(con, q)
-    source = _search_source(con)
-    if terms:
-        matched, args = search.matches_sql(terms, phrase, source)
+    terms, phrase = search.parse(q)
+    ready = search.ready(con)
+    if terms and ready:
+        matched, args = search.matches_sql(terms, phrase)
+    elif terms:  # a database from before the search index: nothing can be found until an ingest builds it
+        matched, args = "SELECT doc_id, 0 AS score FROM documents WHERE false", []
     else:
         matched, args = "SELECT doc_id, 0 AS score FROM documents", []
     con.execute(
@@ -115,7 +104,8 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
             LIMIT {PER_PAGE} OFFSET {(page - 1) * PER_PAGE}""",
         wargs,
     ).rows
-    _add_snippets(con, results, terms, source)
+    if ready:
+        _add_snippets(con, results, terms)
     facets = {}
     for name in FACETS:
         fw, fargs = _where(filters, skip=name)
@@ -126,21 +116,21 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
             f" GROUP BY 1 ORDER BY {order} LIMIT {FACET_SIZE}",
             fargs,
         ).rows
-    cited = _cited_nodes(con, terms) if terms and page == 1 and source == "search" else []
+    cited = _cited_nodes(con, terms) if terms and page == 1 and ready else []
     return {
         "q": q, "terms": list(terms), "filters": filters, "page": page, "pages": pages, "per_page": PER_PAGE,
-        "total": total, "results": results, "facets": facets, "cited": cited,
+        "total": total, "results": results, "facets": facets, "cited": cited, "index_ready": ready,
     }
 
 
-def _add_snippets(con: duckdb.DuckDBPyConnection, results: list[dict[str, Any]], terms: tuple[str, ...], source: str) -> None:
+def _add_snippets(con: duckdb.DuckDBPyConnection, results: list[dict[str, Any]], terms: tuple[str, ...]) -> None:
     """For each result, the line (evidence sentence, unit, title) holding the most terms."""
     for r in results:
         r["snippet"], r["snippet_kind"] = None, None
     if not terms or not results:
         return
     rows = con.execute(
-        f"""SELECT doc_id, kind, text, folded FROM {source}
+        f"""SELECT doc_id, kind, text, folded FROM search
             WHERE kind IN ('evidence', 'unit', 'title') AND doc_id IN (SELECT unnest(?::VARCHAR[]))""",
         [[r["doc_id"] for r in results]],
     ).fetchall()
@@ -340,5 +330,5 @@ def runs_page(con: duckdb.DuckDBPyConnection, limit: int = 30) -> dict[str, Any]
     return {"runs": runs, "failed": failed, "by_status": by_status}
 
 
-__all__ = ["PER_PAGE", "document_page", "home_page", "meta", "node_page", "runs_page", "search_page", "status",
+__all__ = ["PER_PAGE", "document_page", "home_page", "node_page", "runs_page", "search_page", "status",
            "top_directives"]
