@@ -292,7 +292,7 @@ def node_page(con: duckdb.DuckDBPyConnection, node_id: str) -> dict[str, Any] | 
     found = trees.node_rows(con, [node_id])
     if not found:
         return None
-    node = found[node_id]
+    node = {**found[node_id], "title": con.execute("SELECT title FROM nodes WHERE node_id = ?", [node_id]).fetchall()[0][0]}
     files = fetch(
         con,
         f"SELECT d.doc_id, d.path, d.format FROM documents d WHERE d.node_id = ? ORDER BY {representative_sql('d')}",
