@@ -373,3 +373,20 @@ def test_every_template_and_asset_is_package_data():
              and "__pycache__" not in p.parts]
     assert files and all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files
     assert any(f.endswith("vis-network.min.js") for f in files) and any(f.endswith("LICENSE") for f in files)
+
+
+def test_reports_serve_only_the_pictures_and_notebooks_listed(site, tmp_path):
+    from pipeline.web.app import Settings, create_app
+
+    pictures, books = tmp_path / "reports", tmp_path / "notebooks"
+    pictures.mkdir()
+    books.mkdir()
+    (pictures / "02_coverage_graph.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (books / "01_overview.ipynb").write_text("{}", encoding="utf-8")
+    client = TestClient(create_app(Settings(db=site["db"], reports=pictures, notebooks=books)))
+    page = get_json(client, "/reports")
+    assert [p["title"] for p in page["pictures"]] == ["Văn bản thực hiện các chỉ thị (theo cấp)"]
+    assert client.get("/reports/img/02_coverage_graph.png").headers["content-type"] == "image/png"
+    assert client.get("/reports/notebooks/01_overview.ipynb").status_code == 200
+    for bad in ("/reports/img/..%2Fk.duckdb", "/reports/img/nothing.png", "/reports/other/01_overview.ipynb"):
+        assert client.get(bad).status_code == 404, bad
