@@ -23,6 +23,7 @@ from pipeline.models import Document
 
 # (module, attribute, label): what extract() calls, as it looks them up.
 TIMED = (
+    ("pipeline.extract", "structure_of", "structure"),
     ("pipeline.extract", "find_header", "header"),
     ("pipeline.extract", "find_citations", "citations"),
     ("pipeline.extract", "find_implements", "implements"),

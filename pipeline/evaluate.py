@@ -137,10 +137,10 @@ def _unit(s: str) -> str:
 def _values(data: dict[str, Any], name: str) -> set[Any]:
     """The set of normalised values of one field of an extraction or gold JSON."""
     items = data.get(name) or []
-    if name == "citations":
-        return {_norm(c["key"]) for c in items if c.get("resolved", True)}
+    if name == "citations":  # keys compare case-insensitively (gold NOTES §5.3: QĐi ≡ QĐI)
+        return {_norm(c["key"]).casefold() for c in items if c.get("resolved", True)}
     if name == "implements":
-        return {_norm(k) for k in items}
+        return {_norm(k).casefold() for k in items}
     if name == "assignments":
         return {_unit(a["unit"]) for a in items}
     if name == "deadlines":
@@ -152,12 +152,23 @@ def _values(data: dict[str, Any], name: str) -> set[Any]:
     raise ValueError(name)
 
 
+def _shown(data: dict[str, Any], name: str) -> dict[Any, str]:
+    """Keys as written, for the failure list (they are compared case-folded)."""
+    if name == "citations":
+        return {_norm(c["key"]).casefold(): _norm(c["key"]) for c in data.get(name) or []}
+    if name == "implements":
+        return {_norm(k).casefold(): _norm(k) for k in data.get(name) or []}
+    return {}
+
+
 def _number_key(n: dict[str, Any]) -> tuple[float | None, str]:
     """(value, first word of the unit): gold writes the unit or counted noun after the
     number in ``unit``; an extraction may hold the counted noun in ``counted``."""
     value = n.get("value")
     unit = n.get("unit") or n.get("counted") or ""
-    words = _norm(str(unit)).casefold().split()
+    # the first word, without the punctuation of a listed or rated unit ("xã, phường" → xã;
+    # "lần/tháng" → lần)
+    words = re.findall(r"[^\s/,;:.()]+", _norm(str(unit)).casefold())
     return (round(float(value), 6) if isinstance(value, (int, float)) else None, words[0] if words else "")
 
 
@@ -170,8 +181,9 @@ def score_document(pred: dict[str, Any], gold: dict[str, Any], path: str = "", f
             continue
         p, g = _values(pred, name), _values(gold, name)
         fields[name] = FieldScore(len(p & g), len(p - g), len(g - p))
-        failures += [f"{name}: missing {v!r}" for v in sorted(g - p, key=str)]
-        failures += [f"{name}: extra {v!r}" for v in sorted(p - g, key=str)]
+        shown = {**_shown(pred, name), **_shown(gold, name)}
+        failures += [f"{name}: missing {shown.get(v, v)!r}" for v in sorted(g - p, key=str)]
+        failures += [f"{name}: extra {shown.get(v, v)!r}" for v in sorted(p - g, key=str)]
     header: dict[str, bool] = {}
     ph, gh = pred.get("header") or {}, gold.get("header") or {}
     for name in HEADER_FIELDS:

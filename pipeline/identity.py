@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -39,11 +39,13 @@ UPPER = "A-ZĐ" + "".join(
 )
 
 _SP = r"[ \t]*"
-_DASH = r"[-–—‐‑−]"
+_DASH = r"[-–—‐‑−\ufffe]"  # U+FFFE: a hyphen some PDF text layers lose
 # Codes are upper-case ASCII letters, Đ and Ư (and the mixed-case CTr, ThU, TTg); OCR adds
 # tone marks ("ĐỦ" for ĐU) and doubles letters ("QĐĐ"), which ``norm_code`` undoes.
-_CODE = rf"[{UPPER}][{UPPER}a-zđư]{{0,9}}"
-_STATE_CODE = rf"[{UPPER}][{UPPER}a-zđư0-9]{{0,11}}"
+# An "&" may join two parts of one code ("LĐVL&TN", "B&PTTH"); joint bodies run long
+# ("ĐCTUBTWMTTQVN" of a joint resolution).
+_CODE = rf"[{UPPER}](?:[{UPPER}a-zđư]|&(?=[{UPPER}])){{0,9}}"
+_STATE_CODE = rf"[{UPPER}](?:[{UPPER}a-zđư0-9]|&(?=[{UPPER}])){{0,15}}(?:\([{UPPER}0-9]{{1,8}}\))?"  # "CAT(PC04)"
 
 PARTY_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}{_DASH}{_SP}(?P<type>{_CODE}){_SP}/{_SP}"
@@ -52,6 +54,16 @@ PARTY_RE = re.compile(
 STATE_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}/{_SP}(?:(?P<year>(?:19|20)\d\d){_SP}/{_SP})?"
     rf"(?P<code>{_STATE_CODE}(?:{_SP}{_DASH}{_SP}{_STATE_CODE})*)(?![\w/])"
+)
+# Forms a writer or OCR leaves that are symbols only where the text says so, after "số" or
+# a document type word ("Công văn số 3169/TCT06", "Kết luận 174 KL/TW"): a State code of one
+# part with no year, and a Party symbol with a space for its dash.
+LOOSE_STATE_RE = re.compile(
+    rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}/{_SP}(?P<code>{_STATE_CODE})(?![\w/&]|{_SP}{_DASH}{_SP}[{UPPER}\d])"
+)
+SPACED_PARTY_RE = re.compile(
+    rf"(?<![\w/.\-–])(?P<num>\d{{1,5}})[ \t]+(?P<type>[{UPPER}][{UPPER}a-zđư]{{0,4}}){_SP}/{_SP}"
+    rf"(?P<iss>{_CODE}(?:{_DASH}{_CODE})?)(?![\w/])"
 )
 UNKNOWN_SCOPE = "?"
 
@@ -139,19 +151,73 @@ def _party(m: re.Match[str], offset: int = 0) -> Symbol:
     )  # fmt: skip
 
 
-def _state(m: re.Match[str], offset: int = 0) -> Symbol | None:
+@cache
+def _known_issuers() -> frozenset[str]:
+    """Issuer codes known to stand after a type code (CP, TTg, UBND, BNV, ...)."""
+    r = rules()
+    return frozenset(r["central_state_codes"]) | frozenset(load("issuer_codes")["codes"]) | frozenset(r["central_party_codes"])
+
+
+def _unglue(code: str) -> tuple[str, str] | None:
+    """A type code glued to its issuer by a lost dash ("NĐCP" → NĐ, CP; "QĐUBND" → QĐ, UBND)."""
+    _, known = _code_tables()
+    issuers = _known_issuers()
+    if code in issuers:  # "TTCP" is Thanh tra Chính phủ, not TT + CP
+        return None
+    for t in sorted(known, key=len, reverse=True):
+        rest = code[len(t) :]
+        if len(t) >= 2 and code.upper().startswith(t.upper()) and len(rest) >= 2 and rest in issuers:
+            return t, rest
+    return None
+
+
+def _state(m: re.Match[str], offset: int = 0, loose: bool = False) -> Symbol | None:
     parts = norm_code(m.group("code")).split("-")
-    year = int(m.group("year")) if m.group("year") else None
+    year = int(m.group("year")) if m.groupdict().get("year") else None
+    num, start, end = m.group("num"), m.start() + offset, m.end() + offset
+    if len(parts) == 1 and (glued := _unglue(parts[0])):
+        parts = list(glued)
     if len(parts) == 1:
-        # "72/2025/QH15": a law; without the year "12/ABC" is too loose to be a symbol.
-        if year is None or not re.fullmatch(r"[A-ZĐ]+\d*", parts[0]):
-            return None
-        return Symbol(m.group("num"), "", parts[0], year, True, m.start() + offset, m.end() + offset)
-    return Symbol(m.group("num"), _type_code(parts[0]), "-".join(parts[1:]), year, True, m.start() + offset, m.end() + offset)
+        # "72/2025/QH15": a law (OCR reads the legislature's "QH15" as "QHI15" or "QHI5"); without
+        # the year "12/ABC" is a symbol only where the text says so (``loose``).
+        code = re.sub(r"^QH[IL|](\d{1,2})$", lambda t: "QH" + t.group(1).rjust(2, "1"), parts[0])
+        if year is not None and re.fullmatch(r"[A-ZĐ]+\d*", code):
+            return Symbol(num, "", code, year, True, start, end)
+        return Symbol(num, "", code, year, True, start, end) if loose else None
+    return Symbol(num, _type_code(parts[0]), "-".join(parts[1:]), year, True, start, end)
 
 
-def find_symbols(text: str, start: int = 0, end: int | None = None) -> tuple[Symbol, ...]:
-    """Every Party or State symbol in ``text[start:end]``, in text order (spans into ``text``)."""
+@cache
+def _loose_context() -> re.Pattern[str]:
+    """Text right before a loose symbol that makes it one: a type word and/or "số"."""
+    names = sorted({t["name"] for t in load("doc_types")["types"]}, key=len, reverse=True)
+    types = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?:(?<!\w)(?:{types})[ \t]*(?:số[ \t]*:?[ \t]*)?|(?<!\w)số[ \t]*:?[ \t]*)$", re.IGNORECASE)
+
+
+def _loose(chunk: str, offset: int, anywhere: bool) -> list[Symbol]:
+    """Loose forms (see ``LOOSE_STATE_RE``) where the words before make them symbols."""
+    _, known = _code_tables()
+    out: list[Symbol] = []
+    for rx in (LOOSE_STATE_RE, SPACED_PARTY_RE):
+        for m in rx.finditer(chunk):
+            if not anywhere and not _loose_context().search(chunk, max(0, m.start() - 40), m.start()):
+                continue
+            if rx is SPACED_PARTY_RE:
+                sym = _party(m, offset)
+                if sym.type_code in known:
+                    out.append(sym)
+            elif (sym2 := _state(m, offset, loose=True)) is not None:
+                out.append(sym2)
+    return out
+
+
+def find_symbols(text: str, start: int = 0, end: int | None = None, *, loose: bool = False) -> tuple[Symbol, ...]:
+    """Every Party or State symbol in ``text[start:end]``, in text order (spans into ``text``).
+
+    Loose forms ("3169/TCT06", "174 KL/TW") count after "số" or a type word, or anywhere
+    with ``loose`` (a string known to be a symbol).
+    """
     chunk = text[start:end]
     found: list[Symbol] = [_party(m, start) for m in PARTY_RE.finditer(chunk)]
     taken = [(s.start, s.end) for s in found]
@@ -159,7 +225,23 @@ def find_symbols(text: str, start: int = 0, end: int | None = None) -> tuple[Sym
         s = _state(m, start)
         if s and not any(s.start < e and b < s.end for b, e in taken):
             found.append(s)
+            taken.append((s.start, s.end))
+    for s in _loose(chunk, start, loose):
+        if not any(s.start < e and b < s.end for b, e in taken):
+            found.append(s)
+            taken.append((s.start, s.end))
     return tuple(sorted(found, key=lambda s: s.start))
+
+
+def retype(sym: Symbol, type_code: str) -> Symbol:
+    """``sym`` with the type code of the type word written before it, where OCR damaged an
+    unknown code of the same length ("Nghị định số 96/2023/NC-CP" → NĐ-CP)."""
+    _, known = _code_tables()
+    if not sym.type_code or sym.type_code in known or type_code not in known or len(type_code) != len(sym.type_code):
+        return sym
+    if sum(a != b for a, b in zip(sym.type_code.upper(), type_code.upper())) > 1:
+        return sym
+    return replace(sym, type_code=type_code)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -171,7 +253,11 @@ def parse_symbol(s: str | None) -> Symbol | None:
     """
     if not s:
         return None
-    found = find_symbols(s.split("@", 1)[0])
+    base = s.split("@", 1)[0]
+    found = find_symbols(base)
+    if not found:  # a loose form written alone ("3169/TCT06"): the whole string is the symbol
+        whole = base.strip()
+        found = tuple(x for x in find_symbols(whole, loose=True) if (x.start, x.end) == (0, len(whole)))
     return found[0] if found else None
 
 
@@ -299,5 +385,5 @@ def normalise_scope(scope: str | None) -> str | None:
 
 __all__ = [
     "LEVELS", "PARTY_RE", "STATE_RE", "UNKNOWN_SCOPE", "UPPER", "Symbol", "find_symbols", "is_central",
-    "make_key", "norm_code", "normalise_scope", "normalise_symbol", "parse_symbol", "rules", "split_key",
+    "make_key", "norm_code", "normalise_scope", "normalise_symbol", "parse_symbol", "retype", "rules", "split_key",
 ]  # fmt: skip

@@ -221,3 +221,14 @@ def test_list_members_share_the_type_word_and_bracketed_date() -> None:
     ]  # fmt: skip
     assert keys("các Nghị quyết: số 23-NQ/TW, số 24-NQ/TW ngày 12/3/2018 của BCH TW") == ["23-NQ/TW@2018-03-12", "24-NQ/TW@2018-03-12"]
     assert one("Thực hiện Kết luận số 21-KL/TW (ngày 25/10/2021) của Ban Chấp hành Trung ương").issuer == "Ban Chấp hành Trung ương"
+
+
+def test_state_dates_after_issuer_and_in_a_dated_sentence() -> None:
+    text = (
+        "Vào ngày 12/3/2024, Sở Tài chính đã ban hành Công văn số 640/STC-NS về dự toán. "
+        "Ngày 02 tháng 4 năm 2024, Bộ Y tế có Công văn số 1502/BYT-KHTC gửi các tỉnh. "
+        "Căn cứ Nghị định số 45/2023/NC-CP ngày 1/7/2023 của Chính phủ; "
+        "Kết luận 35 KL/TW ngày 5/5/2022 của Bộ Chính trị."
+    )
+    keys = [c.key for c in find_citations(text)]
+    assert keys == ["640/STC-NS@2024-03-12", "1502/BYT-KHTC@2024-04-02", "45/2023/NĐ-CP@2023-07-01", "35-KL/TW@2022-05-05"]

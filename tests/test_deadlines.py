@@ -197,3 +197,46 @@ def test_yearless_day_after_yearly_is_recurring() -> None:
 def test_deadline_after_a_cited_plan_is_kept() -> None:
     text = "Căn cứ Kế hoạch số 12-KH/TU, ngày 02/01/2024 của Tỉnh ủy, các chi bộ xây dựng kế hoạch, hoàn thành trước ngày 30/6/2024."
     assert _bounds(text, "2024-03-01") == [(None, "2024-06-30")]
+
+
+# Forms of issue 13 (made-up wording): periods, completion limits, clock times, yearless days.
+ISSUE13_FORMS = [
+    ("Sở Xây dựng lập kế hoạch vốn giai đoạn 2027 - 2031.", ("2027-01-01", "2031-12-31")),
+    ("Các huyện xong trong tháng 9/2026.", ("2026-09-01", "2026-09-30")),
+    ("Gửi báo cáo chậm nhất là ngày 20 tháng 4 năm 2026.", (None, "2026-04-20")),
+    ("Hồ sơ nộp hạn chót là ngày 02/6/2026.", (None, "2026-06-02")),
+    ("Lấy ý kiến trong khoảng thời gian từ ngày 10/02/2026 đến ngày 25/02/2026.", ("2026-02-10", "2026-02-25")),
+    ("Hội nghị khai mạc lúc 14h30' ngày 18/5/2026 tại hội trường.", ("2026-05-18", "2026-05-18")),
+    ("Phát sóng: Từ 19 giờ 30 phút - 20 giờ 00 phút ngày 7 tháng 9", ("2026-09-07", "2026-09-07")),
+    ("Giấy phép có thời hạn 24 tháng kể từ ngày ký.", (None, None)),
+    ("Phấn đấu tỷ lệ đạt 80% trong năm 2026 và các năm tiếp theo.", ("2026-01-01", None)),
+]
+
+
+@pytest.mark.parametrize("text,bounds", ISSUE13_FORMS)
+def test_issue13_forms(text: str, bounds: tuple[str | None, str | None]) -> None:
+    assert _bounds(text, "2026-01-05") == [bounds]
+
+
+def test_periods_cells_and_the_plan_year() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN HUYỆN X\nHà Giang, ngày    tháng 02 năm 2026\nKẾ HOẠCH\nPhòng chống thiên tai năm 2026\n"
+        "Căn cứ Quyết định số 12/QĐ-UBND phê duyệt Đề án phát triển giao thông giai đoạn 2021 - 2030;\n"
+        "Nội dung | Thời gian\nSửa đê | Năm 2027\nNạo vét kênh | 2026 - 2028\n"
+        "Hội nghị sơ kết vào ngày 5 tháng 8.\n"
+    )
+    doc = make_doc(text)
+    h = find_header(text)
+    got = {(d.start, d.end) for d in find_deadlines(doc, h)}
+    assert got == {
+        ("2026-01-01", "2026-12-31"),  # the title names the plan's year
+        ("2027-01-01", "2027-12-31"),  # a cell that is only a year
+        ("2026-01-01", "2028-12-31"),  # a cell that is a stretch of years
+        ("2026-08-05", "2026-08-05"),  # no year written: the year of the date line
+    }  # the cited programme's period is part of its name
+
+
+def test_horizon_in_a_programme_name_is_not_a_deadline() -> None:
+    assert _bounds("Triển khai Chiến lược phát triển du lịch bền vững đến năm 2035 trên địa bàn.", "2026-01-05") == []
+    assert _bounds("Thực hiện Đề án chuyển đổi số, phấn đấu đến năm 2030 hoàn thành.", "2026-01-05") == [(None, "2030-12-31")]
+    assert _bounds("Báo cáo số liệu tính từ ngày 01/01/2026 đến ngày 30/6/2026 gửi trước ngày 5/7/2026.", "2026-01-05") == [(None, "2026-07-05")]

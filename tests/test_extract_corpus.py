@@ -13,7 +13,7 @@ from pipeline.evaluate import evaluate
 from pipeline.extract import extract
 from pipeline.read import read
 
-TOP_KEYS = ["doc", "header", "implements", "citations", "assignments", "deadlines", "signer", "recipients", "numbers"]
+TOP_KEYS = ["doc", "header", "implements", "citations", "assignments", "deadlines", "signer", "recipients", "numbers", "zones"]
 MY_FIELDS = ("citations", "implements", "recipients")
 
 

@@ -124,7 +124,7 @@ def test_official_letter_subject() -> None:
     )
     h = find_header(text)
     assert (h.doc_type, h.symbol, h.issuer) == ("Công văn", "245-CV/TU", "Tỉnh ủy Bắc Ninh")
-    assert (h.title, h.place, h.date) == ("triển khai thực hiện Kết luận số 21-KL/TW", "Bắc Ninh", "2024-04-04")
+    assert (h.title, h.place, h.date) == ("V/v triển khai thực hiện Kết luận số 21-KL/TW", "Bắc Ninh", "2024-04-04")
 
 
 def test_title_stops_before_attached_to_line() -> None:
@@ -143,8 +143,8 @@ def _issuer(lines: str) -> str | None:
 def test_bare_committee_and_department_take_the_parent_place() -> None:
     assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nTỈNH ỦY") == "Tỉnh ủy Hà Tĩnh"
     assert _issuer("ĐẢNG BỘ TỈNH HÀ TĨNH\nHUYỆN ỦY CAN LỘC") == "Huyện ủy Can Lộc"
-    assert _issuer("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSỞ TÀI CHÍNH") == "Sở Tài chính Hà Tĩnh"
-    assert _issuer("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ") == "Sở Nội vụ Hà Tĩnh"
+    assert _issuer("ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSỞ TÀI CHÍNH") == "Sở Tài chính tỉnh Hà Tĩnh"
+    assert _issuer("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ") == "Sở Nội vụ tỉnh Hà Tĩnh"  # issue 13: the body under its parent
 
 
 def test_wrapped_body_name_is_one_name() -> None:

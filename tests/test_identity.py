@@ -147,3 +147,38 @@ def test_extractors_never_crash(text: str) -> None:
     for c in e.citations:
         for m in c.mentions:
             assert 0 <= m.start < m.end <= len(text)
+
+
+def test_codes_with_ampersand_and_long_joint_codes() -> None:
+    assert normalise_symbol("Công văn số 77/SYT-KH&TC") == "77/SYT-KH&TC"
+    assert normalise_symbol("Số: 12-CV/B&PT") == "12-CV/B&PT"
+    sym = parse_symbol("Nghị quyết liên tịch số 03/2023/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN")
+    assert sym is not None and sym.type_code == "NQLT" and sym.issuer_code == "UBTVQH15-CP-ĐCTUBTWMTTQVN"
+
+
+def test_ocr_glued_and_misread_codes() -> None:
+    assert normalise_symbol("Nghị định số 15/2021/NĐCP") == "15/2021/NĐ-CP"  # the dash lost
+    assert normalise_symbol("Luật số 61/2020/QHI4") == "61/2020/QH14"  # QH14 read as QHI4
+    assert normalise_symbol("Quyết định 44/QĐUBND") == "44/QĐ-UBND"
+    assert normalise_symbol("Kết luận số 88/TTCP") == "88/TTCP"  # a code that is itself a body stays whole
+
+
+def test_loose_symbols_only_where_the_text_names_a_document() -> None:
+    # one-part State codes and a space for the Party dash count after "số" or a type word
+    assert [s.text for s in find_symbols("theo Công văn 812/TCT ngày 3/3/2024")] == ["812/TCT"]
+    assert [s.text for s in find_symbols("Thông báo số 45/VPĐP06")] == ["45/VPĐP06"]
+    assert [s.text for s in find_symbols("Nghị quyết 33 NQ/TW ngày 9/6/2014")] == ["33-NQ/TW"]
+    assert find_symbols("đạt 12/ABC điểm, lớp 10 A/B") == ()
+    assert find_symbols("có 33 CT/TW") == ()  # no type word: a count, not a symbol
+    # written alone, a loose form is a symbol (keys are re-read this way)
+    assert parse_symbol("812/TCT@2024-03-03").text == "812/TCT"
+    assert parse_symbol("33 NQ/TW").text == "33-NQ/TW"
+
+
+def test_retype_takes_the_type_word_over_a_damaged_code() -> None:
+    from pipeline.identity import retype
+
+    sym = parse_symbol("12/2024/NC-CP")
+    assert sym is not None and retype(sym, "NĐ").text == "12/2024/NĐ-CP"
+    good = parse_symbol("12/2024/NQ-CP")
+    assert good is not None and retype(good, "NĐ") is good  # a known code is never rewritten

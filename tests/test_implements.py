@@ -73,3 +73,21 @@ def test_other_opening_verbs() -> None:
     assert implements(text) == ["5-CT/TW@2016-05-15", "20-KH/TU@2024-01-10"]
     text = "KẾ HOẠCH\nphòng chống thiên tai\n\nTriển khai Công văn số 1234/UBND-NN ngày 3/5/2024 của UBND tỉnh, UBND xã ban hành kế hoạch.\nI. MỤC ĐÍCH\n"
     assert implements(text) == ["1234/UBND-NN@2024-05-03"]
+
+
+def test_letter_opening_after_the_addressees_and_its_subject_line() -> None:
+    text = (
+        "BỘ TÀI CHÍNH\nSố: 812/BTC-NSNN\nV/v triển khai Công văn số 77/VPCP-KTTH\ncủa Văn phòng Chính phủ\n"
+        "Hà Nội, ngày 3 tháng 4 năm 2024\nKính gửi:\n- Các bộ, ngành;\n- UBND các tỉnh.\n"
+        "Căn cứ Thông tư số 12/2023/TT-BTC ngày 5/3/2023 của Bộ Tài chính và xét đề nghị của Cục Thuế tại "
+        "Tờ trình số 9/TTr-CT ngày 1/4/2024; Để thực hiện Kế hoạch 04-KH/BCĐ, Bộ Tài chính đề nghị:\n"
+        "1. Các bộ rà soát theo Công văn số 77/VPCP-KTTH ngày 2/4/2024.\n"
+    )
+    h = find_header(text)
+    got = find_implements(text, find_citations(text, h), (), h)
+    assert got == ("12/2023/TT-BTC@2023-03-05", "4-KH/BCĐ", "77/VPCP-KTTH@2024-04-02")
+
+
+def test_reply_is_not_carried_out() -> None:
+    text = "Kính gửi: Sở Nội vụ\nPhúc đáp Công văn số 15/SNV-TCBC ngày 2/2/2024 của Sở Nội vụ, Bộ Nội vụ có ý kiến:\n1. Về việc ..."
+    assert implements(text) == []

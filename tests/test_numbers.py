@@ -66,3 +66,45 @@ def test_corpus_numbers_are_not_symbols_or_dates(corpus) -> None:
         for n in find_numbers(make_doc(path.read_text("utf-8"), str(path))):
             assert "/" not in n.text or n.kind == "rate", n
             assert n.unit, n
+
+
+# Issue 13 (made-up wording): counts of any thing, numbers written as words, shares of a
+# whole, fractions, and the labels and names that are no counts.
+OPEN_COUNTS = [
+    ("Lắp đặt 12 trạm quan trắc và 40 trạm đo mưa.", [(12.0, "trạm"), (40.0, "trạm")]),
+    ("Đã cấp 1.250 giấy chứng nhận cho 36 hộ dân/4,5 ha đất.", [(1250.0, "giấy"), (36.0, "hộ"), (4.5, "ha")]),
+    ("Tổ chức tại ba tỉnh miền núi.", [(3.0, "tỉnh")]),
+    ("Mỗi xã cử 02 (hai) cán bộ tham dự.", [(2.0, "cán")]),
+    ("Đã kiểm tra 18/20 trường học.", [(18.0, "trường"), (20.0, "trường")]),
+    ("Thời lượng dự kiến ½ buổi.", [(0.5, "buổi")]),
+    ("Xây dựng 01 triệu căn hộ.", [(1000000.0, "căn")]),
+]
+NOT_COUNTS = [
+    "Phát sóng tối thứ Bảy tuần thứ 2 hằng tháng lúc 8 giờ 30.",
+    "Trụ sở tại Phường 3 Đà Lạt; Khu vực 10 tham gia; trong 3 năm qua; kỷ niệm 95 năm ngày thành lập.",
+    "Vận hành mô hình chính quyền địa phương 02 cấp; thực hiện khẩu hiệu “3 không”.",
+    "Sơ kết 6 tháng cuối năm 2026; gặp ông Nguyễn Văn A, số điện thoại 0912.345.678.",
+]
+
+
+@pytest.mark.parametrize("text,expected", OPEN_COUNTS)
+def test_open_counts(text: str, expected: list[tuple[float, str]]) -> None:
+    got = [(n.value, (n.unit or "").split()[0].rstrip(",")) for n in find_numbers(make_doc(text))]
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", NOT_COUNTS)
+def test_labels_names_and_times_are_not_counts(text: str) -> None:
+    assert [(n.value, n.unit) for n in find_numbers(make_doc(text)) if n.kind != "percent"] == []
+
+
+def test_table_values_take_the_unit_of_their_column() -> None:
+    from pipeline.models import Document, Table
+
+    rows = (("STT", "Xã", "Số hộ nghèo", "Tỷ lệ (%)", "Kinh phí (triệu đồng)"), ("1", "Xã An Bình", "120", "35,5", "1.200"))
+    lines = [" | ".join(r) for r in rows]
+    text = "Bảng 1.\n" + "\n".join(lines) + "\n"
+    starts = (len("Bảng 1.\n"), len("Bảng 1.\n") + len(lines[0]) + 1)
+    doc = Document("t.docx", "x", "docx", text, tables=(Table(0, starts[0], len(text) - 1, rows, starts),))
+    got = [(n.value, n.unit) for n in find_numbers(doc)]
+    assert got == [(120.0, "hộ nghèo"), (35.5, "%"), (1200.0, "triệu đồng")]

@@ -89,6 +89,7 @@ def test_broken_text_layer_is_reread_by_ocr(tmp_path: Path, layer: str) -> None:
     _vietnamese_pages(doc)
     assert "Kính gửi: Sở Nội vụ tỉnh Lâm Đồng" in doc.text
     assert doc.words and all(0 <= w.confidence <= 100 for w in doc.words)
+    assert [doc.text[w.start : w.end] for w in doc.words[:4]] == ["ỦY", "BAN", "NHÂN", "DÂN"]
     assert_columns_apart(json.loads(json.dumps(_doc_json(doc))), "TỈNH LÂM ĐỒNG", "Độc lập")
 
 

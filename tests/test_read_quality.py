@@ -126,3 +126,26 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
     return p
+
+
+DEV2 = Path(__file__).resolve().parents[2] / "shared" / "dev2" / "files"
+
+
+def test_dev2_text_layers_are_judged() -> None:
+    """Without OCR: every digital dev2 file reads with Vietnamese text layers; every
+    scanner-OCR layer is caught as not Vietnamese (the scans themselves: test_read_ocr_layers)."""
+    from pipeline.read import ReadSettings
+
+    if not DEV2.is_dir():
+        pytest.skip("no dev2 files")
+    for f in sorted(DEV2.iterdir()):
+        if "scan" in f.name:
+            continue
+        if "badocr" in f.name:
+            with pytest.raises(KehoachError) as e:  # no OCR: only the broken layer is left
+                read(f, ReadSettings(ocr=False))
+            assert e.value.reason is Reason.not_vietnamese, f.name
+            continue
+        doc = read(f, ReadSettings(ocr=False))
+        for p in doc.pages:
+            assert p.quality is None or p.quality >= 0.9 or p.source == "ocr", (f.name, p)

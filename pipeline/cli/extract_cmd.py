@@ -10,7 +10,7 @@ import typer
 from rich.table import Table as RichTable
 
 from pipeline.cli.app import JsonOption, VerboseOption, app
-from pipeline.cli.output import emit_json, err, out
+from pipeline.cli.output import emit_json, emit_rows, err, out
 from pipeline.errors import KehoachError, Reason
 
 
@@ -26,13 +26,25 @@ def extract_command(
     file: Path = typer.Argument(..., help="A plan in any format `kehoach read` takes."),
     pretty: bool = typer.Option(True, "--pretty/--compact", help="Indented JSON, or one line."),
     no_ocr: bool = typer.Option(False, "--no-ocr", help="Do not OCR scanned pages or images."),
+    zones: bool = typer.Option(False, "--zones", help="Show the document's zones (kind, offsets, text) as a table instead."),
     verbose: bool = VerboseOption,
 ) -> None:
     """Print FILE's header, implements, citations, assignments, deadlines, signer,
-    recipients and numbers as JSON (offsets and evidence sentences included)."""
+    recipients, numbers and zones as JSON (offsets and evidence sentences included); with
+    --zones, a table of its zones."""
     from pipeline.extract import extract
 
-    data = extract(_reader(no_ocr)(file)).to_json()
+    doc = _reader(no_ocr)(file)
+    ex = extract(doc)
+    if zones:
+        rows = [
+            {"#": i, "kind": z.kind, "start": z.start, "end": z.end, "parent": z.parent, "label": z.label,
+             "page": z.page, "text": " ".join(doc.text[z.start : z.end].split())[:100]}
+            for i, z in enumerate(ex.zones)
+        ]  # fmt: skip
+        emit_rows(rows, ["#", "kind", "start", "end", "parent", "label", "page", "text"], title=f"zones: {file}")
+        return
+    data = ex.to_json()
     if pretty:
         emit_json(data)
     else:

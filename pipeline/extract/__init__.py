@@ -1,7 +1,10 @@
 """``extract(doc) -> Extraction``: every extractor composed, in dependency order.
 
-header → citations (the own symbol excluded) → implements; deadlines → assignments (the
-organisation part, with their time limits); numbers; signer and recipients. Pure: no I/O,
+structure (the zones, ``pipeline.structure``) → header → citations (the own symbol
+excluded) → implements; deadlines → assignments (the organisation part, with their time
+limits); numbers; signer and recipients. Every fact is then marked with the zone it
+stands in (``zone``: "legal_basis", "item", "table", ...), and the zones are kept in
+``Extraction.zones``. Pure: no I/O,
 no network. The deadline/number/assignment extractors live in their own modules and are
 looked up at call time: a module that is not there gives an empty field. A crash in any
 extractor is a ``KehoachError(Reason.extract_failed)`` (the ingest boundary records it);
@@ -13,14 +16,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from pipeline.errors import KehoachError, Reason
 from pipeline.extract.citations import find_citations
 from pipeline.extract.header import find_header
 from pipeline.extract.implements import find_implements
+from pipeline.extract.scope import Scope
 from pipeline.extract.signature import find_recipients, find_signer
-from pipeline.models import Document, Extraction
+from pipeline.models import Citation, Document, Extraction
+from pipeline.structure import Structure, structure_of
 
 
 def _optional(module: str, name: str) -> Callable[..., tuple[Any, ...]] | None:
@@ -45,27 +51,39 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
     """
     text, tables_ = doc.text, doc.tables
     try:
-        header = find_header(text, tables_)
+        st = structure_of(doc)
+        scope = Scope.of(doc, st.zones)
+        header = find_header(text, tables_, structure=st, ocr=doc.ocr_used)
         citations = find_citations(text, header, tables_)
-        implements = find_implements(text, citations, tables_)
-        signer = find_signer(text, tables_)
-        recipients = find_recipients(text, tables_)
+        implements = find_implements(text, citations, tables_, header, scope)
+        signer = find_signer(text, tables_, structure=st)
+        recipients = find_recipients(text, tables_, structure=st)
     except Exception as e:  # noqa: BLE001 - one boundary: a bug on one document is a typed failure
         raise KehoachError(Reason.extract_failed, doc.path, f"{type(e).__name__}: {e}") from e
-    deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header)
-    numbers = _run("numbers", "find_numbers", doc, strict, doc)
+    deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header, scope)
+    numbers = _run("numbers", "find_numbers", doc, strict, doc, scope)
     assignments = _run("assignments", "find_assignments", doc, strict, doc, header, deadlines)
     return Extraction(
         doc=doc.stem,
         header=header,
         implements=implements,
-        citations=citations,
-        assignments=assignments,
-        deadlines=deadlines,
+        citations=tuple(_cited_in_zones(c, st) for c in citations),
+        assignments=_zoned(assignments, st),
+        deadlines=_zoned(deadlines, st),
         signer=signer,
         recipients=recipients,
-        numbers=numbers,
+        numbers=_zoned(numbers, st),
+        zones=st.zones,
     )
+
+
+def _zoned(facts: tuple[Any, ...], st: Structure) -> tuple[Any, ...]:
+    """Facts with ``zone`` set to the kind of the zone their ``offset`` stands in."""
+    return tuple(replace(f, zone=st.kind_at(f.offset)) if f.offset >= 0 and not f.zone else f for f in facts)
+
+
+def _cited_in_zones(c: Citation, st: Structure) -> Citation:
+    return replace(c, mentions=tuple(m if m.zone else replace(m, zone=st.kind_at(m.start)) for m in c.mentions))
 
 
 def _run(module: str, name: str, doc: Document, strict: bool, *args: Any) -> tuple[Any, ...]:

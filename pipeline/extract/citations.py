@@ -26,7 +26,7 @@ from pipeline.extract.shortforms import (
     resolve_anaphor,
     resolve_unique,
 )
-from pipeline.identity import Symbol, find_symbols
+from pipeline.identity import Symbol, find_symbols, retype
 from pipeline.extract.text import folded, sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
@@ -37,6 +37,13 @@ _ROMAN_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXLC]+\)?", re.IGNORECASE)
 _ISSUER_END = re.compile(r"[\n,;:.()“”\"«»\[\]|<>]")
 _YEAR_ONLY = re.compile(r"[ \t,]*(?:ban hành\s+)?năm\s+((?:19|20)\d\d)(?=\s*(?:của|do|về|[,;.)]|$))", re.IGNORECASE)
 _SELF_CAPTION = re.compile(r"(?:kèm theo|ban hành kèm)[^\n]{0,40}$", re.IGNORECASE)
+# "Ngày 25/9/2025, Ban Thường trực ... ban hành Công văn số 227/...": the date of the sentence
+# is the date of the document it issues.
+_DATE_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:Ngày|Vào ngày)|(?<=[.;:!?])\s+ngày)\s+(?P<date>\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)\d\d"
+    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d)\s*,\s*[^.;:\n]{0,160}?"
+    r"(?:ban hành|đã có|có|gửi|ký)\s*$"
+)
 
 
 @dataclass
@@ -152,8 +159,25 @@ def _issuer_at(ft: str, pos: int) -> tuple[str | None, int]:
     return normalise_issuer(phrase), end_at
 
 
-def _tail(ft: str, pos: int) -> tuple[str | None, str | None, int]:
-    """The date and issuer written after a citation's symbol: ``(date, issuer, end)``."""
+_PLACE_DATE_LINE = re.compile(r"[ \t*_]*[^\W\d][^\n,;:]{0,40},[ \t]*ngày\b", re.IGNORECASE)
+
+
+def _date_line_at(raw: str, pos: int, end: int) -> int | None:
+    """Where a place-and-date line ("Hà Nội, ngày ...") starts between ``pos`` and ``end`` in
+    ``raw`` (the text before wrapped lines were joined), or None."""
+    nl = raw.find("\n", pos, end)
+    while nl >= 0:
+        if _PLACE_DATE_LINE.match(raw, nl + 1):
+            return nl
+        nl = raw.find("\n", nl + 1, end)
+    return None
+
+
+def _tail(ft: str, pos: int, raw: str = "") -> tuple[str | None, str | None, int]:
+    """The date and issuer written after a citation's symbol: ``(date, issuer, end)``.
+
+    ``raw`` (``ft`` before wrapped lines were joined) shows a header's place-and-date line,
+    which ends a subject line's citation: its date is the letter's own."""
     date: str | None = None
     issuer: str | None = None
     end = pos
@@ -182,9 +206,23 @@ def _tail(ft: str, pos: int) -> tuple[str | None, str | None, int]:
         window = ft[end : end + 40]
         for dm in find_dates(window):
             if dm.date and re.fullmatch(r"[\s,]*", window[: dm.start]) and dm.text.lower().startswith("ngày"):
-                date, end = dm.iso, end + dm.end
+                line = _date_line_at(raw, pos, end + dm.end) if raw else None
+                if line is None:
+                    date, end = dm.iso, end + dm.end
+                else:  # "V/v ... Công văn số 77/VPCP của Văn phòng Chính phủ | Hà Nội, ngày ..."
+                    issuer = normalise_issuer(squash(ft[m.end() : line])) if m and line > m.end() else issuer
+                    end = line
             break
     return date, issuer, end
+
+
+def _date_before(ft: str, start: int) -> str | None:
+    """The date of a sentence that opens "Ngày <date>, <body> ban hành <this mention>"."""
+    m = _DATE_BEFORE.search(ft, max(0, start - 220), start)
+    if not m or m.end() != start:
+        return None
+    found = find_dates(m.group("date"))
+    return found[0].iso if found and found[0].date else None
 
 
 def _line_start(ft: str, pos: int) -> int:
@@ -237,12 +275,17 @@ def _share_tails(ft: str, found: list[_Found]) -> list[_Found]:
 
 def find_mentions(text: str) -> list[_Found]:
     """Every full and short mention in ``text``, in text order."""
-    ft = unwrap(folded(text))
+    raw = folded(text)
+    ft = unwrap(raw)
     found: list[_Found] = []
     for sym in find_symbols(ft):
         extra = _shared_suffix(ft, sym)
         t, start = _type_before(ft, extra[0].start if extra else sym.start, _line_start(ft, sym.start))
-        date, issuer, end = _tail(ft, sym.end)
+        if t is not None and t.code:
+            sym = retype(sym, t.code)
+        date, issuer, end = _tail(ft, sym.end, raw)
+        if date is None:
+            date = _date_before(ft, start)
         for k, e in enumerate(extra):
             found.append(_Found(start if k == 0 else e.start, e.end, e, t, date, issuer))
         found.append(_Found(sym.start if extra else start, max(end, sym.end), sym, t, date, issuer))
@@ -251,7 +294,7 @@ def find_mentions(text: str) -> list[_Found]:
     for s, e, t, num in find_short_forms(ft):
         if any(s < b and a < e for a, b in spans):
             continue
-        date, issuer, end = _tail(ft, e)
+        date, issuer, end = _tail(ft, e, raw)
         short = ShortForm(s, e, t, num, date, issuer, end)
         found.append(_Found(s, max(end, e), None, t, date, issuer, short))
     return sorted(found, key=lambda f: f.start)

@@ -24,8 +24,10 @@ from functools import cache
 
 from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
+from pipeline.extract.scope import Scope
 from pipeline.extract.sections import paragraphs
 from pipeline.extract.text import sentence_at, sentence_span_at, squash
+from pipeline.identity import UPPER
 from pipeline.models import Deadline, Document, Header
 
 _OPEN_PAST_YEARS = 2  # an open window may start this many years before the document
@@ -53,11 +55,15 @@ _FRAG = {
     "quarter": rf"quý{_GAP}(?P<q>{_ROMAN_Q})(?:{_G0}(?:/|năm|-){_G0}(?P<qy>{_Y}))?",
     "month": rf"tháng{_G0}(?P<m>\d{{1,2}})(?![\d.])(?:{_G0}(?:/|năm|-){_G0}(?P<my>{_Y}))?",
     "dmon": rf"(?:ngày{_G0})?(?P<dd>\d{{1,2}}){_G0}/{_G0}(?P<ddm>\d{{1,2}})(?![\d/])",
+    # "ngày 23 tháng 1" with no year (a table under a "(Năm 2026)" column head)
+    "dmonw": rf"ngày{_G0}(?P<wd>\d{{1,2}}){_GAP}tháng{_GAP}(?P<wm>\d{{1,2}})(?!{_G0}(?:[/.\-]|,?{_G0}năm){_G0}\d)(?!\d)",
     "year": rf"năm{_GAP}(?P<yy>{_Y})",
     "bare": rf"(?<![\d/.\-])(?P<by>{_Y})",
 }
 _ATOM = "|".join(f"(?P<{k}>{v})" for k, v in _FRAG.items())
-_CLOCK = rf"(?:\d{{1,2}}{_G0}(?:giờ|h)(?:{_G0}\d{{1,2}}(?:{_G0}phút)?)?{_G0}[,;]?{_G0}(?:(?:sáng|chiều|tối){_G0})?)"  # "17 giờ 00, "
+# "17 giờ 00, ", "8h00'", "20 giờ 15 phút", "14h30’ sáng"
+_CLOCK = rf"(?:\d{{1,2}}{_G0}(?:giờ|h)(?:{_G0}\d{{1,2}}(?:{_G0}(?:phút|['’′]))?)?{_G0}['’′]?{_G0}[,;]?{_G0}(?:(?:sáng|chiều|tối){_G0})?)"
+_CLOCKS = rf"(?:{_CLOCK}(?:{_G0}(?:[-–]|đến){_G0}{_CLOCK})?)"  # "20 giờ 15 phút - 20 giờ 45 phút"
 _MONTH_Y = rf"tháng{_G0}\d{{1,2}}{_G0}(?:/|năm|-){_G0}{_Y}"
 _QUARTER_Y = rf"quý{_GAP}{_ROMAN_Q}{_G0}(?:/|năm|-){_G0}{_Y}"
 
@@ -132,8 +138,8 @@ def _atom(text: str) -> _Atom | None:
     if g["month"]:
         month = int(g["m"])
         return _Atom("month", y("my"), (month, 1), (month, None)) if 1 <= month <= 12 else None
-    if g["dmon"]:
-        dd, mm = int(g["dd"]), int(g["ddm"])
+    if g["dmon"] or g["dmonw"]:
+        dd, mm = (int(g["dd"]), int(g["ddm"])) if g["dmon"] else (int(g["wd"]), int(g["wm"]))
         try:
             date(2000, mm, dd)
         except ValueError:
@@ -171,6 +177,9 @@ class _Tables:
     yearly_before: re.Pattern[str]
     cited: re.Pattern[str]
     date_line: re.Pattern[str]
+    named: re.Pattern[str]
+    target: re.Pattern[str]
+    onward: re.Pattern[str]
 
 
 @cache
@@ -198,15 +207,18 @@ def _tables() -> _Tables:
         ("range", rf"(?P<a1>{months}){_GAP}(?P<join>{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
         ("range", rf"(?:{parts['window']}{_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}){_G0}[-–]{_G0}(?P<m2>\d{{1,2}}{_G0}(?:/|{_GAP}năm{_GAP}){_G0}{_Y})"),
         ("labelled", rf"(?m:^[ \t*_]*(?:[\d.]+[.)]?[ \t]+|[-+•][ \t]*)?[^\W\d_][^\d:\n]{{2,80}}:{_G0})(?P<a1>{_plain('day')})"),
-        ("occasion", rf"{_fill(t['occasion'])}(?:{_GAP}[^\W\d_]+){{1,15}}{_GAP}(?P<a1>{_plain('day')})"),
+        ("occasion", rf"(?:{_fill(t['occasion'])})(?:{_GAP}[^\W\d_]+){{1,15}}{_GAP}(?P<a1>{_plain('day', 'dmon')})"),
         ("before", rf"{parts['before']}{_GAP}{_CLOCK}?(?:ngày{_GAP})?(?P<a1>{a})"),
+        ("period", rf"{_fill(t['period'])}{_GAP}(?:từ{_GAP})?(?:năm{_GAP})?(?P<y1>{_Y}){_G0}(?:[-–]|đến(?:{_GAP}năm)?){_G0}(?P<y2>{_Y})"),
         ("after", rf"{parts['after']}{_GAP}{filler}?(?P<a1>{a})"),
         ("from", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a})"),
         ("until", rf"{parts['until']}{_GAP}(?:ngày{_GAP})?(?P<a1>{a})"),
         ("window", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('half', 'edge')})"),
         ("window_bare", rf"(?:{parts['window']}{_GAP})?(?P<a1>{_plain('quarter')}|{_MONTH_Y})"),
         ("window", rf"{parts['window']}{_GAP}(?:(?:cả|suốt){_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}(?![\d/.])|năm{_GAP}{_Y})"),
-        ("window", rf"{parts['window']}{_G0}(?:(?:buổi{_GAP})?(?:sáng|chiều|tối){_GAP})?{_CLOCK}?(?P<a1>{_plain('day')})"),
+        ("window", rf"{parts['window']}{_G0}(?:(?:buổi{_GAP})?(?:sáng|chiều|tối){_GAP})?{_CLOCK}?(?P<a1>{_plain('day')}|{_plain('dmonw')}|ngày{_G0}{_plain('dmon')})"),
+        # a meeting or broadcast convened at a time of a day: "8h00' ngày 12/5/2026", "Từ 20 giờ - 21 giờ ngày 3 tháng 4"
+        ("clock", rf"(?:(?:từ|vào(?:{_GAP}lúc)?|lúc){_GAP})?{_CLOCKS}{_G0},?{_G0}(?:(?:thứ{_GAP}[^\W\d_]+|chủ{_GAP}nhật){_G0},?{_G0})?(?:ngày{_G0})?(?P<a1>{_plain('day', 'dmonw', 'dmon')})"),
         ("recurring", recur),
     )
     compiled = tuple((name, re.compile(rf"(?<![^\W_])(?:{rx})(?![^\W_])", re.IGNORECASE)) for name, rx in rules)
@@ -222,6 +234,9 @@ def _tables() -> _Tables:
         yearly_before=re.compile(rf"(?<![^\W_]){_fill(t['yearly_before'])}(?![^\W_])", re.IGNORECASE),
         cited=re.compile(_fill(t["cited"]), re.IGNORECASE),
         date_line=re.compile(t["date_line"], re.IGNORECASE),
+        named=re.compile(_fill(t["named_horizon"])),
+        target=re.compile(_fill(t["target_words"]), re.IGNORECASE),
+        onward=re.compile(_fill(t["onward"]), re.IGNORECASE),
     )
 
 
@@ -246,6 +261,11 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
     if name == "recurring_from":
         year = int(m.group("a1"))
         return _Hit(s, e, "from", lo=_Atom("year", year, (1, 1), (12, None)), period=_period(m.group()), recurring=True)
+    if name == "period":  # "giai đoạn 2026 - 2030": the first to the last year
+        y1, y2 = int(m.group("y1")), int(m.group("y2"))
+        if y2 < y1:
+            return None
+        return _Hit(s, e, "window", lo=_Atom("year", y1, (1, 1), (12, None)), hi=_Atom("year", y2, (1, 1), (12, None)))
     a1, a2 = _atoms(m, "a1", "a2")
     if a1 is None:
         return None
@@ -300,25 +320,56 @@ def _describes_cited(text: str, pos: int) -> bool:
     return bool(_tables().cited.search(text[start:pos]))
 
 
+# A clause ends at punctuation or at a line that opens a new item or sentence (not at a
+# wrapped line: "Chương trình mục tiêu quốc gia\nphòng, chống ma túy đến năm 2030").
+_CLAUSE_END = re.compile(rf"[.;:!?()]|\n(?=[ \t]*(?:[-+•*–]|\d+[.)]|[{UPPER}]))")
+
+
+def _in_name(text: str, pos: int) -> bool:
+    """Whether a horizon or period at ``pos`` belongs to a name written before it in its
+    clause: a programme or document ("Chương trình ... đến năm 2030", "Kế hoạch số 07-KH/QU
+    về ... giai đoạn 2021 - 2025") with no target word between, or a quoted title."""
+    window = text[max(0, pos - 220) : pos]
+    cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+    clause = window[cut:]
+    if clause.count("“") > clause.count("”") or clause.count('"') % 2 == 1:
+        return True
+    t = _tables()
+    last = None
+    for last in t.named.finditer(clause):
+        pass
+    return last is not None and not t.target.search(clause, last.end())
+
+
 def _scan(text: str) -> list[_Hit]:
     """All time phrases of ``text``; earlier rules win where phrases overlap."""
     taken: list[tuple[int, int]] = []
     hits: list[_Hit] = []
-    for name, rx in _tables().rules:
+    t = _tables()
+    for name, rx in t.rules:
         for m in rx.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             hit = _build(name, m, text)
             if hit is None:
                 continue
-            if _describes_cited(text, hit.start):
+            horizon = name == "period" or (hit.kind == "until" and hit.hi is not None and hit.hi.kind == "year")
+            if _describes_cited(text, hit.start) or (horizon and _in_name(text, hit.start)):
                 hit = _Hit(hit.start, hit.end, "skip")
+            elif hit.kind == "window" and hit.lo is not None and (on := t.onward.match(text, hit.end)):
+                hit = _Hit(hit.start, on.end(), "from", lo=hit.lo)  # "trong năm 2026 và các năm tiếp theo"
             taken.append((hit.start, hit.end))
             hits.append(hit)
     return sorted((h for h in hits if h.kind != "skip"), key=lambda h: h.start)
 
 
 # ------------------------------------------------------------------------ the year
+_DATE_LINE_YEAR = re.compile(
+    r"[^\W\d_][^\n,;:|]{0,40},\s*ngày[^\n\d]{0,40}\d{0,2}[^\n\d]{0,40}tháng[^\n\d]{0,40}\d{0,2}[^\n\d]{0,40}năm\s*((?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
 def document_year(doc: Document, header: Header) -> int | None:
     """The year the plan is written in: the header's date, else the latest full date.
 
@@ -327,6 +378,9 @@ def document_year(doc: Document, header: Header) -> int | None:
     """
     if header.date:
         return int(header.date[:4])
+    line = _DATE_LINE_YEAR.search(doc.text, 0, min(len(doc.text), 3000))
+    if line:  # "Lâm Đồng, ngày    tháng 01 năm 2026": a copy before signing keeps the year
+        return int(line.group(1))
     found = find_dates(doc.text)
     for precision in ("day", "month"):
         years = [d.year for d in found if d.precision == precision and d.year]
@@ -409,29 +463,83 @@ def _deadline(text: str, h: _Hit, ref: date | None) -> Deadline | None:
     )
 
 
-def find_deadlines(doc: Document, header: Header) -> tuple[Deadline, ...]:
-    """Every time limit or window the plan sets, in text order.
+# A table cell or a line that is nothing but a year or a stretch of years ("Năm 2026",
+# "2026 - 2027", "Giai đoạn 2026-2030"): the window of the row or the part it heads.
+_YEAR_CELL = re.compile(
+    rf"(?m)(?:^|(?<=\|))[ \t*_]*(?:(?:[IVX]+|\d{{1,2}}|[a-zđ])[.)][ \t]*)?(?:(?:[Nn]ăm|NĂM|[Gg]iai[ \t]+đoạn|GIAI[ \t]+ĐOẠN)[ \t]+)?"
+    rf"(?P<y1>{_Y})(?:[ \t]*[-–][ \t]*(?P<y2>{_Y}))?[ \t*_:]*(?=\||$)"
+)
+_TITLE_YEAR = re.compile(rf"(?<![^\W_])(?<!học )(?<!đến )(?<!hết )năm[ \t\n]+(?P<y>{_Y})", re.IGNORECASE)
+# The document naming itself with its year: "... ban hành Kế hoạch tuyên truyền ... năm 2026 như sau".
+_SELF_YEAR = re.compile(
+    rf"(?:ban[ \t]+hành|xây[ \t]+dựng)[ \t]+(?:Kế[ \t]+hoạch|kế[ \t]+hoạch|Chương[ \t]+trình)(?![ \t]+số)[^.;:\n]{{0,160}}?"
+    rf"[ \t(]năm[ \t]+(?P<y>{_Y})(?=[ \t]*(?:[,.;:]|như[ \t]+sau|cụ[ \t]+thể|với|$))"
+)
+# Types whose title year is the period they plan for ("KẾ HOẠCH Tuyên truyền ... năm 2026").
+_PLANNING_TYPES = frozenset({"Kế hoạch", "Chương trình", "Chương trình hành động", "Đề án", "Phương án", "Kế hoạch liên tịch", "Chương trình phối hợp"})
+
+
+def _year_window(start: int, end: int, y1: int, y2: int) -> _Hit:
+    return _Hit(start, end, "window", lo=_Atom("year", y1, (1, 1), (12, None)), hi=_Atom("year", y2, (1, 1), (12, None)))
+
+
+def _structural_hits(text: str, hits: list[_Hit], header: Header, scope: Scope | None) -> list[_Hit]:
+    """Windows the layout states without a time word: a cell or line that is only a year
+    or a stretch of years, and the year a plan's title names."""
+    taken = [(h.start, h.end) for h in hits]
+    extra: list[_Hit] = []
+
+    def add(h: _Hit) -> None:
+        if not any(h.start < e and s < h.end for s, e in taken):
+            taken.append((h.start, h.end))
+            extra.append(h)
+
+    for m in _YEAR_CELL.finditer(text):
+        y1 = int(m.group("y1"))
+        y2 = int(m.group("y2") or y1)
+        if m.group("y2") or re.search(r"[Nn]ăm|NĂM|đoạn|ĐOẠN", m.group()):
+            if y1 <= y2 <= y1 + 30:
+                add(_year_window(m.start("y1"), m.end(), y1, y2))
+    for m in _SELF_YEAR.finditer(text):
+        if re.search(r"(?:đến|tới|hết)[ \t]+$", text[m.start("y") - 15 : m.start("y") - 4]):
+            continue  # "... đến năm 2030": a horizon, read by the phrase rules
+        if _in_name(text, m.start()) or _describes_cited(text, m.start()):
+            continue  # "Căn cứ Quyết định số ... ban hành Kế hoạch ... năm 2021": another plan
+        y = int(m.group("y"))
+        add(_year_window(m.start("y") - 4, m.end("y"), y, y))
+    title = scope.title if scope is not None else None
+    if title and header.doc_type in _PLANNING_TYPES:
+        for m in _TITLE_YEAR.finditer(text, *title):
+            if not _in_name(text, m.start()):
+                add(_year_window(m.start(), m.end(), int(m.group("y")), int(m.group("y"))))
+    return sorted(hits + extra, key=lambda h: h.start)
+
+
+def find_deadlines(doc: Document, header: Header, scope: Scope | None = None) -> tuple[Deadline, ...]:
+    """Every time limit or window the document sets, in text order.
 
     Args:
         doc: the document (its normalised ``text`` is read).
         header: its header; ``header.date`` fixes omitted years and the cut-off for
-            past events.
+            past events, ``header.doc_type`` says whether the title's year is a plan's.
+        scope: the parts of the document (its title); found from text cues if None.
 
     Returns:
         Deadlines with ISO ``start``/``end`` (None where open or unbounded); an entry
         that repeats exactly (same text and bounds) is listed once.
     """
     text = paragraphs(doc.text)  # same offsets; sentences run across PDF line wraps
+    scope = scope if scope is not None else Scope(doc.text, doc.tables)
     doc_year = document_year(doc, header)
     ref = date.fromisoformat(header.date) if header.date else (date(doc_year, 1, 1) if doc_year else None)
     seen: set[tuple[str, str | None, str | None]] = set()
     out: list[Deadline] = []
-    for h in _fill_years(text, _scan(text), doc_year):
+    for h in _fill_years(text, _structural_hits(text, _scan(text), header, scope), doc_year):
         d = _deadline(text, h, ref)
         if d is None or (d.text, d.start, d.end) in seen:
             continue
         seen.add((d.text, d.start, d.end))
-        out.append(d)
+        out.append(replace(d, zone=scope.zone_at(d.offset)))
     return tuple(out)
 
 

@@ -1,26 +1,45 @@
 """Counts, percentages, rates, money and targets, with what they count ("100% chi bộ").
 
-A number is kept only when it measures something: a percentage, a count followed by a
-counted noun ("30 đảng viên", "01 buổi"), a rate ("02 lần/năm") or a sum of money
-("1.500.000 đồng", "2 triệu đồng"). Numbers that are labels are skipped: document
-numbers and symbols ("số 21", "21-KL/TW"), dates ("25/10/2021", "ngày 25 tháng 10"),
-section numbers ("1.", "2.1") and ordinals of bodies ("Hội nghị Trung ương 4").
-Vocabulary (counted nouns, qualifiers, money words) is data in ``units.json``
-(``measures``).
+A number is kept when it measures something: a percentage, a count of things or people
+("30 đảng viên", "12 trạm", "42 TTHC", "cả ba lĩnh vực"), a share of a total ("14/15 đơn
+vị": both), a rate ("02 lần/năm"), a sum of money ("1.500.000 đồng", "2 triệu đồng"), or a
+value in a table whose unit is its column head ("Điểm đạt được | 82,78"). The counted noun is
+open: any word after the number that is no function word, no part of a date or clock time
+and no name counts. Numbers that are labels are skipped: document numbers and symbols,
+dates and clock times, list labels ("1.", "2.1"), article and clause numbers ("Điều 3",
+"khoản 2"), ordinals and names ("tuần thứ 2", "Phường 2", "Đề án 06"), and everything in
+the header (the title's numbers belong to the title). Vocabulary is data in
+``units.json`` (``measures``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract import patterns
+from pipeline.extract.dates import find_dates
+from pipeline.extract.scope import Scope
+from pipeline.extract.sections import paragraphs
 from pipeline.extract.text import sentence_at, squash
-from pipeline.models import Document, NumberFact
+from pipeline.identity import UPPER, find_symbols
+from pipeline.models import Document, NumberFact, Table
+from pipeline.normalise import fold_tones
 
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
-_AROUND = r"(?<![\w/.\-–])"  # not glued to a symbol, date or section number
+# not glued to a symbol, date, section number, decimal or kilometre mark ("Km113+800"); a
+# slash after a word is a list ("36 hộ dân/4,92 ha")
+_AROUND = r"(?<![\w.,\-–+])(?<!\d/)"
+_WORD = rf"[^\W\d_][^\W_]*"
+# A clock time, not a count: "8 giờ 30", "14h00'", "17 giờ, ngày ..." (a bare "N giờ" is a
+# clock after "lúc/vào/từ/trước/đến/sau" or before a day part or a date).
+_CLOCK = re.compile(
+    r"(?<![\w/.])(?:(?P<lead>(?:lúc|vào|từ|trước|đến|sau|khoảng)\s+))?\d{1,2}\s*(?:giờ|h(?![^\W\d_]))"
+    r"(?P<rest>\s*\d{1,2}\s*(?:phút|['’′])?|['’′]|\s*(?:,\s*)?(?:ngày|sáng|chiều|tối|trưa|đêm)\b|\s*[-–]\s*\d)?",
+    re.IGNORECASE,
+)
 
 
 def _alt(words: list[str]) -> str:
@@ -33,37 +52,62 @@ class _Tables:
     rate: re.Pattern[str]
     money: re.Pattern[str]
     count: re.Pattern[str]
+    share: re.Pattern[str]
+    spelled: re.Pattern[str]
     noun: re.Pattern[str]
     label_before: re.Pattern[str]
+    time_before: re.Pattern[str]
+    durations: frozenset[str]
     qualifier: re.Pattern[str]
     target_before: re.Pattern[str]
+    names_before: re.Pattern[str]
     multipliers: dict[str, int]
     stops: tuple[str, ...]
+    verbs_after: tuple[str, ...]
+    function_words: frozenset[str]
+    word_numbers: dict[str, int]
+    fractions: dict[str, float]
+    qualifiers: frozenset[str]
+    skip_headers: frozenset[str]
+    nouns: frozenset[str]
 
 
 @cache
 def _tables() -> _Tables:
     m = patterns.load("units")["measures"]
     stops = tuple(patterns.load("role_verbs")["stops"])
-    qual = ""  # qualifiers are read before the number (``qualifier``), so regexes start at digits
     nouns = _alt(m["count_nouns"])
     mult = _alt(list(m["multipliers"]))
+    fractions = {k: float(v) for k, v in m["fractions"].items()}
+    num = rf"(?:{_NUM}|(?P<frac>{_alt(list(fractions))}))"
     flags = re.IGNORECASE
     return _Tables(
-        percent=re.compile(rf"{qual}{_AROUND}{_NUM}\s*%(?P<after>(?:\s+[^\W\d_]+){{0,8}})", flags),
-        rate=re.compile(
-            rf"{qual}{_AROUND}{_NUM}\s+(?P<unit>{nouns})\s*/\s*(?P<per>{_alt(m['per'])})(?![^\W\d_])", flags
+        percent=re.compile(rf"{_AROUND}{_NUM}\s*%(?P<after>(?:\s+[^\W\d_]+){{0,8}})", flags),
+        rate=re.compile(rf"{_AROUND}{_NUM}\s+(?P<unit>{nouns})\s*/\s*(?P<per>{_alt(m['per'])})(?![^\W\d_])", flags),
+        money=re.compile(rf"{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{_alt(m['money'])})(?![^\W\d_])", flags),
+        # any count: a number, an optional "(một)" spelling it out, then the word it counts
+        count=re.compile(
+            rf"{_AROUND}{num}(?![.,/]?\d)(?:\s*\((?P<spelled>[^\W\d_]+)\))?(?:[ \t]+(?P<mult>{mult})(?![^\W\d_]))?[ \t]+(?P<word>{_WORD})",
+            flags,
         ),
-        money=re.compile(
-            rf"{qual}{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{_alt(m['money'])})(?![^\W\d_])", flags
-        ),
-        count=re.compile(rf"{qual}{_AROUND}{_NUM}\s+(?P<unit>{nouns})(?![^\W\d_])(?!\s*/\s*\d)", flags),
+        share=re.compile(rf"{_AROUND}(?P<a>\d{{1,4}})\s*/\s*(?P<b>\d{{1,5}})(?![\d/])[ \t]+(?P<word>{_WORD})"),
+        spelled=re.compile(rf"(?<![^\W\d_])(?P<w>{_alt(list(m['word_numbers']))})[ \t]+(?P<word>{_WORD})"),
         noun=re.compile(rf"(?:{nouns})(?![^\W\d_])", flags),
         qualifier=re.compile(rf"(?<![^\W\d_])({_alt(m['qualifiers'])})\s+$", flags),
-        label_before=re.compile(rf"(?:{_alt(m['not_numbers'])})\s*$"),
+        label_before=re.compile(rf"(?:{_alt(m['not_numbers'])})\s*[:.]?\s*$"),
+        time_before=re.compile(rf"(?<![^\W\d_])(?:{_alt(m['time_labels'])})\s*$"),
+        durations=frozenset(m["durations"]),
         target_before=re.compile(rf"(?:{_alt(m['targets'])})[^.;\n]{{0,40}}$", flags),
+        names_before=re.compile(rf"(?<![^\W\d_])(?:{_alt(m['names_before'])})\s*$", flags),
         multipliers={k: int(v) for k, v in m["multipliers"].items()},
         stops=tuple(sorted(stops, key=len, reverse=True)),
+        verbs_after=tuple(fold_tones(v).lower() for v in m["verbs_after"]),
+        function_words=frozenset(fold_tones(w).lower() for w in m["function_words"]),
+        word_numbers={k: int(v) for k, v in m["word_numbers"].items()},
+        fractions=fractions,
+        qualifiers=frozenset(q.lower() for q in m["qualifiers"]),
+        skip_headers=frozenset(fold_tones(h).lower() for h in m["table_skip_headers"]),
+        nouns=frozenset(fold_tones(n).lower() for n in m["count_nouns"]),
     )
 
 
@@ -88,20 +132,161 @@ def _counted(after: str) -> str | None:
     return " ".join(words) or None
 
 
-def _is_label(text: str, start: int) -> bool:
-    """Whether the number at ``start`` is a label (doc number, date part, section)."""
+def _is_label(text: str, start: int, time: bool = True) -> bool:
+    """Whether the number at ``start`` is a label (doc number, section; with ``time`` also
+    a number after a time word, "ngày 25", "tháng 3")."""
     before = text[max(0, start - 25) : start]
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip(" \t-+*#"):
         return bool(re.match(r"\d+(?:\.\d+)*[.)]", text[start : start + 8]))
-    return bool(_tables().label_before.search(before))
+    t = _tables()
+    return bool(t.label_before.search(before)) or (time and bool(t.time_before.search(before)))
 
 
-def find_numbers(doc: Document) -> tuple[NumberFact, ...]:
+def _opens(text: str, phrase: str) -> bool:
+    """Whether ``text`` starts with the whole words of ``phrase`` ("cử" opens "cử cán bộ", not "cửa")."""
+    return text.startswith(phrase) and not text[len(phrase) : len(phrase) + 1].isalnum()
+
+
+def _unit_at(text: str, pos: int, word: str) -> str:
+    """The unit printed at ``pos`` (where ``word`` starts): a known multi-word noun ("đảng
+    viên", "hộ gia đình"), a list of units ("xã, phường, đặc khu"), else the word and the
+    next one when it is a content word ("hồ sơ", "tuyến cao tốc")."""
+    t = _tables()
+    known = t.noun.match(text, pos)
+    unit = known.group() if known else word
+    end = pos + len(unit)
+    nxt = re.match(rf"[ \t]+({_WORD})", text[end : end + 30])
+    if not known and nxt and nxt.group(1).islower() and fold_tones(nxt.group(1)).lower() not in t.function_words:
+        if not any(_opens(fold_tones(text[end : end + 40]).lstrip().lower(), s) for s in t.stops):
+            unit, end = f"{unit} {nxt.group(1)}", end + nxt.end()
+    listed = re.match(rf",[ \t]*({_WORD}(?:[ \t]+{_WORD})?)(?=[ \t]*[,;.)\n]|[ \t]+(?:và|hoặc)\b)", text[end : end + 40])
+    if listed and fold_tones(listed.group(1)).lower().split()[0] in t.nouns | {"phường", "đặc", "thị", "thôn", "bài", "bản"}:
+        unit = f"{unit}, {listed.group(1)}"  # "01 tin, bài", "29 xã, phường, đặc khu"
+    return unit
+
+
+def _counts_something(text: str, num_start: int, word: str, value: float) -> bool:
+    """Whether ``word`` after the number at ``num_start`` names what it counts."""
+    t = _tables()
+    folded = fold_tones(word).lower()
+    if folded in t.function_words and folded not in t.nouns:
+        return False
+    if not (word.islower() or (word.isupper() and len(word) >= 2) or folded in t.nouns) or (len(word) < 2 and folded not in t.nouns):
+        return False  # "Phường 2 Bảo Lộc": a name goes on; "2 s": an OCR speck
+    if value.is_integer() and 1900 <= value <= 2100 and folded not in t.nouns:
+        return False  # a year
+    before = text[max(0, num_start - 40) : num_start]
+    if t.names_before.search(before) or _is_label(text, num_start, time=False):
+        return False
+    if before[-1:] in ('"', "“", "'", "‘"):
+        return False  # a slogan: "5 rõ"
+    if folded in t.durations and t.time_before.search(before):
+        return False  # "ngày 44 tháng": a damaged date
+    after = fold_tones(text[num_start : num_start + 60].split(None, 1)[-1]).lower()
+    if any(_opens(after, s) for s in (*t.stops, *t.verbs_after)):
+        return False  # "Cảnh sát biển 3 tham mưu": a name before its verb
+    if folded in t.durations and re.match(rf"{re.escape(folded)}\s+(?:qua|trước|ngày|Ngày|đầu\s+năm|cuối\s+năm)(?![^\W\d_])", after):
+        return False  # "3 năm qua", "132 năm ngày sinh": past, an anniversary; "6 tháng cuối năm": a half year
+    tail = re.search(rf"(?:{_WORD}[ \t]+){{0,1}}{_WORD}[ \t]*$", before)
+    for m in re.finditer(_WORD, tail.group() if tail else ""):
+        w = m.group()
+        at = (tail.start() if tail else 0) + m.start()
+        if w[:1].isupper() and w.lower() not in t.qualifiers:
+            if not re.search(r"(?:^|[.:;!?\n]|\|)[ \t\-+*•(]*$", before[:at]):
+                return False  # "Khu vực 10", "Đề án 06", "Cảnh sát biển 3": an ordinal in a name
+    return True
+
+
+def _blocked(text: str) -> list[tuple[int, int]]:
+    """Spans whose numbers are labels: dates, symbols and clock times."""
+    spans = [(d.start, d.end) for d in find_dates(text)]
+    spans += [(s.start, s.end) for s in find_symbols(text)]
+    for m in _CLOCK.finditer(text):
+        if m.group("lead") or m.group("rest"):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _table_cells(text: str, table: Table) -> Iterator[tuple[int, int, int, str]]:
+    """``(row, col, offset, cell)`` of every data row's cells as laid out in ``text``."""
+    for r, row in enumerate(table.rows):
+        if r >= len(table.row_starts) or r == 0:
+            continue
+        at = table.row_starts[r]
+        line_end = text.find("\n", at)
+        line = text[at : len(text) if line_end < 0 else line_end]
+        parts = line.split(" | ")
+        if len(parts) != len(row):
+            continue
+        pos = at
+        for c, part in enumerate(parts):
+            yield r, c, pos, part
+            pos += len(part) + 3
+
+
+_CELL_NUMBER = re.compile(rf"[ \t]*{_NUM}[ \t]*(?P<pct>%)?[ \t]*")
+
+
+def _column_unit(head: str) -> str | None:
+    """The unit a column head gives its numbers: "(người)", "Số hộ" → hộ, "Điểm đạt được" →
+    điểm; None for ordinals, years and labels ("TT", "Thứ hạng", "Năm")."""
+    t = _tables()
+    h = squash(head)
+    if not h or fold_tones(h).lower() in t.skip_headers or fold_tones(h.split()[0]).lower() in t.skip_headers:
+        return None
+    paren = re.search(r"\(([^()\d]{1,24})\)", h)
+    if paren:
+        return paren.group(1).strip()
+    words = h.split()
+    if fold_tones(words[0]).lower() == "số" and len(words) > 1:
+        rest = " ".join(words[1:])
+        return None if fold_tones(rest).lower().startswith(("lượng", "thứ tự", "tt")) else rest
+    first = fold_tones(words[0]).lower()
+    return words[0].lower() if first in t.nouns or first in ("điểm", "kinh", "diện", "chiều") else None
+
+
+def _table_facts(text: str, tables: tuple[Table, ...], start: int, scope: Scope) -> Iterator[tuple[int, int, NumberFact]]:
+    """Numbers standing alone in a table cell, with the unit of their column head."""
+    for table in tables:
+        if not table.rows or table.start < start:
+            continue
+        heads = table.rows[0]
+        for _, c, at, cell in _table_cells(text, table):
+            m = _CELL_NUMBER.fullmatch(cell)
+            if not m:
+                continue
+            head = heads[c] if c < len(heads) else ""
+            unit = "%" if m.group("pct") else _column_unit(head)
+            if not unit:
+                continue
+            s, e = at + m.start("num"), at + m.end("pct" if m.group("pct") else "num")
+            fact = NumberFact(
+                text=text[s:e], value=parse_number(m.group("num")), unit=unit, counted=squash(head) or None,
+                kind="percent" if unit == "%" else "count", offset=s, sentence=squash(sentence_at(text, s)), zone=scope.zone_at(s),
+            )  # fmt: skip
+            yield s, e, fact
+
+
+@dataclass(frozen=True)
+class _Cand:
+    """A candidate number: its span (the number up to its unit) and what it measures."""
+
+    kind: str
+    num: int  # where the number starts
+    end: int  # where its unit ends
+    value: float
+    unit: str | None
+    counted: str | None
+    shown: tuple[int, int] | None = None  # the text to quote, when wider than the span
+
+
+def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact, ...]:
     """Every measured number of the document, in text order.
 
     Args:
         doc: the document (its normalised ``text`` is read).
+        scope: the parts of the document; numbers in the header are not read.
 
     Returns:
         ``NumberFact`` with value, unit ("%", "lần/năm", "đảng viên", "đồng"), the
@@ -109,50 +294,81 @@ def find_numbers(doc: Document) -> tuple[NumberFact, ...]:
         rate, money, or target when a target word such as "phấn đấu" precedes) and the
         evidence sentence.
     """
-    text = doc.text
+    text = paragraphs(doc.text)
+    scope = scope if scope is not None else Scope(doc.text, doc.tables)
+    begin = scope.header_end
     t = _tables()
-    taken: list[tuple[int, int]] = []
+    taken = _blocked(text)
     out: list[NumberFact] = []
-    for kind, rx in (("money", t.money), ("rate", t.rate), ("percent", t.percent), ("count", t.count)):
+
+    def free(s: int, e: int) -> bool:
+        return s >= begin and not any(s < b and a < e for a, b in taken)
+
+    for s, e, fact in _table_facts(doc.text, doc.tables, begin, scope):  # rows are lines of the raw text
+        if free(s, e):
+            taken.append((s, e))
+            out.append(fact)
+    for c in _candidates(text, t):
+        if not free(c.num, c.end):
+            continue
+        taken.append((c.num, c.end))
+        q = t.qualifier.search(text, max(0, c.num - 20), c.num)
+        start, end = c.shown or ((q.start() if q else c.num), c.end)
+        is_target = bool(t.target_before.search(text[max(0, start - 60) : start]))
+        out.append(
+            NumberFact(
+                text=squash(text[start:end]),
+                value=c.value,
+                unit=c.unit,
+                counted=c.counted,
+                qualifier=q.group(1).lower() if q else None,
+                kind="target" if is_target and c.kind in ("percent", "count") else c.kind,
+                offset=start,
+                sentence=squash(sentence_at(doc.text, start)),
+                zone=scope.zone_at(start),
+            )
+        )
+    return tuple(sorted(out, key=lambda n: n.offset))
+
+
+def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
+    """Every candidate number, the surest forms first (earlier ones win an overlap)."""
+    for kind, rx in (("money", t.money), ("rate", t.rate), ("percent", t.percent)):
         for m in rx.finditer(text):
-            num_start = m.start("num")
-            if _is_label(text, num_start):
+            n = m.start("num")
+            if _is_label(text, n):
                 continue
             value = parse_number(m.group("num"))
-            q = t.qualifier.search(text, max(0, num_start - 20), num_start)
-            qual = q.group(1) if q else None
-            unit: str | None
-            counted: str | None
             if kind == "money":
                 mult = m.group("mult")
-                value *= t.multipliers.get(mult.lower(), 1) if mult else 1
-                unit, counted = "đồng", None
+                yield _Cand(kind, n, m.end(), value * (t.multipliers.get(mult.lower(), 1) if mult else 1), "đồng", None)
             elif kind == "rate":
-                unit, counted = f"{m.group('unit')}/{m.group('per')}", m.group("unit")
-            elif kind == "percent":
-                unit, counted = "%", _counted(m.group("after"))
+                yield _Cand(kind, n, m.end(), value, f"{m.group('unit')}/{m.group('per')}", m.group("unit"))
             else:
-                unit = counted = m.group("unit")
-            start = q.start() if q else num_start
-            end = m.end() if kind != "percent" else m.end("num") + 1 + len(counted or "") + (1 if counted else 0)
-            end = min(end, m.end())
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            is_target = bool(t.target_before.search(text[max(0, start - 60) : start]))
-            out.append(
-                NumberFact(
-                    text=squash(text[start:end]),
-                    value=value,
-                    unit=unit,
-                    counted=counted,
-                    qualifier=qual.lower() if qual else None,
-                    kind="target" if is_target and kind in ("percent", "count") else kind,
-                    offset=start,
-                    sentence=squash(sentence_at(text, start)),
-                )
-            )
-    return tuple(sorted(out, key=lambda n: n.offset))
+                counted = _counted(m.group("after"))
+                end = min(m.end(), m.end("num") + 1 + (len(counted) + 1 if counted else 0))
+                yield _Cand(kind, n, end, value, "%", counted)
+    for m in t.share.finditer(text):  # "14/15 đơn vị": the part and the whole
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a < b and _counts_something(text, m.start(), m.group("word"), float(b)):
+            unit = _unit_at(text, m.start("word"), m.group("word"))
+            end = m.start("word") + len(unit)
+            yield _Cand("count", m.start("a"), m.end("a"), float(a), unit, unit, (m.start(), end))
+            yield _Cand("count", m.start("b"), end, float(b), unit, unit, (m.start(), end))
+    for m in t.count.finditer(text):
+        value = t.fractions[m.group("frac")] if m.group("frac") else parse_number(m.group("num"))
+        if m.group("mult"):  # "01 triệu căn hộ"
+            value *= t.multipliers.get(m.group("mult").lower(), 1)
+        if _counts_something(text, m.start(), m.group("word"), value):
+            unit = _unit_at(text, m.start("word"), m.group("word"))
+            yield _Cand("count", m.start(), m.start("word") + len(unit), value, unit, unit)
+    for m in t.spelled.finditer(text):
+        word = m.group("word")
+        before = text[max(0, m.start() - 40) : m.start()]
+        if m.group("w").islower() and word.islower() and not t.names_before.search(before) and not re.search(r"thứ\s*$", before):
+            if fold_tones(word).lower() not in t.function_words:
+                unit = _unit_at(text, m.start("word"), word)
+                yield _Cand("count", m.start(), m.start("word") + len(unit), float(t.word_numbers[m.group("w").lower()]), unit, unit)
 
 
 __all__ = ["find_numbers", "parse_number"]

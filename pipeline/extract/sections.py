@@ -168,8 +168,8 @@ def paragraphs(text: str) -> str:
         j = i + 1
         while j < len(lines) and not lines[j].strip():
             j += 1  # a page break leaves blank lines inside a paragraph
-        if j == len(lines) or _LABEL_START.match(lines[j]):
-            continue
+        if j == len(lines) or _LABEL_START.match(lines[j]) or " | " in body or " | " in lines[j]:
+            continue  # a label starts a line; a table row (cells joined by " | ") is its own line
         lower = lines[j].lstrip()[:1].islower()
         long_line = wrapped and j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"
         if lower or (long_line and not _HEADING_START.match(line)):

@@ -169,7 +169,7 @@ def _check_content(doc: Document, settings: ReadSettings) -> None:
         if doc.ocr_used:
             raise KehoachError(Reason.no_text, doc.path, "OCR found no text")
         raise KehoachError(Reason.no_text, doc.path, "the document holds no text")
-    useful = sum(1 for ch in doc.text if ch.isalnum())
+    useful = sum(map(str.isalnum, doc.text[: 50 * settings.min_doc_chars]))
     if useful < settings.min_doc_chars:
         raise KehoachError(Reason.no_text, doc.path, f"only {useful} letters and digits: too little text for a document")
     if doc.ocr_used and doc.ocr_confidence is not None and doc.ocr_confidence < settings.min_ocr_confidence:

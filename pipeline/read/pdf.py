@@ -52,6 +52,7 @@ class _PageText:
     width: float | None = None
     height: float | None = None
     text: str = field(default="", repr=False)  # the layer's text in content order
+    tables: list[tuple[tuple[float, float, float, float], tuple[tuple[str, ...], ...]]] = field(default_factory=list)
     quality: float | None = None  # share of valid Vietnamese syllables (quality.measure)
     source: str = "text"
 
@@ -92,7 +93,7 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
             notes.append(f"OCR skipped on page(s) {_ranges(need_ocr)} (OCR is off)")
         header_lines = None
         if settings.ocr and settings.header_ocr and 0 not in ocr_results and _number_stamped(texts[0]):
-            spliced = _splice_stamps(pdf, data, settings, spath)
+            spliced = _splice_stamps(pdf, data, settings, spath, texts[0].tables)
             if spliced:
                 spliced.quality, spliced.source = texts[0].quality, "text+ocr"
                 texts[0] = spliced
@@ -206,7 +207,10 @@ def _read_page(pdfium: object, pdf: object, data: bytes, index: int, spath: str)
         page.close()  # type: ignore[attr-defined]
 
 
-def _page_text(page: object, data: bytes, index: int, inserts: dict[int, str] | None = None) -> _PageText:
+def _page_text(
+    page: object, data: bytes, index: int, inserts: dict[int, str] | None = None, tables: list | None = None  # type: ignore[type-arg]
+) -> _PageText:
+    """A page's text layer laid out, with pdfplumber's ruled tables (``tables``: found before)."""
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     try:
         full = textpage.get_text_range()
@@ -218,7 +222,9 @@ def _page_text(page: object, data: bytes, index: int, inserts: dict[int, str] | 
         segments = _segments(textpage, full, height, inserts or {})
     finally:
         textpage.close()
-    boxes = _plumber_tables(data, index) if _path_count(page) >= MIN_TABLE_PATHS else []
+    if tables is None:
+        tables = _plumber_tables(data, index) if _path_count(page) >= MIN_TABLE_PATHS else []
+    boxes = tables
     blocks: list[Block] = []
     top = 0.0
     for (_, t, _, b), rows in boxes:
@@ -226,7 +232,7 @@ def _page_text(page: object, data: bytes, index: int, inserts: dict[int, str] | 
         blocks.append(RawTable(rows))
         top = b
     blocks.extend(lay_out([s for s in segments if _mid(s) >= top]))
-    return _PageText(blocks, useful, width, height, full)
+    return _PageText(blocks, useful, width, height, full, boxes)
 
 
 def _mid(s: Segment) -> float:
@@ -392,7 +398,9 @@ def _widget_rects(page: object) -> list[tuple[float, float, float, float]]:
     return rects
 
 
-def _splice_stamps(pdf: object, data: bytes, settings: ReadSettings, spath: str) -> _PageText | None:
+def _splice_stamps(
+    pdf: object, data: bytes, settings: ReadSettings, spath: str, tables: list  # type: ignore[type-arg]
+) -> _PageText | None:
     """Page 1's text with the digits of stamped number/day widgets put where they stand."""
     from pipeline.read.ocr import ocr_images, tesseract_path
 
@@ -421,7 +429,7 @@ def _splice_stamps(pdf: object, data: bytes, settings: ReadSettings, spath: str)
                     inserts[at + 1] = digits
         finally:
             textpage.close()
-        return _page_text(page, data, 0, inserts) if inserts else None
+        return _page_text(page, data, 0, inserts, tables) if inserts else None
     finally:
         page.close()
 

@@ -141,20 +141,27 @@ def _kind(part: str) -> str:
     return "invalid+" if marked else "invalid"
 
 
+@lru_cache(maxsize=1 << 16)
+def _token(token: str) -> tuple[str, ...]:
+    """The kinds of the parts of one whitespace-separated token."""
+    if _SKIP_TOKEN.search(token):
+        return ()
+    kinds = (_kind(_OUTER.sub("", part)) for part in _SPLIT.split(_OUTER.sub("", token)))
+    return tuple(k for k in kinds if k != "skip")
+
+
 def measure(text: str, max_words: int = 4000) -> Quality:
     """Word shares of ``text`` (its first ``max_words`` counted words)."""
-    text = unicodedata.normalize("NFC", text.replace("\u00d0", "Đ").replace("\u00f0", "đ"))
+    if "\u00d0" in text or "\u00f0" in text:
+        text = text.replace("\u00d0", "Đ").replace("\u00f0", "đ")
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     n = valid = marked = junk = 0
     for token in text.split():
-        if _SKIP_TOKEN.search(token):
-            continue
-        for part in _SPLIT.split(_OUTER.sub("", token)):
-            kind = _kind(_OUTER.sub("", part))
-            if kind == "skip":
-                continue
+        for kind in _token(token):
             n += 1
-            valid += kind.startswith("valid")
-            marked += kind.endswith("+")
+            valid += kind[0] == "v"
+            marked += kind[-1] == "+"
             junk += kind == "junk"
         if n >= max_words:
             break

@@ -1,0 +1,153 @@
+"""A name or a title spelt the way the document itself spells it.
+
+Header lines are printed in capitals, so their case is lost ("SỞ CÔNG THƯƠNG" could be
+"Sở Công thương" or "Sở Công Thương"), and a scan misreads marks ("LÂM ĐÔNG", "Phôi hợp
+kiêm soát"). The running text usually writes the same words again. Matched on the
+skeleton (marks dropped, so a misread mark does not matter), a stretch of two words or
+more is taken over as the text writes it most often:
+
+- :func:`as_written` takes the text's case and marks (a body's name: "Sở Nội vụ");
+- :func:`repaired` takes only its marks and keeps the case as read (an OCR'd title, or a
+  header line in capitals), and spells a province as the gazetteer does;
+- :func:`extended` completes a name the text always writes one word longer ("Văn phòng
+  Trung ương" → "Văn phòng Trung ương Đảng").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache, lru_cache
+
+from pipeline.pattern_tables import load
+from pipeline.structure.skeleton import skeleton
+
+_MAX_SPAN = 8  # words: longer stretches are rarely repeated word for word
+
+
+@lru_cache(maxsize=8)
+def _skeleton_of(text: str) -> str:
+    return skeleton(text)
+
+
+@cache
+def _provinces() -> dict[str, str]:
+    return {" ".join(skeleton(p).split()): p for p in load("places")["provinces"]}
+
+
+def _occurrences(
+    phrase: list[str], text: str, before: str = "", skip: tuple[int, int] = (0, 0)
+) -> Counter[str]:
+    """How ``text`` writes ``phrase`` (matched on the skeleton), whitespace squashed; with
+    ``before``, only where that word stands right before it; ``skip``: a span not counted."""
+    sk = _skeleton_of(text)
+    lead = rf"(?<![A-Z0-9]){re.escape(skeleton(before))}\s+" if before else r"(?<![A-Z0-9])"
+    rx = lead + "(" + r"\s+".join(re.escape(skeleton(w)) for w in phrase) + r")(?![A-Z0-9])"
+    return Counter(
+        " ".join(text[m.start(1) : m.end(1)].split()) for m in re.finditer(rx, sk) if not skip[0] <= m.start(1) < skip[1]
+    )
+
+
+def _spans(words: list[str], pick: object, longest: int = _MAX_SPAN) -> list[str]:
+    """``words`` with each longest stretch (2..``longest`` words) that ``pick(stretch,
+    word before it)`` respells replaced by its respelling, left to right."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + longest), i + 1, -1):
+            found = pick(words[i:j], words[i - 1] if i else "")  # type: ignore[operator]
+            if found:
+                out += found.split()
+                i = j
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def as_written(name: str, text: str) -> str:
+    """``name`` with each stretch that starts with a capital spelt as ``text`` writes it in
+    ordinary case (a capitalised, not all-capital occurrence) more often than as ``name``
+    writes it; a spelling that differs only in case must be seen twice. The first letter
+    stays a capital."""
+    words = name.split()
+    if len(words) < 2 or not text:
+        return name
+
+    def pick(phrase: list[str], before: str) -> str | None:
+        # A stretch inside the name is matched after the word before it, not where it may
+        # open a sentence ("Nhân dân tỉnh …"); one that opens the name must open with a capital.
+        anchor = before if not phrase[0][:1].isupper() else ""
+        found = _occurrences(phrase, text, anchor)
+        seen = Counter({c: n for c, n in found.items() if (anchor or c[:1].isupper()) and not c.isupper()})
+        if not seen:
+            return None
+        ours = " ".join(phrase)
+        best, count = seen.most_common(1)[0]
+        if seen[ours] >= count or (best.lower() == ours.lower() and count < 2):
+            return ours if seen[ours] else None
+        return best
+
+    res = " ".join(_spans(words, pick, longest=len(words)))
+    return res[:1].upper() + res[1:]
+
+
+def repaired(phrase: str, text: str, skip: tuple[int, int] = (0, 0)) -> str:
+    """``phrase`` (read by OCR) with its marks as ``text`` writes the same words most often
+    (not counting the span ``skip``, where the phrase itself stands), or as the gazetteer
+    spells a province; the case of each letter kept."""
+    words = phrase.split()
+    if not words:
+        return phrase
+
+    def pick(span: list[str], before: str) -> str | None:
+        place = _provinces().get(" ".join(skeleton(w) for w in span))
+        if place:
+            return _cased(span, place.split())
+        if not text:
+            return None
+        seen: Counter[str] = Counter()
+        for cand, n in _occurrences(span, text, skip=skip).items():
+            seen[cand.lower()] += n
+        ours = " ".join(span).lower()
+        best, count = seen.most_common(1)[0] if seen else ("", 0)
+        if not count or best == ours or seen[ours] >= count:
+            return None
+        return _cased(span, best.split())
+
+    return " ".join(_spans(words, pick))
+
+
+def _cased(model: list[str], words: list[str]) -> str:
+    """``words`` with the case of ``model``, letter by letter (the words have equal skeletons)."""
+    out = []
+    for m, w in zip(model, words):
+        out.append("".join(c.upper() if o.isupper() else c.lower() for o, c in zip(m, w)) + w[len(m) :])
+    return " ".join(out)
+
+
+def extended(name: str, text: str) -> str:
+    """``name`` and the capitalised word the running text always writes after it (three
+    times or more, and four times in five), as in "Văn phòng Trung ương Đảng"."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    sk = _skeleton_of(text)
+    rx = r"(?<![A-Z0-9])" + r"\s+".join(re.escape(skeleton(w)) for w in words) + r"(?![A-Z0-9])"
+    after: Counter[str] = Counter()
+    total = 0
+    for m in re.finditer(rx, sk):
+        if text[m.start() : m.end()].isupper():
+            continue  # the header's own capitals
+        total += 1
+        nxt = re.match(r"[ \t]+(\w+)", text[m.end() : m.end() + 30])
+        if nxt and nxt.group(1)[:1].isupper() and not nxt.group(1).isupper():
+            after[nxt.group(1)] += 1
+    if not after or total < 3:
+        return name
+    word, count = after.most_common(1)[0]
+    return f"{name} {word}" if count >= 0.8 * total else name
+
+
+__all__ = ["as_written", "extended", "repaired"]
