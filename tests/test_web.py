@@ -390,3 +390,22 @@ def test_reports_serve_only_the_pictures_and_notebooks_listed(site, tmp_path):
     assert client.get("/reports/notebooks/01_overview.ipynb").status_code == 200
     for bad in ("/reports/img/..%2Fk.duckdb", "/reports/img/nothing.png", "/reports/other/01_overview.ipynb"):
         assert client.get(bad).status_code == 404, bad
+
+
+def test_document_outline_jumps_to_its_parts(tmp_path):
+    from pipeline.web.app import Settings, create_app
+    from tests.conftest import SAMPLE
+    from tests.helpers_web import ingest_folder
+
+    archive = tmp_path / "a"
+    archive.mkdir()
+    (archive / "kh.txt").write_bytes((SAMPLE / "text" / "004_3e1be27b5e1fb67a.txt").read_bytes())
+    ingest_folder(archive, tmp_path / "k.duckdb")
+    client = TestClient(create_app(Settings(db=tmp_path / "k.duckdb")))
+    doc_id = get_json(client, "/search?q=40-KH/ĐUK")["results"][0]["doc_id"]
+    page = get_json(client, f"/doc/{doc_id}")
+    kinds = [z["kind"] for z in page["outline"]]
+    assert "legal_basis" in kinds and kinds.count("heading") >= 3
+    anchors = {a for s in page["segments"] for a in s["anchors"]}
+    assert {z["ref"] for z in page["outline"]} <= anchors
+    assert any(z["text"].startswith("I.") for z in page["outline"] if z["kind"] == "heading")

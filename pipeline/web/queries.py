@@ -228,12 +228,35 @@ def document_page(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any]
     rows = con.execute("SELECT text FROM texts WHERE doc_id = ?", [doc_id]).fetchall()
     text = rows[0][0] if rows and rows[0][0] is not None else ""
     facts, marks = _facts(con, doc_id, text)
+    outline = _outline(con, doc_id, text)
+    marks += [Mark(z["start"], z["start"], "zone", z["ref"]) for z in outline]
     up = trees.tree(con, node, "up") if node else None
     down = trees.tree(con, node, "down", limit=300) if node else None
     return {
         "doc": doc, "renders": renders, "text_chars": len(text), "has_text": bool(text),
-        "segments": highlight.segments(text, marks), "facts": facts, "up": up, "down": down,
+        "segments": highlight.segments(text, marks), "facts": facts, "outline": outline, "up": up, "down": down,
     }
+
+
+OUTLINE_KINDS = ("title", "legal_basis", "heading", "signature", "recipients", "appendix")
+
+
+def _outline(con: duckdb.DuckDBPyConnection, doc_id: str, text: str) -> list[dict[str, Any]]:
+    """The parts of the document worth jumping to (``zones``): subject, legal basis, headings, signature."""
+    rows = fetch(
+        con,
+        'SELECT ordinal, kind, start, "end", label, parent FROM zones WHERE doc_id = ? AND list_contains(?, kind)'
+        " ORDER BY start, ordinal",
+        [doc_id, list(OUTLINE_KINDS)],
+    ).rows
+    out = []
+    for z in rows:
+        if z["start"] is None or not 0 <= z["start"] <= len(text):
+            continue
+        words = " ".join(text[z["start"] : min(z["end"] or z["start"], z["start"] + 200)].split())
+        out.append({**z, "ref": f"z{z['ordinal']}", "text": words[:90] + ("…" if len(words) > 90 else ""),
+                    "sub": z["kind"] == "heading" and z["parent"] is not None and z["parent"] >= 0})
+    return out
 
 
 def _facts(con: duckdb.DuckDBPyConnection, doc_id: str, text: str) -> tuple[dict[str, list[dict[str, Any]]], list[Mark]]:
