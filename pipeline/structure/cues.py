@@ -263,11 +263,18 @@ def doc_type_at(text: str) -> tuple[DocType, int] | None:
             found = doc_type(m.group())
             if found:
                 return found, lead + m.end()
-    if len(s) > 40 or not is_upper(s, 0.9):
+    if not is_upper(s[:40], 0.9):
         return None
-    sk = " ".join(skeleton(s).split())
-    for word, kind in cues().type_skeletons:
-        if len(word) >= 6 and _near(sk, word):
+    sk = skeleton(s)
+    for word, kind in cues().type_skeletons:  # marks a scan misread: "GIÁY PHÉP", "KÉ HOẠCH"
+        m = re.match(r"\s*".join(re.escape(w) for w in word.split()) + r"(?![A-Z])", sk)
+        if m and len(word) >= 6:
+            return kind, lead + m.end()
+    if len(s) > 40:
+        return None
+    flat = " ".join(sk.split())
+    for word, kind in cues().type_skeletons:  # a letter doubled or dropped: "KÉẺ HOẠCH"
+        if len(word) >= 6 and _near(flat, word):
             return kind, len(text.rstrip())
     return None
 
