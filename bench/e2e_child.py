@@ -156,6 +156,7 @@ def run_library(archive: Path, db: Path, parquet: Path, args: argparse.Namespace
     reasons = Counter(f["reason"] for f in summary.get("failures", []))
     return {
         "phases": {"import": round(imported, 3), **summary["stages"]}, "counts": summary["counts"],
+        "peak_rss_mb_by_stage": summary["peak_rss_mb"],
         "failures": dict(reasons), "docs_per_s_after_startup": rate, "run_seconds": summary["seconds"],
         "peak_rss_by_phase": {"after_streaming": peak_before_graph[0] if peak_before_graph else None},
         "processed": len(seen), "runner": args.runner, "workers": args.workers,

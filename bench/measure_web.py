@@ -7,7 +7,7 @@ Usage::
     python bench/measure_web.py --db path/to/kehoach.duckdb   # an existing database
 
 Each archive is generated (``make_archive.py``, text plans) and ingested through the
-library (``e2e_child.run_core``, batched store writes) once, then reused. The server runs
+library (``pipeline.run.ingest``, no Prefect, no report drawing) once, then reused. The server runs
 as `kehoach serve` in its own process; every page is fetched over HTTP once to warm up
 and then ``--runs`` times. Reported per page: the median and the slowest wall time, and
 the server's CPU time for the request (from /proc, so a busy machine shows as wall time
@@ -35,7 +35,6 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import make_archive  # noqa: E402
-from e2e_child import run_core  # noqa: E402
 from machine import describe  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -51,8 +50,11 @@ def build(out: Path, n: int, seed: int) -> Path:
     if not archive.exists():
         make_archive.main([str(root), "--n", str(n), "--seed", str(seed), "--formats", "txt=1", "--quiet"])
     print(f"ingesting {n} plans into {db} ...", file=sys.stderr, flush=True)
+    from pipeline.run import ingest
+    from pipeline.settings import IngestSettings
+
     t = time.perf_counter()
-    run_core(archive.resolve(), db.resolve(), (root / "parquet").resolve(), 32, f"web-{n}", batched=True)
+    ingest(IngestSettings(archive=str(archive.resolve()), db=str(db.resolve()), reports=False, batch_size=32))
     print(f"  {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     return db
 

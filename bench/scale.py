@@ -55,8 +55,9 @@ def child(archive_dir: Path, work: Path, label: str, *extra: str) -> dict[str, A
     return res
 
 
-def memory(out: Path, sizes: list[int], runner: str, workers: int) -> dict[str, Any]:
-    """First run and unchanged re-run at each size (library run, reports drawn)."""
+def memory(out: Path, sizes: list[int], runner: str, workers: int, save: Any) -> dict[str, Any]:
+    """First run and unchanged re-run at each size (library run, reports drawn); ``save``
+    gets the results after each size (the largest takes hours)."""
     res: dict[str, Any] = {}
     for n in sizes:
         src = out / f"scale-{n}"
@@ -71,6 +72,7 @@ def memory(out: Path, sizes: list[int], runner: str, workers: int) -> dict[str, 
         log(f"memory: {n} documents, unchanged re-run")
         rerun = child(src / "archive", work, f"run {n} rerun", *args)
         res[str(n)] = {"first": first, "rerun": rerun}
+        save(res)
     return res
 
 
@@ -109,18 +111,24 @@ def rerun(out: Path) -> dict[str, Any]:
     return {"runs": times, "best_wall_s": min(t["wall_s"] for t in times)}
 
 
+def _table(title: str, intro: str, columns: list[str]) -> list[str]:
+    return [f"### {title}", "", intro, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+
 def render(r: dict[str, Any]) -> str:
     """The RESULTS.md section."""
     m = r["machine"]
     lines = [SECTION, "", f"`python bench/scale.py {r['argv']}`, {r['when']}; {m['nproc']} cores ({m['cpu_model']}), "
              "shared with other sessions: the load average (1 min) is given per row.", ""]  # fmt: skip
     if "memory" in r:
-        lines += ["### Memory and time per stage", "",
-                  "`pipeline.run.ingest` (`kehoach ingest --local`), text plans from `bench/make_archive.py`, first "
-                  "run then an unchanged re-run; peak RSS of the run's own process (`ru_maxrss`) and of its largest "
-                  "worker process. Stages in wall seconds.", "",
-                  "| documents | run | wall s | peak RSS MB | peak before graph MB | worker peak MB | docs/s | load | stages (s) |",
-                  "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += _table(
+            "Memory and time per stage",
+            "`pipeline.run.ingest` (`kehoach ingest --local`), text plans from `bench/make_archive.py`, first run then "
+            "an unchanged re-run; peak RSS of the run's own process (`ru_maxrss`) and of its largest child (a worker, "
+            "or the process drawing the reports). Stages in wall seconds.",
+            ["documents", "run", "wall s", "peak RSS MB", "peak before graph MB", "child peak MB", "docs/s", "load",
+             "stages (s)"],
+        )  # fmt: skip
         for n, runs in r["memory"].items():
             for kind, x in runs.items():
                 if "error" in x:
@@ -140,10 +148,12 @@ def render(r: dict[str, Any]) -> str:
                           f"{int(sizes[0]):,} ({lo['peak_rss_mb']} → {hi['peak_rss_mb']} MB; wanted ≤ 1.5×)."]  # fmt: skip
         lines.append("")
     if "throughput" in r:
-        lines += ["### Documents per second after start-up (200 text files, `kehoach ingest` through Prefect)", "",
-                  "From the first document stored to the last (start-up: Prefect's embedded server, worker "
-                  "processes importing spaCy and underthesea, not counted).", "",
-                  "| runner | workers | docs/s after start-up | wall s | start-up s | load |", "|---|---|---|---|---|---|"]  # fmt: skip
+        lines += _table(
+            f"Documents per second after start-up ({r['n']} text files, `kehoach ingest` through Prefect)",
+            "From the first document stored to the last (start-up: Prefect's embedded server, worker processes "
+            "importing spaCy and underthesea, not counted).",
+            ["runner", "workers", "docs/s after start-up", "wall s", "start-up s", "load"],
+        )
         for name, x in r["throughput"].items():
             if "error" in x:
                 lines.append(f"| {name} | | {x['error']} | {x['wall_s']} | | |")
@@ -158,10 +168,12 @@ def render(r: dict[str, Any]) -> str:
                       f"**{d2['docs_per_s_after_startup'] / d1['docs_per_s_after_startup']:.2f}×**."]  # fmt: skip
         lines.append("")
     if "rerun" in r:
-        lines += ["### Unchanged re-run of the sample archive", "",
-                  "`kehoach ingest data/raw` after a first ingest: nothing new, changed or deleted, so it records "
-                  "the run and returns without starting Prefect (size and mtime unchanged: nothing is hashed).", "",
-                  "| try | wall s | load | counts |", "|---|---|---|---|"]  # fmt: skip
+        lines += _table(
+            "Unchanged re-run of the sample archive",
+            "`kehoach ingest data/raw` after a first ingest: nothing new, changed or deleted, so it records the run "
+            "and returns without starting Prefect (size and mtime unchanged: nothing is hashed).",
+            ["try", "wall s", "load", "counts"],
+        )
         for i, x in enumerate(r["rerun"]["runs"], 1):
             lines.append(f"| {i} | {x['wall_s']} | {x['load']} | {x['counts']} |")
         lines.append("")
@@ -198,10 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         write(results)
     if "throughput" in parts:
         results["throughput"] = throughput(out, args.n)
+        results["n"] = args.n
         write(results)
     if "memory" in parts:
-        results["memory"] = memory(out, [int(s) for s in args.sizes.split(",")], args.runner, args.workers)
-        write(results)
+        sizes = [int(s) for s in args.sizes.split(",")]
+        results["memory"] = memory(out, sizes, args.runner, args.workers, lambda res: write({**results, "memory": res}))
     return 0
 
 

@@ -156,10 +156,12 @@ def slots(settings: IngestSettings) -> int:
 
 
 class _Stages:
-    """Wall seconds per stage of the run (``summary["stages"]``, bench/RESULTS.md)."""
+    """Wall seconds per stage of the run, and this process's peak RSS (MB) at the end of
+    each (``summary["stages"]``, ``summary["peak_rss_mb"]``; bench/RESULTS.md)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
 
     @contextlib.contextmanager
     def __call__(self, name: str) -> Iterator[None]:
@@ -168,6 +170,15 @@ class _Stages:
             yield
         finally:
             self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - t, 3)
+            self.peak_rss_mb[name] = _peak_rss_mb()
+
+
+def _peak_rss_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # not on Linux/macOS
+        return 0.0
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def ingest(settings: IngestSettings, *, engine: Engine | None = None, logger: Logger | None = None) -> dict[str, Any]:
@@ -257,6 +268,7 @@ def _run(settings: IngestSettings, engine: Engine | None, logger: Logger, *, onl
         run_id=run_id, status=status, archive=s.archive, db=s.db, parquet_dir=s.parquet_dir,
         parquet=sorted(str(p) for p in Path(s.parquet_dir or "").glob("*.parquet")), runner=s.runner,
         seconds=round(time.perf_counter() - t0, 3), reports=reports, tables=tables, stages=stages.seconds,
+        peak_rss_mb=stages.peak_rss_mb,
     )  # fmt: skip
 
 
@@ -349,21 +361,27 @@ def _outputs_there(s: IngestSettings, *, reports: bool = True) -> bool:
 def _reports(s: IngestSettings, changed: bool, stages: _Stages, logger: Logger) -> list[str]:
     """The analyst PNGs, redrawn when the run changed something or they are missing.
 
-    Drawn after the store is closed (the reports open the database read-only); a
-    plotting fault never fails the ingest.
+    Drawn after the store is closed (the reports open the database read-only), in a
+    process of their own: they load whole tables into pandas, which this process should
+    not keep, and a plotting fault never fails the ingest.
     """
     out = Path(s.reports_dir or "")
     if not s.reports:
         return []
     if changed or not any(out.glob("*.png")):
-        from pipeline.reports import write_reports
-
         try:
-            with stages("reports"):
-                write_reports(s.db, out)
+            with stages("reports"), cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                pool.submit(_draw_reports, s.db, str(out)).result()
         except Exception as e:  # noqa: BLE001 - reports are a by-product of the run
             logger.warning("reports not written: %s: %s", type(e).__name__, e)
     return sorted(str(p) for p in out.glob("*.png"))
+
+
+def _draw_reports(db: str, out: str) -> None:
+    """In the report process: matplotlib and pandas are imported there, not here."""
+    from pipeline.reports.write import write_reports
+
+    write_reports(db, out)
 
 
 __all__ = [

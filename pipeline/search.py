@@ -1,26 +1,30 @@
 """Full-text search over documents without diacritics: the ``search`` table and its query.
 
 Analysts type "ke hoach 21-KL/TW" as often as "Kế hoạch 21-KL/TW", so every searchable
-text is stored once more *folded*: lower case, tone marks and ``đ`` dropped, spaces
-around the dash of a symbol closed ("21- KL/TW" → "21-kl/tw"), leading zeros of numbers
-dropped ("05-CT/TW" → "5-ct/tw"), punctuation other than ``/ . -`` turned into spaces.
-The folding is one SQL expression (:func:`fold_sql`), used both when the rows are built
-and on the query, so the two always agree; DuckDB has no FTS extension offline.
+text is stored once more *folded* (:func:`fold`): lower case, tone marks and ``đ``
+dropped, spaces around the dash of a symbol closed ("21- KL/TW" → "21-kl/tw"), leading
+zeros of numbers dropped ("05-CT/TW" → "5-ct/tw"), punctuation other than ``/ . -`` made
+a space. The query goes through the same function, so the two always agree. DuckDB has
+no full-text extension offline, and folding in SQL (``strip_accents``, regular
+expressions) costs microseconds a string: ten times the Python below at ingest, and far
+too much to do on every request, hence the stored ``folded`` column.
 
-Rows are built by one SQL statement (:func:`index_sql`) over the per-file tables: at
-ingest over the batch being written (registered Arrow tables, so the store never scans
-its own big tables), and over the stored tables to rebuild the whole index. The graph's
-nodes get one row each when the graph is rebuilt (:func:`index_nodes`), so that
-documents known only from citations are found as well. Folding on the fly costs a few
-microseconds a string (``strip_accents``, the regular expressions): too much for tens of
-thousands of rows per request, hence the stored ``folded`` column.
+What each kind of row holds is one SQL statement (:data:`_ROWS`) over the per-file
+tables: at ingest over the batch being written (registered Arrow tables, so the store
+never scans its own big tables), and over the stored tables to rebuild the whole index.
+The graph's nodes get one row each when the graph is rebuilt (:func:`index_nodes`), so
+that documents known only from citations are found as well.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 # What each kind of row holds, and its weight in the ranking (a hit in the symbol counts
 # more than one in an evidence sentence).
@@ -36,20 +40,36 @@ SOURCE_TABLES = ("documents", "citations", "deadlines", "numbers", "assignments"
 MAX_TERMS = 8
 
 
+def _letters() -> dict[int, str]:
+    """Every Latin letter with marks (Vietnamese included) → its bare lower-case letter."""
+    table = {ord("đ"): "d", ord("Đ"): "d"}
+    for cp in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        base = unicodedata.normalize("NFD", chr(cp))[0].lower()
+        if "a" <= base <= "z":
+            table[cp] = base
+    return table
+
+
+_LETTERS = _letters()
+_SYMBOL_DASH = re.compile(r"(?<=[0-9])[ \t]*[-–—][ \t]*(?=[a-z])")
+_PUNCT = re.compile(r"[^a-z0-9/.\n-]+")
+_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def fold(text: str) -> str:
+    """``text`` folded for matching (see the module docstring); every line starts and ends
+    with a space, so ``" " + term`` matches the start of a word."""
+    s = text.lower().translate(_LETTERS)
+    s = _SYMBOL_DASH.sub("-", s)
+    s = _PUNCT.sub(" ", s)
+    s = _ZEROS.sub("", s)
+    return " " + s.replace("\n", " \n ") + " "
+
+
 def fold_letters_sql(expr: str) -> str:
-    """SQL: ``expr`` in lower case without tone marks, ``đ`` → ``d`` (names, units)."""
+    """SQL: ``expr`` in lower case without tone marks, ``đ`` → ``d`` (for a few distinct
+    names, such as the units of the deadlines filter, compared with a query folded alike)."""
     return f"strip_accents(replace(lower({expr}), 'đ', 'd'))"
-
-
-def fold_sql(expr: str) -> str:
-    """SQL that folds ``expr`` for matching (see the module docstring); padded with spaces
-    so that ``' ' || term`` matches the start of a word."""
-    s = fold_letters_sql(expr)
-    s = rf"regexp_replace({s}, '([0-9])[ \t]*[-–—][ \t]*([a-z])', '\1-\2', 'g')"
-    s = rf"regexp_replace({s}, '[^a-z0-9/.\n-]+', ' ', 'g')"
-    s = rf"regexp_replace({s}, '(^|[^0-9])0+([0-9])', '\1\2', 'g')"
-    s = rf"replace({s}, chr(10), ' ' || chr(10) || ' ')"  # each line starts and ends with a space
-    return f"(' ' || {s} || ' ')"
 
 
 _ROWS = """
@@ -66,50 +86,69 @@ UNION ALL SELECT doc_id, any_value(path), 'evidence', string_agg(DISTINCT senten
     UNION ALL SELECT doc_id, path, sentence FROM {assignments}
   ) GROUP BY doc_id
 """
-
-
-def rows_sql(sources: Mapping[str, str] | None = None) -> str:
-    """The search rows ``(doc_id, path, kind, text, folded)`` of ``sources`` (table →
-    relation name; the stored tables by default)."""
-    names = {t: (sources or {}).get(t, t) for t in SOURCE_TABLES}
-    return (
-        f"SELECT doc_id, path, kind, text, {fold_sql('text')} AS folded FROM ({_ROWS.format(**names)}) "
-        "WHERE text IS NOT NULL AND trim(text) <> ''"
-    )
-
-
-def index_sql(sources: Mapping[str, str] | None = None) -> str:
-    """``INSERT INTO search`` of the rows of ``sources`` (see :func:`rows_sql`)."""
-    return f"INSERT INTO search (doc_id, path, kind, text, folded) {rows_sql(sources)}"
-
-
 # One row per graph node (kind ``node``): documents known only from citations are found too.
-_NODE_ROWS = "SELECT node_id, 'node' AS kind, concat_ws(' ', doc_type, key, symbol, issuer, scope) AS text FROM nodes"
+_NODE_ROWS = "SELECT node_id, concat_ws(' ', doc_type, key, symbol, issuer, scope) AS text FROM nodes"
+
+
+def index(con: duckdb.DuckDBPyConnection, sources: Mapping[str, str] | None = None) -> int:
+    """Add the search rows of the documents in ``sources`` (table → relation name; the
+    stored tables by default); returns how many."""
+    names = {t: (sources or {}).get(t, t) for t in SOURCE_TABLES}
+    rows = con.execute(
+        f"SELECT doc_id, path, kind, text FROM ({_ROWS.format(**names)}) WHERE text IS NOT NULL AND trim(text) <> ''"
+    ).fetchall()
+    _append(con, {"doc_id": [r[0] for r in rows], "path": [r[1] for r in rows], "node_id": [None] * len(rows),
+                  "kind": [r[2] for r in rows], "text": [r[3] for r in rows]})
+    return len(rows)
 
 
 def index_nodes(con: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite the ``node`` rows (``Store.rebuild_graph`` calls it after rewriting the nodes)."""
+    """Rewrite the ``node`` rows (the graph rebuild calls it after rewriting the nodes)."""
     con.execute("DELETE FROM search WHERE kind = 'node'")
-    con.execute(f"INSERT INTO search (node_id, kind, text, folded) SELECT node_id, kind, text, {fold_sql('text')}"
-                f" FROM ({_NODE_ROWS})")
+    rows = con.execute(_NODE_ROWS).fetchall()
+    _append(con, {"doc_id": [None] * len(rows), "path": [None] * len(rows), "node_id": [r[0] for r in rows],
+                  "kind": ["node"] * len(rows), "text": [r[1] or "" for r in rows]})
+
+
+def _append(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> None:
+    if not columns["kind"]:
+        return
+    columns["folded"] = [fold(t) for t in columns["text"]]
+    con.register("_kehoach_search", pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
+    try:
+        con.execute("INSERT INTO search (doc_id, path, node_id, kind, text, folded)"
+                    " SELECT doc_id, path, node_id, kind, text, folded FROM _kehoach_search")
+    finally:
+        con.unregister("_kehoach_search")
+
+
+def ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database has a complete index (a database from before migration 0003
+    gets it from the next writer, e.g. the next `kehoach ingest`)."""
+    found = con.execute(
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'search'),"
+        " (SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta')").fetchall()[0]
+    if not found[0]:
+        return False
+    return not found[1] or not con.execute("SELECT 1 FROM meta WHERE name = 'search_stale' AND value = '1'").fetchall()
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite the whole index from the stored tables (after a migration, or on demand)."""
     con.execute("DELETE FROM search")
-    con.execute(index_sql())
+    index(con)
     index_nodes(con)
 
 
 # ------------------------------------------------------------------------ query
 
 
-def parse(con: duckdb.DuckDBPyConnection, text: str) -> tuple[tuple[str, ...], str]:
+def parse(text: str) -> tuple[tuple[str, ...], str]:
     """Fold the query text the way the index was folded; its terms and whole phrase."""
     text = (text or "").strip()[:300]
     if not text:
         return (), ""
-    folded = con.execute(f"SELECT {fold_sql('?')}", [text]).fetchall()[0][0]
+    folded = fold(text)
     terms = tuple(dict.fromkeys(t.strip(".-") for t in folded.split() if t.strip(".-/")))[:MAX_TERMS]
     return terms, " ".join(folded.split())
 
@@ -167,6 +206,5 @@ def matches_sql(terms: Sequence[str], phrase: str, table: str = "search",
     return sql, [p for _, p in conds] + [phrase, list(kinds), list(kinds), needle(pivot)]
 
 
-__all__ = ["KIND_WEIGHTS", "SOURCE_TABLES", "best_line", "fold_letters_sql", "fold_sql", "index_nodes", "index_sql",
-           "matches_sql", "needle",
-           "parse", "rebuild", "rows_sql", "term_sql"]
+__all__ = ["KIND_WEIGHTS", "SOURCE_TABLES", "best_line", "fold", "fold_letters_sql", "index", "index_nodes",
+           "matches_sql", "needle", "parse", "ready", "rebuild", "term_sql"]

@@ -48,14 +48,14 @@ class IngestSettings:
     parquet_dir: str | None = None
     reports_dir: str | None = None
     reports: bool = True
-    batch_size: int = 8
+    batch_size: int = 16  # fewer, larger store transactions: DuckDB's cost is per statement
     runner: str = "thread"
     workers: int | None = None
     dask_address: str | None = None
     retry_failed: bool = False
     rehash: bool = False
     lock_wait: float = 0.0
-    db_memory: str = "1GB"
+    db_memory: str = "256MB"
     reader: str = "pipeline.read:read"
     extractor: str = "pipeline.extract:extract"
 

@@ -313,7 +313,7 @@ class Store:
             else:
                 sources[table] = f"(SELECT * FROM {table} LIMIT 0)"
         try:
-            self._con.execute(search.index_sql(sources))
+            search.index(self._con, sources)
         finally:
             for name in sources.values():
                 if name.startswith("_kehoach_search_"):

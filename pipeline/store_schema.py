@@ -161,7 +161,7 @@ CREATE TABLE IF NOT EXISTS search (
     node_id VARCHAR,             -- rows of kind 'node' (one per graph node; doc_id and path null)
     kind VARCHAR,                -- symbol | title | issuer | cited | unit | evidence | node
     text VARCHAR,                -- as stored in the source columns (masked), lines joined
-    folded VARCHAR               -- pipeline.search.fold_sql(text)
+    folded VARCHAR               -- pipeline.search.fold(text)
 );
 ALTER TABLE citations ADD COLUMN mention_ends INTEGER[];
 INSERT OR REPLACE INTO meta VALUES ('search_stale', '1');

@@ -53,7 +53,7 @@ def clean(archive: tuple[Path, list[str]], tmp_path_factory: pytest.TempPathFact
 def test_sigkill_mid_batch_then_rerun(archive: tuple[Path, list[str]], clean: Path, tmp_path: Path, prefect_api: str) -> None:  # noqa: F811
     root, paths = archive
     db = tmp_path / "kehoach.duckdb"
-    ingest = SlowIngest(root, db, prefect_api, hang_at=HANG_AT)
+    ingest = SlowIngest(root, db, prefect_api, hang_at=HANG_AT, args=("--batch-size", "4"))  # batches before the hang
     hanging = ingest.wait_for("hanging ").split(" ", 1)[1]
     ingest.proc.send_signal(signal.SIGKILL)
     assert ingest.finish() == -signal.SIGKILL
@@ -98,7 +98,9 @@ def test_ctrl_c_mid_batch_is_recorded_and_the_rerun_completes(
     ingest.proc.send_signal(signal.SIGINT)
     t = time.monotonic()
     assert ingest.finish(timeout=STOP_WITHIN) == 130, "\n".join(ingest.seen[-20:])
-    assert time.monotonic() - t <= STOP_WITHIN
+    stopped = time.monotonic() - t
+    print(f"ctrl-c: exit 130 after {stopped:.1f} s")  # the loop in bench/RESULTS.md reads this (pytest -s)
+    assert stopped <= STOP_WITHIN
     assert_consistent(db)
     assert [r[0] for r in query(db, "SELECT status FROM runs")] == ["interrupted"]
     assert {r[0] for r in query(db, "SELECT path FROM documents")} == set(ingest.stored())

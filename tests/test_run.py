@@ -234,3 +234,15 @@ def test_workers_stop_between_files_once_asked(tmp_path: Path) -> None:
     assert len(core.process_batch(files, core.BatchSettings(str(tmp_path), reader=reader))) == 1
     core.STOP.clear()
     assert started.is_set() and len(seen) == 1
+
+
+def test_the_library_never_imports_the_flows_and_the_flow_stays_thin() -> None:
+    """pipeline/ is the library; flows/ is an application over it (issue 14)."""
+    import ast
+
+    for path in (REPO / "pipeline").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any(n == "flows" or n.startswith("flows.") for n in names), path
+    assert len((REPO / "flows" / "ingest.py").read_text(encoding="utf-8").splitlines()) <= 120

@@ -223,3 +223,21 @@ def test_not_a_database(tmp_path):
     with pytest.raises(KehoachError) as e:
         Store(bad)
     assert e.value.reason is Reason.unreadable and str(bad) in e.value.message
+
+
+
+def test_zones_and_the_zone_of_each_fact_are_stored(store, corpus):
+    from pipeline.extract import extract
+    from pipeline.read import read
+    from pipeline.testing import file_info
+
+    doc = read(corpus / "004_3e1be27b5e1fb67a.txt")
+    run = store.begin_run("test", {})
+    store.put_document(run, file_info(doc), doc, extract(doc))
+    kinds = {r[0] for r in store.con.execute("SELECT DISTINCT kind FROM zones").fetchall()}
+    assert {"issuer", "doc_type", "title", "legal_basis", "heading", "item"} <= kinds
+    rows = store.con.execute("SELECT z.start, z.\"end\", t.text FROM zones z JOIN texts t USING (doc_id) WHERE z.kind = 'title'").fetchall()
+    assert rows and all(0 <= s < e <= len(text) for s, e, text in rows)
+    zones_of_citations = {r[0] for r in store.con.execute("SELECT DISTINCT zone FROM citations").fetchall()}
+    assert "legal_basis" in zones_of_citations
+    assert count(store, "deadlines", "zone IS NULL") == 0 and count(store, "assignments", "zone IS NULL") == 0

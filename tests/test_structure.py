@@ -259,6 +259,15 @@ def test_file_holding_a_letter_and_its_companions_is_read_as_the_first() -> None
     assert find_header(text, structure=st).symbol == "3917/BTP-BTTP"
 
 
+def test_licence_and_report_type_words_as_a_scan_reads_them() -> None:
+    text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nGIÁY PHÉP\nVẬN CHUYỂN HÀNG HÓA NGUY HIỂM\n"
+    h = find_header(text)
+    assert (h.doc_type, h.title) == ("Giấy phép", "VẬN CHUYỂN HÀNG HÓA NGUY HIỂM")
+    text = "CÔNG AN TỈNH LÂM ĐỒNG\nSố: 03/BCĐX-CAT(PC04)\nBÁO CÁO ĐỀ XUẤT\n(V/v Phê duyệt thời gian tổ chức Hội nghị)\n"
+    h = find_header(text)
+    assert (h.doc_type, h.symbol, h.title) == ("Báo cáo đề xuất", "03/BCĐX-CAT(PC04)", "V/v Phê duyệt thời gian tổ chức Hội nghị")
+
+
 @pytest.mark.slow
 def test_scan_header_and_closing() -> None:
     """A one-page scanned Tờ trình: OCR text, columns read across, a stamp, a signature

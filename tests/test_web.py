@@ -313,16 +313,13 @@ def test_search_rows_follow_the_files_and_an_old_database_gets_them(tmp_path):
 
 
 def test_fold_matches_what_analysts_type():
-    import duckdb
+    from pipeline.search import fold, parse
 
-    from pipeline.search import fold_sql, parse
-
-    con = duckdb.connect()
-    fold = lambda s: con.execute(f"SELECT {fold_sql('?')}", [s]).fetchall()[0][0]  # noqa: E731
     assert fold("Kế hoạch số 21- KL/TW") == " ke hoach so 21-kl/tw "
     assert fold("Chỉ thị số 05 – CT/TW, ĐẢNG ỦY") == " chi thi so 5-ct/tw dang uy "
-    assert parse(con, "  Ban Tuyên giáo,  HUYỆN ủy ") == (("ban", "tuyen", "giao", "huyen", "uy"), "ban tuyen giao huyen uy")
-    assert parse(con, "") == ((), "")
+    assert fold("Ưu tiên ở Quảng Ngãi\nHội Nông dân") == " uu tien o quang ngai \n hoi nong dan "
+    assert parse("  Ban Tuyên giáo,  HUYỆN ủy ") == (("ban", "tuyen", "giao", "huyen", "uy"), "ban tuyen giao huyen uy")
+    assert parse("") == ((), "")
 
 
 def test_the_database_is_released_when_idle_so_an_ingest_can_write(site, tmp_path):
@@ -376,3 +373,39 @@ def test_every_template_and_asset_is_package_data():
              and "__pycache__" not in p.parts]
     assert files and all(any(fnmatch.fnmatch(f, g) for g in globs) for f in files), files
     assert any(f.endswith("vis-network.min.js") for f in files) and any(f.endswith("LICENSE") for f in files)
+
+
+def test_reports_serve_only_the_pictures_and_notebooks_listed(site, tmp_path):
+    from pipeline.web.app import Settings, create_app
+
+    pictures, books = tmp_path / "reports", tmp_path / "notebooks"
+    pictures.mkdir()
+    books.mkdir()
+    (pictures / "02_coverage_graph.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (books / "01_overview.ipynb").write_text("{}", encoding="utf-8")
+    client = TestClient(create_app(Settings(db=site["db"], reports=pictures, notebooks=books)))
+    page = get_json(client, "/reports")
+    assert [p["title"] for p in page["pictures"]] == ["Văn bản thực hiện các chỉ thị (theo cấp)"]
+    assert client.get("/reports/img/02_coverage_graph.png").headers["content-type"] == "image/png"
+    assert client.get("/reports/notebooks/01_overview.ipynb").status_code == 200
+    for bad in ("/reports/img/..%2Fk.duckdb", "/reports/img/nothing.png", "/reports/other/01_overview.ipynb"):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_document_outline_jumps_to_its_parts(tmp_path):
+    from pipeline.web.app import Settings, create_app
+    from tests.conftest import SAMPLE
+    from tests.helpers_web import ingest_folder
+
+    archive = tmp_path / "a"
+    archive.mkdir()
+    (archive / "kh.txt").write_bytes((SAMPLE / "text" / "004_3e1be27b5e1fb67a.txt").read_bytes())
+    ingest_folder(archive, tmp_path / "k.duckdb")
+    client = TestClient(create_app(Settings(db=tmp_path / "k.duckdb")))
+    doc_id = get_json(client, "/search?q=40-KH/ĐUK")["results"][0]["doc_id"]
+    page = get_json(client, f"/doc/{doc_id}")
+    kinds = [z["kind"] for z in page["outline"]]
+    assert "legal_basis" in kinds and kinds.count("heading") >= 3
+    anchors = {a for s in page["segments"] for a in s["anchors"]}
+    assert {z["ref"] for z in page["outline"]} <= anchors
+    assert any(z["text"].startswith("I.") for z in page["outline"] if z["kind"] == "heading")

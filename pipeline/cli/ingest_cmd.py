@@ -23,22 +23,23 @@ import typer
 from pipeline.cli.app import DbOption, JsonOption, VerboseOption, app
 from pipeline.cli.output import emit_json, err, out
 from pipeline.errors import ExitCode, KehoachError, Reason
-from pipeline.settings import DEFAULT_ARCHIVE, NIGHTLY_CRON, NIGHTLY_TIMEZONE, RUNNERS, IngestSettings
+from pipeline.settings import NIGHTLY_CRON, NIGHTLY_TIMEZONE, RUNNERS, IngestSettings
 
 RUNNER_HELP = f"{' | '.join(RUNNERS)}: threads, a local process pool, or Dask (a local cluster, or --dask-address)."
+D = IngestSettings()  # the defaults: written once, in pipeline/settings.py
 
 
 @app.command("ingest")
 def ingest(
-    archive: Path = typer.Argument(Path(DEFAULT_ARCHIVE), help="Archive folder to ingest (walked recursively)."),
+    archive: Path = typer.Argument(Path(D.archive), help="Archive folder to ingest (walked recursively)."),
     db: Path = DbOption,
-    runner: str = typer.Option("thread", "--runner", help=RUNNER_HELP),
-    dask_address: str = typer.Option(None, "--dask-address", help="Existing Dask scheduler, e.g. tcp://host:8786."),
-    workers: int = typer.Option(None, "--workers", min=1, help="Threads or processes (default: CPU count)."),
-    batch_size: int = typer.Option(8, "--batch-size", min=1, help="Files per task."),
-    retry_failed: bool = typer.Option(False, "--retry-failed", help="Also redo files that failed before."),
-    rehash: bool = typer.Option(False, "--rehash", help="Hash every file, even those whose size and mtime are unchanged."),
-    wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait if another ingest holds the database."),
+    runner: str = typer.Option(D.runner, "--runner", help=RUNNER_HELP),
+    dask_address: str = typer.Option(D.dask_address, "--dask-address", help="Existing Dask scheduler, e.g. tcp://host:8786."),
+    workers: int = typer.Option(D.workers, "--workers", min=1, help="Threads or processes (default: CPU count)."),
+    batch_size: int = typer.Option(D.batch_size, "--batch-size", min=1, help="Files per task."),
+    retry_failed: bool = typer.Option(D.retry_failed, "--retry-failed", help="Also redo files that failed before."),
+    rehash: bool = typer.Option(D.rehash, "--rehash", help="Hash every file, even those whose size and mtime are unchanged."),
+    wait: float = typer.Option(D.lock_wait, "--wait", min=0, help="Seconds to wait if another ingest holds the database."),
     no_reports: bool = typer.Option(False, "--no-reports", help="Do not draw the report PNGs."),
     local: bool = typer.Option(False, "--local", help="Run in this process, without Prefect."),
     nightly: bool = typer.Option(False, "--nightly", help="Serve these settings on a schedule (needs PREFECT_API_URL; see scripts/nightly.sh)."),

@@ -62,10 +62,12 @@ def _type_and_title(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
             m = tables().type_re.match(fold_tones(word))
             t = doc_type(m.group()) if m else None
             kind = t.name if t else None
+        elif found and len(word) > found[1] + 1:  # a compound type printed as such: "BÁO CÁO ĐỀ XUẤT"
+            kind = f"{kind} {repaired(word[found[1]:].strip().lower(), st.text)}"
         return kind, _normalise_symbols(title) if title else None
     if title and any(st.zones[ln.zone].label == "V/v" for ln in lines):
-        title = re.sub(r"^(?:V\s*/\s*%|%)\s*", "V/v ", title)  # a scan's reading of the marker
-        return "Công văn", _normalise_symbols(title)
+        title = re.sub(r"^(?:[VW]\s*[/⁄]\s*[%Vv]|%)\s*", "V/v ", title)  # the marker as a scan may read it
+        return "Công văn", _normalise_symbols(title[:1].upper() + title[1:])
     return None, None
 
 
@@ -115,7 +117,7 @@ _LOOSE_DATE = re.compile(r"NGAY\D{0,6}?(\d{1,2})\D{1,8}?(\d{1,2})\D{0,6}?NAM\D{0
 def _place_and_date(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
     for zone in st.of("place_date"):
         t = clean(st.text_of(zone))
-        m = re.search(r"\s*[,.]\s*NGAY\b", skeleton(t))
+        m = re.search(r"\s*[,.]\s*NGAY", skeleton(t))
         place = squash(t[: m.start()]).strip(" *_|") if m else None
         if not place:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache, lru_cache
 
 from pipeline.extract.patterns import NAME_WORD, normalise_issuer, tables
 from pipeline.extract.text import folded, squash, unwrap
@@ -25,6 +26,15 @@ _LEVEL_OF_BODY = {
 _NAME = rf"{NAME_WORD}(?:[ \t]+{NAME_WORD}){{0,3}}"
 
 
+@cache
+def _phrases() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """The phrases that keep their capitals, each with its lower case and its pattern."""
+    return tuple(
+        (p, p.lower(), re.compile(rf"(?<!\w){re.escape(p.lower())}(?!\w)")) for p in tables().upper_phrases
+    )
+
+
+@lru_cache(maxsize=2048)
 def org_case(upper: str) -> str:
     """An upper-case header line as a name: "ĐẢNG ỦY XÃ KỲ LỢI" → "Đảng ủy xã Kỳ Lợi"."""
     t = tables()
@@ -33,8 +43,10 @@ def org_case(upper: str) -> str:
         s = rx.sub(repl, s)
     s = s.lower()
     kept: set[int] = set()  # offsets of characters inside a kept phrase
-    for phrase in t.upper_phrases:
-        for m in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", s):
+    for phrase, lower, rx in _phrases():
+        if lower not in s:
+            continue
+        for m in rx.finditer(s):
             if m.start() not in kept:
                 kept.update(range(m.start(), m.end()))
                 s = s[: m.start()] + phrase + s[m.end() :]

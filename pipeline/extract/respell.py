@@ -16,6 +16,7 @@ more is taken over as the text writes it most often:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import cache, lru_cache
 
@@ -23,6 +24,7 @@ from pipeline.pattern_tables import load
 from pipeline.structure.skeleton import skeleton
 
 _MAX_SPAN = 8  # words: longer stretches are rarely repeated word for word
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=8)
@@ -35,17 +37,47 @@ def _provinces() -> dict[str, str]:
     return {" ".join(skeleton(p).split()): p for p in load("places")["provinces"]}
 
 
+@lru_cache(maxsize=8)
+def _squashed(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """The skeleton of ``text`` with every run of whitespace one space (so phrases are
+    found with ``str.find``), and where offsets shift: from ``starts[i]`` on, an offset in
+    it is ``shifts[i]`` less than in ``text``."""
+    sk = _skeleton_of(text)
+    starts: list[int] = []
+    shifts: list[int] = []
+    shift = 0
+    for m in _SPACES.finditer(sk):
+        if m.group() != " ":
+            starts.append(m.start() - shift + 1)
+            shift += m.end() - m.start() - 1
+            shifts.append(shift)
+    return _SPACES.sub(" ", sk), tuple(starts), tuple(shifts)
+
+
+def _in_text(pos: int, starts: tuple[int, ...], shifts: tuple[int, ...]) -> int:
+    i = bisect_right(starts, pos) - 1
+    return pos + (shifts[i] if i >= 0 else 0)
+
+
 def _occurrences(
     phrase: list[str], text: str, before: str = "", skip: tuple[int, int] = (0, 0)
 ) -> Counter[str]:
     """How ``text`` writes ``phrase`` (matched on the skeleton), whitespace squashed; with
     ``before``, only where that word stands right before it; ``skip``: a span not counted."""
-    sk = _skeleton_of(text)
-    lead = rf"(?<![A-Z0-9]){re.escape(skeleton(before))}\s+" if before else r"(?<![A-Z0-9])"
-    rx = lead + "(" + r"\s+".join(re.escape(skeleton(w)) for w in phrase) + r")(?![A-Z0-9])"
-    return Counter(
-        " ".join(text[m.start(1) : m.end(1)].split()) for m in re.finditer(rx, sk) if not skip[0] <= m.start(1) < skip[1]
-    )
+    flat, starts, shifts = _squashed(text)
+    target = " ".join(skeleton(w) for w in phrase)
+    lead = f"{skeleton(before)} " if before else ""
+    needle = lead + target
+    found: Counter[str] = Counter()
+    at = flat.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or not flat[at - 1].isalnum()) and (end == len(flat) or not flat[end].isalnum()):
+            s, e = _in_text(at + len(lead), starts, shifts), _in_text(end - 1, starts, shifts) + 1
+            if not skip[0] <= s < skip[1]:
+                found[" ".join(text[s:e].split())] += 1
+        at = flat.find(needle, at + 1)
+    return found
 
 
 def _spans(words: list[str], pick: object, longest: int = _MAX_SPAN) -> list[str]:
@@ -133,17 +165,21 @@ def extended(name: str, text: str) -> str:
     words = name.split()
     if len(words) < 2:
         return name
-    sk = _skeleton_of(text)
-    rx = r"(?<![A-Z0-9])" + r"\s+".join(re.escape(skeleton(w)) for w in words) + r"(?![A-Z0-9])"
+    flat, starts, shifts = _squashed(text)
+    needle = " ".join(skeleton(w) for w in words)
     after: Counter[str] = Counter()
     total = 0
-    for m in re.finditer(rx, sk):
-        if text[m.start() : m.end()].isupper():
-            continue  # the header's own capitals
-        total += 1
-        nxt = re.match(r"[ \t]+(\w+)", text[m.end() : m.end() + 30])
-        if nxt and nxt.group(1)[:1].isupper() and not nxt.group(1).isupper():
-            after[nxt.group(1)] += 1
+    at = flat.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or not flat[at - 1].isalnum()) and (end == len(flat) or not flat[end].isalnum()):
+            s, e = _in_text(at, starts, shifts), _in_text(end - 1, starts, shifts) + 1
+            if not text[s:e].isupper():  # not the header's own capitals
+                total += 1
+                nxt = re.match(r"[ \t]+(\w+)", text[e : e + 30])
+                if nxt and nxt.group(1)[:1].isupper() and not nxt.group(1).isupper():
+                    after[nxt.group(1)] += 1
+        at = flat.find(needle, at + 1)
     if not after or total < 3:
         return name
     word, count = after.most_common(1)[0]

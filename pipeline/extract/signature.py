@@ -24,6 +24,23 @@ _TRAIL = re.compile(r"[\s,;:.]*(?:\./\.)?[\s,;:.]*$")
 _SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký|signed)\b", re.IGNORECASE)
 
 
+# Letters of the Vietnamese alphabet (with their marks), digits and the punctuation a list
+# item holds: a tail after an item's last "." or ";" with anything else is a scan's specks.
+_VIET = "A-Za-zÀ-ÃÈ-ÊÌÍÒ-ÕÙÚÝà-ãè-êìíò-õùúýĂăĐđĨĩŨũƠơƯưẠ-ỹ"
+_STOP = re.compile(r"(?<=[;.])\s+(?=\S)")
+_ODD = re.compile(rf"[^{_VIET}0-9\s(),.;:/&\-–]")
+
+
+def _junk_tail(s: str) -> str:
+    """``s`` without a scan's specks after a "." or ";" ("Lưu: VPLĐ. sC k‹ ”"); a drafter's
+    initial ("Lưu: VT, TH(2). H") stays."""
+    s = re.sub(r";[_\W]*$", "", s)
+    for m in _STOP.finditer(s):
+        if _ODD.search(s, m.end()) or (s[m.start() - 1] == ";" and len(s) - m.end() <= 3):
+            return s[: m.start()].rstrip()
+    return s
+
+
 def _clean_item(s: str) -> str:
     """An entry: its dash, bracketed purposes ("(để báo cáo)") and closing punctuation
     dropped, and a scan's specks after its end ("Như trên; _", "Lưu: VP, VT. š")."""
@@ -33,7 +50,7 @@ def _clean_item(s: str) -> str:
         if re.match(r"\s*[;:,.]", tail) or re.fullmatch(r"\s*\S{0,6}\s*", tail):
             tail = ""  # "(để báo cáo); 234", "(đề theo dõi): Soi": the bracket ended the entry
         s = f"{s[: span[0]].rstrip()} {tail.strip()}".strip()
-    s = re.sub(r"(?:[;.]\s+\S{1,2}|;[_\W]*)$", "", s)
+    s = _junk_tail(s)
     if not re.match(r"\W*Lưu\b", s):
         s = re.sub(r"[;:]\s+[^\Wa-zà-ỹđ]{2,}$", "", s)  # the signature's capitals run in: "Như trên: DÀNG"
     return squash(_TRAIL.sub("", s))

@@ -42,14 +42,19 @@ def number_summary(con: Connection) -> pd.DataFrame:
     return pd.crosstab(numbers["plan"], numbers["kind"])
 
 
-def plot_number_kinds(con: Connection, ax: Axes) -> None:
-    """Stacked bars: numbers per plan, split by kind (percent, target, count, ...)."""
+def plot_number_kinds(con: Connection, ax: Axes, top: int = 30) -> None:
+    """Stacked bars: numbers per plan, split by kind (percent, target, count, ...), for the
+    ``top`` plans stating the most (one bar per plan of a large archive is unreadable, and
+    took minutes to draw)."""
     summary = number_summary(con)
     if summary.empty:
         no_data(ax, "No numbers found")
         return
+    plans = len(summary)
+    if plans > top:
+        summary = summary.loc[summary.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
     summary.plot.barh(ax=ax, stacked=True)
     ax.legend(fontsize=7, title="kind", loc="lower right")
     ax.invert_yaxis()
     ax.set_xlabel("numbers")
-    ax.set_title("Quantitative targets per plan")
+    ax.set_title("Quantitative targets per plan" + (f" ({top} of {plans} plans with most)" if plans > top else ""))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from pipeline.normalise import fold_tones
-from pipeline.structure.cues import Label, body_head, clean, is_opener, is_promulgation, is_upper, label_at
+from pipeline.structure.cues import Label, body_head, clean, is_opener, is_promulgation, is_specks, is_upper, label_at
 from pipeline.structure.lines import TextLine
 from pipeline.structure.parts import Part
 
@@ -132,6 +132,9 @@ def body(lines: list[TextLine], first_group: int = 0) -> list[Part]:
             continue
         text = clean(first.text)
         lab = label_at(text)
+        if len(para) == 1 and is_specks(text):
+            parts.append(Part(first, "page_furniture"))  # a scan's smudge: the opening goes on
+            continue
         if is_promulgation(text):
             parts += [Part(ln, "legal_basis", group=group) for ln in para]  # "QUYẾT ĐỊNH:"
             opening = False

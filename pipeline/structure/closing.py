@@ -25,6 +25,10 @@ _MARK_INSIDE = re.compile(
     r"(?<=\s)(?:(?:T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM\s*\.|KT\s*\.|TL\s*\.|TUQ\s*\.|Q\s*\.)\s*(?=[A-Z])"
     r"|(?:KT|TM|TL)(?=TRUONG|CHU\s+TICH|GIAM\s+DOC|BI\s+THU|PHO\s))"
 )
+_WORD = re.compile(r"[^\s,;:.)_\-–]+")
+_WORD_START = re.compile(r"(?<=\s)\S")
+_ITEM_END = re.compile(r";\s*\S{0,6}$")
+_CLOSED = re.compile(r"(?:[;.]|\./\.)\s*$")
 _SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký|signed)", re.IGNORECASE)
 
 
@@ -36,7 +40,7 @@ def _mark_at(t: str) -> int | None:
 def _position_run_at(t: str) -> int | None:
     """A signature's position run into the end of a list line: "- Như kính gửi; PHÓ CHỦ TỊCH"."""
     start = None
-    for w in reversed(list(re.finditer(r"[^\s,;:.)_\-–]+", t))):
+    for w in reversed(list(_WORD.finditer(t))):
         if not (w.group().isupper() and len(w.group()) >= 2) or t[w.end() :].strip(" .,") and start is None:
             break
         start = w.start()
@@ -49,7 +53,7 @@ def _rank_at(t: str) -> int | None:
     """A ranked name run into the end of a list line: "- Lưu: VT. Đại tá Bùi Duy Hưng"."""
     if name_in(t):
         return None
-    for m in re.finditer(r"(?<=\s)\S", t):
+    for m in _WORD_START.finditer(t):
         rest = t[m.start() :]
         if cues().name_prefix.match(rest) and name_in(rest):
             return m.start()
@@ -75,7 +79,7 @@ def _listed(text: str) -> bool:
     """A line of a "Nơi nhận" list: a dash item, or an item's wrapped end ("tế, Bộ Quốc phòng;")."""
     t = clean(text)
     lab = label_at(t)
-    return (lab is not None and lab.kind == "bullet") or bool(re.search(r";\s*\S{0,6}$", t) and len(t) < 120)
+    return (lab is not None and lab.kind == "bullet") or bool(_ITEM_END.search(t) and len(t) < 120)
 
 
 def _anchor(lines: tuple[TextLine, ...], lo: int) -> int | None:
@@ -181,11 +185,11 @@ def _piece_kind(pc: TextLine, t: str, signed: bool, last_item: str) -> str:
         return "recipients"
     if pc.column >= 2:
         return "signature"
-    if name_in(t) and (signed or not last_item or re.search(r"[.;]\s*$", last_item)):
+    if name_in(t) and (signed or not last_item or _CLOSED.search(last_item) or is_list_end(last_item)):
         return "signature"
     if _SIGNED.match(t):
         return "signature"
-    if last_item and (t[:1].islower() or not re.search(r"(?:[;.]|\./\.)\s*$", last_item)) and any(c.islower() for c in t):
+    if last_item and (t[:1].islower() or not _CLOSED.search(last_item)) and any(c.islower() for c in t):
         return "recipients"
     if signed or is_upper(t):
         return "signature"

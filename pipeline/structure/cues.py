@@ -54,6 +54,7 @@ class _Cues:
     name_prefix: re.Pattern[str]
     surnames: frozenset[str]
     purpose: re.Pattern[str]
+    narrative: re.Pattern[str]
     type_skeletons: tuple[tuple[str, DocType], ...]
 
 
@@ -93,6 +94,7 @@ def cues() -> _Cues:
         type_skeletons=tuple(sorted(skeletons, key=lambda s: -len(s[0]))),
         surnames=frozenset(skeleton(w).split()[0] for w in p["surnames"]),
         purpose=re.compile(rf"\(\s*(?:{_words(p['purpose_marks'])})(?![A-Z0-9])[^()]*\)"),
+        narrative=re.compile("^[-+•*\\s]{0,3}(?:" + "|".join(p["narrative_openers"]) + r")(?![A-Z])"),
     )
 
 
@@ -142,7 +144,12 @@ def is_number(text: str) -> bool:
 
 # What follows "ngày" on a place-date line: "… tháng … năm 2025" (the day and month may be
 # blank, or a stamped day read into the middle of "tháng"), or "14/7/2025".
-_DATE_TAIL = re.compile(r".{0,30}?\bNAM\b|\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+_DATE_TAIL = re.compile(r".{0,30}?(?:\bNAM\b|\bTHANG\b.{0,12}(?:19|20)\d\d)|\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+_NGAY = re.compile(r"\s*[,.]\s*NGAY")
+_TOKEN = re.compile(r"\S+")
+_LIST_END = re.compile(r"^[-+•–~\s]{1,4}LUU\b")
+
+
 def _capitalised(word: str) -> bool:
     """A word of letters that starts with a capital ("Lâm", "Đồng", "BTV")."""
     return word.isalpha() and word[0].isupper()
@@ -152,16 +159,19 @@ def place_date_span(text: str) -> tuple[int, int] | None:
     """The place-and-date line inside ``text``: "Lâm Đồng, ngày 04 tháng 9 năm 2025"
     (a scan: "Lâm Đông. ngày-14 tháng 9"); (start of the place, end of the line)."""
     sk = skeleton(text)
-    for m in re.finditer(r"\s*[,.]\s*NGAY\b", sk):
+    for m in _NGAY.finditer(sk):
         if not _DATE_TAIL.match(sk, m.end()):
             continue
         start = m.start()
         words = 0
         style = None  # Title Case or CAPITALS, as the first word read back
-        for w in reversed(list(re.finditer(r"\S+", text[: m.start()]))):
+        prev = ""
+        for w in reversed(list(_TOKEN.finditer(text, 0, m.start()))):
             word = w.group().lstrip("(\"“*")
-            if words >= 5 or not _capitalised(word) or style not in (None, word.isupper()):
+            level = word.lower() in ("phố", "xã", "trấn") and prev[:1].isupper()  # "Thành phố Hồ Chí Minh"
+            if words >= 6 or not (level or _capitalised(word)) or (not level and style not in (None, word.isupper())):
                 break
+            prev = word
             style = word.isupper()
             start, words = w.end() - len(word), words + 1
         if words:
@@ -210,6 +220,23 @@ def is_page_number(text: str) -> bool:
     return bool(cues().page_number.match(skeleton(clean(text))))
 
 
+_LONG_TOKEN = re.compile(r"\S{12,}")
+_JUNK = re.compile(r"[\\|»«~`^{}\[\]]|\.\.\.|…")
+
+
+def is_specks(text: str) -> bool:
+    """A scan's reading of a rule, a smudge or a stamp ("99900900000090000002gg;",
+    "\\ Ngày (4,2 .12,046...")."""
+    t = clean(text)
+    long_token = _LONG_TOKEN.search(t)
+    if not long_token and not _JUNK.search(t):
+        return False
+    letters, chars = sum(map(str.isalpha, t)), len(t.replace(" ", ""))
+    if long_token and letters < 0.5 * chars:
+        return True
+    return letters < 0.35 * chars and bool(_JUNK.search(t))
+
+
 def is_furniture(text: str) -> bool:
     """A stamp's text, an incoming-document stamp, a page number (for header and tail lines)."""
     sk = skeleton(clean(text))
@@ -236,11 +263,18 @@ def doc_type_at(text: str) -> tuple[DocType, int] | None:
             found = doc_type(m.group())
             if found:
                 return found, lead + m.end()
-    if len(s) > 40 or not is_upper(s, 0.9):
+    if not is_upper(s[:40], 0.9):
         return None
-    sk = " ".join(skeleton(s).split())
-    for word, kind in cues().type_skeletons:
-        if len(word) >= 6 and _near(sk, word):
+    sk = skeleton(s)
+    for word, kind in cues().type_skeletons:  # marks a scan misread: "GIÁY PHÉP", "KÉ HOẠCH"
+        m = re.match(r"\s*".join(re.escape(w) for w in word.split()) + r"(?![A-Z])", sk)
+        if m and len(word) >= 6:
+            return kind, lead + m.end()
+    if len(s) > 40:
+        return None
+    flat = " ".join(sk.split())
+    for word, kind in cues().type_skeletons:  # a letter doubled or dropped: "KÉẺ HOẠCH"
+        if len(word) >= 6 and _near(flat, word):
             return kind, len(text.rstrip())
     return None
 
@@ -262,6 +296,12 @@ def is_opener(text: str) -> bool:
     """A clause the document rests on or carries out: "Căn cứ …", "Thực hiện …", "Theo …"."""
     t = clean(text).lstrip("-+•* \t")
     return bool(t[:1].isupper()) and bool(cues().opener.match(skeleton(t)))
+
+
+def is_narrative(text: str) -> bool:
+    """Running text that opens without a legal basis: "Ngày 07/11/2025, …", "Hiện nay, …"."""
+    t = clean(text).lstrip("-+•* \t")
+    return bool(t[:1].isupper()) and bool(cues().narrative.match(skeleton(t)))
 
 
 def is_promulgation(text: str) -> bool:
@@ -298,6 +338,7 @@ _BULLET = re.compile(r"^[-+•–*·]\s*(?=\S)")
 _DATE_LIKE = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 
+@lru_cache(maxsize=4096)
 def label_at(text: str) -> Label | None:
     """The label opening ``text``: part/chapter, roman, article, number, letter or bullet."""
     t = text.lstrip("#>* \t")
@@ -414,7 +455,7 @@ def purpose_span(text: str) -> tuple[int, int] | None:
 
 def is_list_end(text: str) -> bool:
     """The "- Lưu: VT, …" line that ends every "Nơi nhận" list."""
-    return bool(re.match(r"^[-+•–~\s]{1,4}LUU\b", skeleton(clean(text))))
+    return bool(_LIST_END.match(skeleton(clean(text))))
 
 
 def is_recipients(text: str) -> bool:
@@ -425,6 +466,6 @@ def is_recipients(text: str) -> bool:
 __all__ = [
     "Label", "addressee_at", "authority_end", "body_head", "body_head_word", "clean", "cues", "doc_type_at", "is_addressee",
     "is_appendix", "is_footnotes", "is_furniture", "is_layout_cell", "is_page_number", "is_stamp", "is_number", "is_opener", "is_position",
-    "is_list_end", "is_promulgation", "is_recipients", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
+    "is_list_end", "is_narrative", "is_promulgation", "is_recipients", "is_specks", "purpose_span", "is_separator", "is_subject", "is_telegram_addressee", "is_upper",
     "label_at", "motto_span", "name_in", "place_date_span", "subject_body", "upper_share",
 ]  # fmt: skip

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pipeline.normalise import fold_tones
 from pipeline.structure.cues import (
     addressee_at, authority_end, body_head, body_head_word, clean, doc_type_at, is_addressee, is_furniture, is_number, is_opener,
-    is_promulgation, is_recipients, is_separator, is_subject, is_telegram_addressee, is_upper, label_at, motto_span,
+    is_narrative, is_promulgation, is_specks, is_recipients, is_separator, is_subject, is_telegram_addressee, is_upper, label_at, motto_span,
     place_date_span,
 )  # fmt: skip
 from pipeline.structure.lines import TextLine, cut, split_gaps
@@ -38,6 +38,10 @@ _ENACTING = re.compile(
 # A body name goes on from the line above: it starts with a linking word, or the line
 # above ends with a comma or a linking word.
 _GOES_ON = re.compile(r"^\W{0,3}(?:VA|CAC|CUA|THUOC|TRUC THUOC|VE)\b")
+_NUMBER_IN = re.compile(r"(?<=\s)S[O0]\s*[:.]")
+_SUBJECT_IN = re.compile(r"(?<=\s)[\"“]?V\s*/\s*[V%]\b")
+_FIELD_END = re.compile(r"(?:\bS[OÓ0]\s*:?|ngày|tháng|năm)$", re.IGNORECASE)
+_TWO_LETTERS = re.compile(r"\w\w")
 _OPEN_END = re.compile(r"(?:,|\b(?:VA|CAC|CUA|THUOC|VE|VIEN|DOAN))\s*$")
 
 
@@ -52,12 +56,12 @@ def _place_at(t: str) -> int | None:
 
 
 def _number_at(t: str) -> int | None:
-    m = re.search(r"(?<=\s)S[O0]\s*[:.]", skeleton(t))
+    m = _NUMBER_IN.search(skeleton(t))
     return m.start() if m and is_number(t[m.start() :]) else None
 
 
 def _subject_at(t: str) -> int | None:
-    m = re.search(r"(?<=\s)[\"“]?V\s*/\s*[V%]\b", skeleton(t))
+    m = _SUBJECT_IN.search(skeleton(t))
     return m.start() if m else None
 
 
@@ -71,7 +75,7 @@ def _pieces(line: TextLine) -> list[TextLine]:
 def _BLANK_FIELD(left: str, right: str) -> bool:
     """A gap that leaves a field blank for the hand ("Số:      /UBND-NC", "ngày    tháng 12")
     is no column gap."""
-    return bool(re.search(r"(?:\bS[OÓ0]\s*:?|ngày|tháng|năm)$", left, re.IGNORECASE)) or right[:1] in "/-–"
+    return bool(_FIELD_END.search(left)) or right[:1] in "/-–"
 
 
 def _kind(t: str) -> str:
@@ -196,6 +200,9 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
     if kind == "doc_type" and not st.typed and mode in ("top", "subject"):
         found = doc_type_at(pc.text)
         end = found[1] if found else len(pc.text)
+        rest = pc.text[end:].strip()
+        if rest and is_upper(rest, 0.9) and len(rest.split()) <= 2 and rest[:1].isalpha():
+            end = len(pc.text)  # a compound type: "BÁO CÁO ĐỀ XUẤT"
         parts.append(Part(cut(pc, 0, end), "doc_type"))
         st.mode, st.typed, st.seen, st.title_lines = "title", True, True, 0
         rest = cut(pc, end, len(pc.text))
@@ -239,7 +246,7 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
         if st.mode == "after_title":
             parts.append(Part(pc, "legal_basis", group=-3))  # the enacting line of a decision
             return True
-        if not st.typed and kind == "upper":
+        if not st.typed and kind == "upper" and _TWO_LETTERS.search(pc.text):
             parts.append(Part(pc, "org"))
             return True
         parts.append(Part(pc, ""))
@@ -261,11 +268,6 @@ def _typed_subject(pc: TextLine) -> list[Part]:
     if not m or not t[:1].isupper() or not t[m.end() : m.end() + 2].strip() or not t[m.end() :].lstrip()[:1].islower():
         return []
     return [Part(cut(pc, 0, m.end()), "doc_type"), Part(cut(pc, m.end(), len(t)), "title")]
-
-
-def _specks(t: str) -> bool:
-    """A scan's reading of a rule or a smudge ("99900900000090000002gg;")."""
-    return bool(re.search(r"\S{12,}", t)) and sum(c.isalpha() for c in t) < 0.5 * len(t.replace(" ", ""))
 
 
 def _subject_goes_on(prev: str, pc: TextLine) -> bool:
@@ -291,7 +293,8 @@ def _take_title(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
         return True
     ends = (
         kind in ("opener", "label", "addressee", "promulgation", "motto", "number", "place_date", "closing")
-        or _specks(t)
+        or is_specks(t)
+        or is_narrative(t)
         or _ATTACHED.match(t)
         or len(t) > 260
         or st.title_lines >= 12

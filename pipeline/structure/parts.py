@@ -20,6 +20,8 @@ class Part:
     group: int = -1  # parts of one group (a paragraph, a clause) make one zone
 
 
+_LETTER = re.compile(r"\w")
+
 # A finder returns where, inside a line, another column or another part begins (or None).
 Finder = Callable[[str], "int | None"]
 
@@ -31,7 +33,7 @@ def split_at(line: TextLine, finders: tuple[Finder, ...]) -> list[TextLine]:
     rest = line
     for _ in range(6):
         cuts = [c for f in finders if (c := f(rest.text)) is not None and 0 < c < len(rest.text)]
-        cuts = [c for c in cuts if re.search(r"\w", rest.text[:c])]
+        cuts = [c for c in cuts if _LETTER.search(rest.text, 0, c)]
         if not cuts:
             break
         at = min(cuts)

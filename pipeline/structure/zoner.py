@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -164,7 +163,7 @@ def _furniture(lines: tuple[TextLine, ...]) -> set[int]:
         if i + 2 >= len(lines) or lines[i + 1].page != ln.page or lines[i + 2].page != ln.page:
             edges.add(i)
     has_pages = any(ln.page is not None for ln in lines)
-    seen: Counter[str] = Counter()
+    seen: dict[str, set[int | None]] = {}
     for i, ln in enumerate(lines):
         if ln.table is not None:
             continue
@@ -173,8 +172,8 @@ def _furniture(lines: tuple[TextLine, ...]) -> set[int]:
         elif is_page_number(ln.text) and (i in edges if has_pages else ln.blank_before):
             out.add(i)
         elif i in edges and len(ln.text) >= 12:
-            seen[skeleton(clean(ln.text))] += 1
-    repeated = {k for k, c in seen.items() if c >= 2 and not _header_cue(k)}
+            seen.setdefault(skeleton(clean(ln.text)), set()).add(ln.page)
+    repeated = {k for k, pages in seen.items() if len(pages) >= 2 and not _header_cue(k)}
     if repeated:
         out |= {i for i in edges if lines[i].table is None and skeleton(clean(lines[i].text)) in repeated}
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -132,20 +132,17 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextmanager
     def database() -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            opened = reader.cursor()
-            con = opened.__enter__()
-        except DatabaseLocked:
-            raise PageError(503, "Cơ sở dữ liệu đang bận",
-                            "Một lần nạp dữ liệu (kehoach ingest) đang ghi vào cơ sở dữ liệu. "
-                            "Trang sẽ xem được khi lần nạp xong; vui lòng thử lại sau ít phút.") from None
-        except KehoachError as e:
-            raise PageError(503, "Chưa có cơ sở dữ liệu",
-                            f"Không mở được {settings.db}: {e.detail}. Hãy chạy kehoach ingest trước.") from None
-        try:
+        with ExitStack() as stack:
+            try:
+                con = stack.enter_context(reader.cursor())
+            except DatabaseLocked:
+                raise PageError(503, "Cơ sở dữ liệu đang bận",
+                                "Một lần nạp dữ liệu (kehoach ingest) đang ghi vào cơ sở dữ liệu. "
+                                "Trang sẽ xem được khi lần nạp xong; vui lòng thử lại sau ít phút.") from None
+            except KehoachError as e:
+                raise PageError(503, "Chưa có cơ sở dữ liệu",
+                                f"Không mở được {settings.db}: {e.detail}. Hãy chạy kehoach ingest trước.") from None
             yield con
-        finally:
-            opened.__exit__(None, None, None)
 
     def render(request: Request, template: str, data: dict[str, Any], title: str,
                crumbs: list[tuple[str, str | None]], status: dict[str, Any] | None = None, code: int = 200) -> Response:
@@ -244,9 +241,13 @@ def create_app(settings: Settings) -> Starlette:
     def report_file(request: Request) -> Response:
         """A report PNG or a notebook: only a name listed in its folder, never a path."""
         kind, name = request.path_params["kind"], request.path_params["name"]
-        listed = {p["file"]: settings.reports_dir / p["file"] for p in reports_data()["pictures"]} if kind == "img" else (
-            {b.name: b for b in settings.notebooks.glob("*.ipynb")} if kind == "notebooks" and settings.notebooks
-            and settings.notebooks.is_dir() else {})
+        data = reports_data()
+        if kind == "img":
+            listed = {p["file"]: settings.reports_dir / p["file"] for p in data["pictures"]}
+        elif kind == "notebooks" and settings.notebooks:
+            listed = {b["file"]: settings.notebooks / b["file"] for b in data["notebooks"]}
+        else:
+            listed = {}
         if name not in listed:
             return error(request, PageError(404, "Không tìm thấy tệp", "Tệp này không có trong thư mục báo cáo."))
         media = "image/png" if kind == "img" else "application/x-ipynb+json"
@@ -280,6 +281,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/favicon.ico", lambda request: Response(status_code=204)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
+
     def not_found(request: Request, exc: Exception) -> Response:
         return error(request, PageError(404, "Không có trang này", "Địa chỉ này không có trong trang tra cứu."))
 

@@ -25,31 +25,18 @@ FACETS = ("doc_type", "level", "issuer", "year")
 FACET_SIZE = 12
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchall()[0][0])
-
-
-def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT name, value FROM meta").fetchall()) if has_table(con, "meta") else {}
-
-
 def status(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """What the footer and the notes say: the last run, and whether derived tables lag."""
-    m = meta(con)
+    stale = con.execute("SELECT value FROM meta WHERE name = 'graph_stale'").fetchall()
     last = fetch(con, "SELECT run_id, status, started_at, finished_at FROM runs ORDER BY started_at DESC LIMIT 1").rows
     return {
         "last_run": last[0] if last else None,
-        "graph_stale": m.get("graph_stale") == "1",
-        "search_ready": has_table(con, "search") and m.get("search_stale") != "1",
+        "graph_stale": bool(stale and stale[0][0] == "1"),
+        "search_ready": search.ready(con),
     }
 
 
 # --------------------------------------------------------------------- search
-
-
-def _search_source(con: duckdb.DuckDBPyConnection) -> str:
-    """The ``search`` table, or (a database not yet migrated) the same rows built on the fly."""
-    return "search" if status(con)["search_ready"] else f"({search.rows_sql()})"
 
 
 def _filters(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,10 +70,12 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
     q = str(params.get("q") or "").strip()
     filters = _filters(params)
     page = max(1, _int(params.get("page"), 1))
-    terms, phrase = search.parse(con, q)
-    source = _search_source(con)
-    if terms:
-        matched, args = search.matches_sql(terms, phrase, source)
+    terms, phrase = search.parse(q)
+    ready = search.ready(con)
+    if terms and ready:
+        matched, args = search.matches_sql(terms, phrase)
+    elif terms:  # a database from before the search index: nothing can be found until an ingest builds it
+        matched, args = "SELECT doc_id, 0 AS score FROM documents WHERE false", []
     else:
         matched, args = "SELECT doc_id, 0 AS score FROM documents", []
     con.execute(
@@ -115,7 +104,8 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
             LIMIT {PER_PAGE} OFFSET {(page - 1) * PER_PAGE}""",
         wargs,
     ).rows
-    _add_snippets(con, results, terms, source)
+    if ready:
+        _add_snippets(con, results, terms)
     facets = {}
     for name in FACETS:
         fw, fargs = _where(filters, skip=name)
@@ -126,21 +116,21 @@ def search_page(con: duckdb.DuckDBPyConnection, params: Mapping[str, Any]) -> di
             f" GROUP BY 1 ORDER BY {order} LIMIT {FACET_SIZE}",
             fargs,
         ).rows
-    cited = _cited_nodes(con, terms) if terms and page == 1 and source == "search" else []
+    cited = _cited_nodes(con, terms) if terms and page == 1 and ready else []
     return {
         "q": q, "terms": list(terms), "filters": filters, "page": page, "pages": pages, "per_page": PER_PAGE,
-        "total": total, "results": results, "facets": facets, "cited": cited,
+        "total": total, "results": results, "facets": facets, "cited": cited, "index_ready": ready,
     }
 
 
-def _add_snippets(con: duckdb.DuckDBPyConnection, results: list[dict[str, Any]], terms: tuple[str, ...], source: str) -> None:
+def _add_snippets(con: duckdb.DuckDBPyConnection, results: list[dict[str, Any]], terms: tuple[str, ...]) -> None:
     """For each result, the line (evidence sentence, unit, title) holding the most terms."""
     for r in results:
         r["snippet"], r["snippet_kind"] = None, None
     if not terms or not results:
         return
     rows = con.execute(
-        f"""SELECT doc_id, kind, text, folded FROM {source}
+        f"""SELECT doc_id, kind, text, folded FROM search
             WHERE kind IN ('evidence', 'unit', 'title') AND doc_id IN (SELECT unnest(?::VARCHAR[]))""",
         [[r["doc_id"] for r in results]],
     ).fetchall()
@@ -238,12 +228,35 @@ def document_page(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any]
     rows = con.execute("SELECT text FROM texts WHERE doc_id = ?", [doc_id]).fetchall()
     text = rows[0][0] if rows and rows[0][0] is not None else ""
     facts, marks = _facts(con, doc_id, text)
+    outline = _outline(con, doc_id, text)
+    marks += [Mark(z["start"], z["start"], "zone", z["ref"]) for z in outline]
     up = trees.tree(con, node, "up") if node else None
     down = trees.tree(con, node, "down", limit=300) if node else None
     return {
         "doc": doc, "renders": renders, "text_chars": len(text), "has_text": bool(text),
-        "segments": highlight.segments(text, marks), "facts": facts, "up": up, "down": down,
+        "segments": highlight.segments(text, marks), "facts": facts, "outline": outline, "up": up, "down": down,
     }
+
+
+OUTLINE_KINDS = ("title", "legal_basis", "heading", "signature", "recipients", "appendix")
+
+
+def _outline(con: duckdb.DuckDBPyConnection, doc_id: str, text: str) -> list[dict[str, Any]]:
+    """The parts of the document worth jumping to (``zones``): subject, legal basis, headings, signature."""
+    rows = fetch(
+        con,
+        'SELECT ordinal, kind, start, "end", label, parent FROM zones WHERE doc_id = ? AND list_contains(?, kind)'
+        " ORDER BY start, ordinal",
+        [doc_id, list(OUTLINE_KINDS)],
+    ).rows
+    out = []
+    for z in rows:
+        if z["start"] is None or not 0 <= z["start"] <= len(text):
+            continue
+        words = " ".join(text[z["start"] : min(z["end"] or z["start"], z["start"] + 200)].split())
+        out.append({**z, "ref": f"z{z['ordinal']}", "text": words[:90] + ("…" if len(words) > 90 else ""),
+                    "sub": z["kind"] == "heading" and z["parent"] is not None and z["parent"] >= 0})
+    return out
 
 
 def _facts(con: duckdb.DuckDBPyConnection, doc_id: str, text: str) -> tuple[dict[str, list[dict[str, Any]]], list[Mark]]:
@@ -302,7 +315,7 @@ def node_page(con: duckdb.DuckDBPyConnection, node_id: str) -> dict[str, Any] | 
     found = trees.node_rows(con, [node_id])
     if not found:
         return None
-    node = found[node_id]
+    node = {**found[node_id], "title": con.execute("SELECT title FROM nodes WHERE node_id = ?", [node_id]).fetchall()[0][0]}
     files = fetch(
         con,
         f"SELECT d.doc_id, d.path, d.format FROM documents d WHERE d.node_id = ? ORDER BY {representative_sql('d')}",
@@ -340,5 +353,5 @@ def runs_page(con: duckdb.DuckDBPyConnection, limit: int = 30) -> dict[str, Any]
     return {"runs": runs, "failed": failed, "by_status": by_status}
 
 
-__all__ = ["PER_PAGE", "document_page", "home_page", "meta", "node_page", "runs_page", "search_page", "status",
+__all__ = ["PER_PAGE", "document_page", "home_page", "node_page", "runs_page", "search_page", "status",
            "top_directives"]

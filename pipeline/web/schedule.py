@@ -83,8 +83,8 @@ def _where(con: duckdb.DuckDBPyConnection, f: Mapping[str, Any], today: date) ->
                      f" WHERE contains({fold_letters_sql('unit')}, {fold_letters_sql('?')}))")
         args.append(f["unit"])
     if "doc" in f:
-        terms, phrase = search.parse(con, f["doc"])
-        if terms:
+        terms, phrase = search.parse(f["doc"])
+        if terms and search.ready(con):
             matched, margs = search.matches_sql(terms, phrase, kinds=("symbol", "issuer"))
             conds.append(f"i.doc_id IN (SELECT doc_id FROM ({matched}))")
             args += margs

@@ -39,7 +39,7 @@ WITH RECURSIVE walk(node_id, depth) AS (
 
 _NODES = """
 SELECT n.node_id, n.label, n.key, n.doc_type, n.symbol, n.date, n.year, n.issuer, n.scope, n.level,
-       n.in_archive, n.ambiguous, n.candidates, n.title, r.doc_id
+       n.in_archive, n.ambiguous, n.candidates, r.doc_id
 FROM nodes n LEFT JOIN (
     SELECT d.node_id, arg_min(d.doc_id, {rank}) AS doc_id FROM documents d
     WHERE d.node_id IN {ids} GROUP BY 1) r USING (node_id)
