@@ -311,3 +311,14 @@ def test_responsibility_column_of_a_task_table() -> None:
     starts = tuple(len(head) + sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines)))
     table = Table(0, len(head), len(text) - 1, rows, starts)
     assert _units(text, "Kế hoạch", tables=(table,)) == ["Sở Xây dựng", "Lãnh đạo Công an tỉnh", "UBND các huyện"]
+
+
+def test_list_quantifier_reaches_class_members_and_aliases_name_a_body() -> None:
+    text = (
+        "QUYẾT ĐỊNH:\nĐiều 1. Thành lập Ban Chỉ đạo phòng chống thiên tai huyện (sau đây gọi là Ban Chỉ đạo).\n"
+        "Điều 2. Ban Chỉ đạo có nhiệm vụ điều hành công tác ứng phó; các phòng, ban, đơn vị chuyên môn thuộc UBND huyện, "
+        "đoàn thể phối hợp thực hiện.\nĐiều 3. Các phòng, ban, đoàn thể và Công an huyện chịu trách nhiệm thi hành Quyết định này.\n"
+    )
+    assert _units(text, "Quyết định") == [
+        "Ban Chỉ đạo", "các phòng, ban", "các đơn vị chuyên môn thuộc UBND huyện", "các đoàn thể", "Công an huyện",
+    ]  # "ban, đơn vị ..." and "ban, đoàn thể" split, each member under the list's "các"

@@ -59,6 +59,9 @@ class _Anchor:
 
 # A line listing who attends or makes up a body ("Thành phần: ...", "Dự tại điểm cầu ...:").
 _COMPOSITION = re.compile(r"[ \t]*(?:Thành phần|Thành viên|Dự tại|Đại biểu|Khách mời|gồm)[^\n:]{0,80}:", re.IGNORECASE)
+# A list under one quantifier ("Các sở, ban, ngành, đoàn thể") and the class words that take it.
+_PLURAL_LIST = re.compile(r"[Cc]ác\s")
+_CLASS = re.compile(r"(?:địa phương|đoàn thể|đơn vị|cơ quan|doanh nghiệp|ngành|tổ chức)(?!\w)")
 _HANDED = re.compile(r"[ \t]*(?:[Gg]iao(?:[ \t]+cho)?|[Đđ]ề nghị|[Yy]êu cầu)[ \t]+")
 # "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
 _PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
@@ -406,8 +409,12 @@ def find_assignments(
         for a in sorted(_scopes(anchors, text, part), key=lambda a: a.start):
             if a.source == "heading" and not text[a.end : a.scope_end].strip(" \t\n-+•*:.;,"):
                 continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
-            for s, e in finder.split(a.start - body, a.end - body, a.kind):
+            members = finder.split(a.start - body, a.end - body, a.kind)
+            plural = bool(_PLURAL_LIST.match(text, a.start)) and len(members) > 1
+            for n, (s, e) in enumerate(members):
                 name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
+                if plural and n and _CLASS.match(name):
+                    name = f"các {name}"  # "Các sở, ban, ngành, đoàn thể": the list's "các" is every member's
                 if not name or (is_generic(name) and (a.source == "partner" or ("liên quan" in name and a.source in ("clause", "directed")))):
                     continue  # "phối hợp với các cơ quan liên quan": no unit named
                 if _personal(name) or (a.source == "partner" and not finder._named(s, e)):
