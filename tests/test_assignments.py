@@ -243,3 +243,71 @@ def test_partners_on_the_next_line_and_after_a_generic_member() -> None:
         "Ban Tổ chức Thị ủy", "Văn phòng Thị ủy", "Ban Tuyên giáo Thị ủy", "Ủy ban Kiểm tra Thị ủy",
         "Phòng Giáo dục và Đào tạo các huyện",
     ]
+
+
+# Issue 13 (made-up wording): where a letter, a decision, a notice or a task table tells units to act.
+def _units(text: str, doc_type: str | None, issuer: str | None = None, tables: tuple = ()) -> list[str]:
+    from pipeline.models import Document
+
+    doc = Document("t.txt", "x", "txt", text, tables=tables)
+    header = Header(doc_type=doc_type, issuer=issuer)
+    return [a.unit for a in find_assignments(doc, header, find_deadlines(doc, header))]
+
+
+def test_letter_body_hands_over_and_requests() -> None:
+    text = (
+        "SỞ Y TẾ\nSố: 12/SYT-NV\nV/v phòng chống dịch\nKính gửi:\n- UBND các huyện;\n- Bệnh viện Đa khoa tỉnh.\n"
+        "Thực hiện Công văn số 45/UBND-VX ngày 2/3/2024 của UBND tỉnh, Sở Y tế nhận được ý kiến và đề nghị "
+        "Ủy ban nhân dân các huyện khẩn trương rà soát các ổ dịch; giao Trung tâm Kiểm soát bệnh tật tỉnh chủ trì, "
+        "phối hợp với Bệnh viện Đa khoa tỉnh tổ chức giám sát.\nSở Y tế trân trọng cảm ơn./.\nNơi nhận:\n- Như trên;\n"
+    )
+    assert _units(text, "Công văn", "Sở Y tế") == [
+        "Ủy ban nhân dân các huyện", "Trung tâm Kiểm soát bệnh tật tỉnh", "Bệnh viện Đa khoa tỉnh",
+    ]  # the issuer speaking ("Sở Y tế nhận được", "trân trọng cảm ơn") is not told to act
+
+
+def test_labelled_fields_of_a_task_list() -> None:
+    text = (
+        "Kính gửi: Các sở, ngành\n1. Nâng cấp đường giao thông nông thôn.\n- Đơn vị chủ trì thực hiện: Sở Xây dựng.\n"
+        "- Đơn vị phối hợp: Công an tỉnh; UBND các huyện, thị xã.\n- Thời gian hoàn thành: Quý III/2026.\n"
+    )
+    assert _units(text, "Công văn") == ["Sở Xây dựng", "Công an tỉnh", "UBND các huyện, thị xã"]
+
+
+def test_decision_charges_and_its_execution_list() -> None:
+    text = (
+        "QUYẾT ĐỊNH:\nĐiều 1. Thành lập Đoàn kiểm tra liên ngành (gọi tắt là Đoàn kiểm tra), gồm các ông (bà):\n"
+        "1. Ông Lê Văn Bình - Phó Giám đốc Sở Tài chính, Trưởng đoàn.\n2. Bà Trần Thị Hoa - Chuyên viên Sở Y tế.\n"
+        "Điều 2. Đoàn kiểm tra có nhiệm vụ kiểm tra việc quản lý giá tại các chợ; giao Sở Tài chính bố trí kinh phí.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n"
+        "Điều 4. Chánh Văn phòng UBND huyện, Trưởng phòng Nội vụ; Chủ tịch UBND các xã và các ông (bà) có tên tại "
+        "Điều 1 chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    assert _units(text, "Quyết định") == [
+        "Đoàn kiểm tra", "Sở Tài chính", "Chánh Văn phòng UBND huyện", "Trưởng phòng Nội vụ", "Chủ tịch UBND các xã",
+        "các ông (bà) có tên tại Điều 1",
+    ]  # the founding article's members are charged only by the last article
+
+
+def test_notice_hands_over_by_item_and_names_no_presiding_official() -> None:
+    text = (
+        "Ngày 5/3/2026, đồng chí Lê Văn Tâm - Phó Chủ tịch UBND tỉnh chủ trì cuộc họp. Sau khi nghe báo cáo, "
+        "đồng chí Lê Văn Tâm kết luận và chỉ đạo như sau:\n1. Giao Sở Giao thông vận tải:\na) Rà soát hồ sơ.\n"
+        "2. Các sở, ban, ngành; UBND các huyện\n- Phối hợp Ban Quản lý dự án đầu tư xây dựng tỉnh hoàn thành trước ngày 30/6/2026.\n"
+    )
+    assert _units(text, "Thông báo") == [
+        "Sở Giao thông vận tải", "Các sở, ban, ngành", "UBND các huyện", "Ban Quản lý dự án đầu tư xây dựng tỉnh",
+    ]
+
+
+def test_responsibility_column_of_a_task_table() -> None:
+    from pipeline.models import Table
+
+    rows = (("TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian"), ("1", "Rà soát quy hoạch", "Sở Xây dựng", "Quý I/2026"),
+            ("2", "Kiểm tra cơ sở", "Lãnh đạo Công an tỉnh; UBND các huyện", "Quý II/2026"))  # fmt: skip
+    head = "IV. TỔ CHỨC THỰC HIỆN\nPhân công cụ thể theo bảng sau:\n"
+    lines = [" | ".join(r) for r in rows]
+    text = head + "\n".join(lines) + "\n"
+    starts = tuple(len(head) + sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines)))
+    table = Table(0, len(head), len(text) - 1, rows, starts)
+    assert _units(text, "Kế hoạch", tables=(table,)) == ["Sở Xây dựng", "Lãnh đạo Công an tỉnh", "UBND các huyện"]

@@ -62,7 +62,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
         raise KehoachError(Reason.extract_failed, doc.path, f"{type(e).__name__}: {e}") from e
     deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header, scope)
     numbers = _run("numbers", "find_numbers", doc, strict, doc, scope)
-    assignments = _run("assignments", "find_assignments", doc, strict, doc, header, deadlines)
+    assignments = _run("assignments", "find_assignments", doc, strict, doc, header, deadlines, scope)
     return Extraction(
         doc=doc.stem,
         header=header,

@@ -17,11 +17,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from pipeline.extract.sections import Section, find_sections, organisation_part, paragraphs
-from pipeline.extract.text import sentence_at, squash
+from pipeline.extract import patterns
+from pipeline.extract.scope import Scope
+from pipeline.extract.sections import Section, find_sections, organisation_parts, paragraphs
+from pipeline.extract.sections import fold
+from pipeline.extract.text import sentence_at, squash, table_cells
 from pipeline.extract.units import UnitFinder, is_generic, ocr_correct, unit_key
 from pipeline.models import Assignment, Deadline, Document, Header
+from pipeline.normalise import fold_tones
 
 # Where a clause can start: a line (after its bullet), or after a full stop,
 # an ellipsis or a semicolon.
@@ -31,8 +36,15 @@ _CLAUSE = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]+[ \t]*)?|(?:\.{3}|…|[.;])[
 _ITEM_START = re.compile(r"\n[ \t]*(?:[-+•*–]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s)")
 
 
-# Units named inside another unit's clause: partners and units it directs.
-_INNER = ("partner", "directed")
+# Units named inside another unit's clause: partners, units it directs, labelled units.
+_INNER = ("partner", "directed", "label")
+# A field naming who does a task: "- Đơn vị chủ trì thực hiện: Sở Tài chính", "Đơn vị phối
+# hợp: Các sở, ban, ngành; UBND các xã", "Chủ trì: Công an tỉnh".
+_LABEL = re.compile(
+    r"(?im)^[ \t*_]*(?:[-+•–][ \t]*)?(?:(?:Đơn vị|Cơ quan|Bộ phận|Người|Lực lượng)[ \t]+(?P<r1>chủ trì|thực hiện|phối hợp|"
+    r"thường trực|tham mưu|chịu trách nhiệm|được giao)(?:[ \t]+(?:thực hiện|chính|thi hành))?|(?P<r2>chủ trì|phối hợp|"
+    r"trách nhiệm thực hiện|trách nhiệm))[ \t*_]*:[ \t*_]*"
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +52,16 @@ class _Anchor:
     start: int  # offsets into the document text
     end: int
     kind: str
-    source: str  # heading | clause | partner | directed
+    source: str  # heading | clause | partner | directed | label
     scope_end: int = -1
+    role: str = ""  # a role the text states by a label ("Đơn vị phối hợp: ...")
+
+
+# A line listing who attends or makes up a body ("Thành phần: ...", "Dự tại điểm cầu ...:").
+_COMPOSITION = re.compile(r"[ \t]*(?:Thành phần|Thành viên|Dự tại|Đại biểu|Khách mời|gồm)[^\n:]{0,80}:", re.IGNORECASE)
+_HANDED = re.compile(r"[ \t]*(?:[Gg]iao(?:[ \t]+cho)?|[Đđ]ề nghị|[Yy]êu cầu)[ \t]+")
+# "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
+_PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
 
 
 def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...]) -> list[int]:
@@ -67,7 +87,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
     """All unit mentions that open a clause (or follow "phối hợp với") in the part."""
     # A part's heading line is only its title; an article's heading line already
     # assigns ("Điều 3. Ban Thường trực ... chịu trách nhiệm thi hành ...").
-    body = part.body_start if part.kind == "article" else text.find("\n", part.start, part.end)
+    body = part.body_start if part.kind in ("article", "body") else text.find("\n", part.start, part.end)
     body = part.end if body < 0 else body
     region = text[body : part.end]
     finder = UnitFinder(region)
@@ -77,25 +97,166 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
     heading_lines = [(s.start, _line_end(text, s.start, part.end)) for s in sections if s.kind == "item" and body <= s.start < part.end]
     anchors: list[_Anchor] = []
     taken_until = -1
+    labelled = _labelled(text, body, part.end, finder) + _executors(text, body, part.end, finder)
+    anchors += labelled
+    label_lines = {text.rfind("\n", 0, a.start) + 1 for a in labelled}
+    aliases = _aliases(text)
     for c in _clause_starts(text, body, part.end, sections):
-        if c < taken_until:
+        if c < taken_until or text.rfind("\n", 0, c) + 1 in label_lines:
             continue
         limit = _line_end(text, c, part.end)
-        hit = finder.unit_at(c - body, limit - body)
+        hit = finder.unit_at(c - body, limit - body) or _alias_at(text, c, body, aliases, finder)
         if not hit:
             continue
         s, e, kind, verb = hit
+        if _COMPOSITION.match(text, c) or _speaks(text, e + body) or _shouted(text, c):
+            continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"
-        if source == "clause" and (not verb or _in_quotes(text, c)):
+        handed = bool(_HANDED.match(text, c))  # "Giao Sở Nội vụ:", a hand-over that needs no verb
+        if source == "clause" and ((not verb and not handed) or _in_quotes(text, c) or _PURPOSE.match(text, e + body)):
             continue  # a list of bodies inside a sentence or a quoted title
         anchors.append(_Anchor(s + body, e + body, kind, source))
         taken_until = e + body
     for source, found in (("partner", finder.partners_after), ("directed", finder.directed_after)):
         for s, e, kind, _ in found(0, len(region)):
-            if not is_generic(region[s:e]):
+            if source == "directed" or not is_generic(region[s:e]):  # "yêu cầu các sở, ban, ngành ..." names them
                 anchors.append(_Anchor(s + body, e + body, kind, source))
     return anchors, finder, body
+
+
+@cache
+def _speech() -> re.Pattern[str]:
+    words = patterns.load("role_verbs")["speech_verbs"]
+    return re.compile(r"[ \t,]*(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _speaks(text: str, pos: int) -> bool:
+    """Whether the words at ``pos`` are the writer's own ("kính đề nghị", "nhận được")."""
+    return bool(_speech().match(fold_tones(text[pos : pos + 40])))
+
+
+def _shouted(text: str, pos: int) -> bool:
+    """Whether ``pos`` stands on an upper-case line (a header's body names, a title)."""
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    line = text[start : len(text) if end < 0 else end]
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
+# Column heads of a task table naming who acts: "Trách nhiệm thực hiện", "Đơn vị chủ trì",
+# "Cơ quan phối hợp", "Chủ trì" (folded, upper case) → the role they give.
+_COLUMN = re.compile(
+    r"^(?:TRACH NHIEM(?: THUC HIEN| CHINH| CHU TRI)?|(?:DON VI|CO QUAN|BO PHAN|NGUOI|LUC LUONG) (?P<r1>CHU TRI|THUC HIEN|PHOI HOP|PHU TRACH)"
+    r"(?: THUC HIEN| CHINH)?|(?P<r2>CHU TRI|PHOI HOP)(?: THUC HIEN)?)$"
+)
+_COLUMN_ROLES = {"CHU TRI": "chủ trì", "PHOI HOP": "phối hợp", "PHU TRACH": "phụ trách"}
+
+
+def _table_units(doc: Document, text: str) -> list[tuple[int, str, str]]:
+    """``(offset, name, role)`` of the units in the responsibility column of task tables:
+    each cell names its units, split at ";" and where a new name opens after a comma."""
+    out = []
+    for table in doc.tables:
+        if not table.rows:
+            continue
+        columns = {}
+        for c, head in enumerate(table.rows[0]):
+            m = _COLUMN.match(fold(squash(head)).strip(" :*"))
+            if m:
+                columns[c] = _COLUMN_ROLES.get(m.group("r1") or m.group("r2") or "", "thực hiện")
+        for _, c, at, cell in table_cells(doc.text, table):
+            if c not in columns or not cell.strip():
+                continue
+            finder = UnitFinder(cell)
+            for seg in re.finditer(r"[^;\n]+", cell):
+                s0 = seg.start() + len(seg.group()) - len(seg.group().lstrip())
+                hit = finder.unit_at(s0, seg.end(), bare_level=True)
+                if hit:
+                    for s, e in finder.split(hit[0], hit[1], hit[2]):
+                        out.append((at + s, squash(cell[s:e]).strip(" ,;:.-–"), columns[c]))
+    return out
+
+
+# The closing clause of a decision: "<list> chịu trách nhiệm thi hành Quyết định này".
+_EXECUTES = re.compile(
+    r"(?:chịu|có)\s+trách\s+nhiệm\s+(?:thi\s+hành|tổ\s+chức\s+thực\s+hiện|triển\s+khai\s+thực\s+hiện)"
+    r"\s+(?:Quyết định|Nghị quyết|Thông tư|Nghị định|Chỉ thị|Quy định|Quy chế)\s+(?:này|trên)",
+    re.IGNORECASE,
+)
+
+
+def _executors(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anchor]:
+    """The units listed before a decision's "chịu trách nhiệm thi hành Quyết định này",
+    members separated by ";" (each may be a list of its own)."""
+    out = []
+    for m in _EXECUTES.finditer(text, body, end):
+        start = max(text.rfind("\n", body, m.start()) + 1, body)
+        label = re.match(r"[ \t]*Điều\s+\d+\s*[.:]\s*", text[start : m.start()])
+        start += label.end() if label else 0
+        pos = start
+        for seg in re.finditer(r"[^;]+", text[start : m.start()]):
+            s0 = pos + seg.start() + len(seg.group()) - len(seg.group().lstrip())
+            hit = finder.unit_at(s0 - body, m.start() - body, bare_level=True)
+            if hit:
+                out.append(_Anchor(hit[0] + body, hit[1] + body, hit[2], "label", role="chịu trách nhiệm"))
+    return out
+
+
+# A body named once in full and then by a short name: "Thành lập Tổ giúp việc của Hội đồng
+# ... (gọi tắt là Tổ giúp việc)", "(sau đây gọi là Ban Chỉ đạo)".
+_ALIAS = re.compile(r"\((?:sau\s+đây\s+)?(?:gọi|viết)(?:\s+tắt)?\s+là\s*:?\s*[“\"]?(?P<alias>[^()“”\"\n]{2,40}?)[”\"]?\)")
+
+
+def _aliases(text: str) -> tuple[str, ...]:
+    """Short names the text gives its bodies, longest first."""
+    found = {m.group("alias").strip() for m in _ALIAS.finditer(text)}
+    return tuple(sorted((a for a in found if a[:1].isupper()), key=len, reverse=True))
+
+
+def _alias_at(text: str, c: int, body: int, aliases: tuple[str, ...], finder: UnitFinder) -> tuple[int, int, str, bool] | None:
+    """A short name at clause start ``c`` followed by its predicate ("Tổ giúp việc có trách nhiệm ...")."""
+    at = len(text) - len(text[c:].lstrip(" \t-+•*"))
+    for alias in aliases:
+        if text.startswith(alias, at) and not text[at + len(alias) : at + len(alias) + 1].isalnum():
+            k = finder._tok(at + len(alias) - body)
+            if k is not None and (finder._is_stop(k) or "role" in finder.at.get(k, {})):
+                return at - body, at + len(alias) - body, "alias", True
+    return None
+
+
+@cache
+def _titles() -> frozenset[str]:
+    """First words of office titles ("Phó", "Bí thư", "Giám đốc", "Ủy viên", ...)."""
+    heads = patterns.load("units")["heads"]["person"]
+    return frozenset(fold_tones(h.split()[0]).lower() for h in heads) | {"ủy", "uỷ", "tổng", "thứ", "bộ", "tỉnh", "thành"}
+
+
+_PERSON = re.compile(r"(?:[Đđ]ồng chí|[Đđ]/c|Ông|ông|Bà|bà)\s+(?P<word>[^\W\d_]+)")
+
+
+def _personal(name: str) -> bool:
+    """Whether ``name`` names a person by name ("đồng chí Nguyễn Văn A - Phó Chủ tịch ..."):
+    the official who presides or reports, not an office told to act."""
+    m = _PERSON.match(name)
+    return bool(m) and m.group("word")[:1].isupper() and fold_tones(m.group("word")).lower() not in _titles()
+
+
+def _labelled(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anchor]:
+    """Units named in a labelled field, one anchor per ";"-separated member."""
+    out = []
+    for m in _LABEL.finditer(text, body, end):
+        role = (m.group("r1") or m.group("r2") or "").lower()
+        role = "thực hiện" if role.startswith("trách nhiệm") or role in ("được giao",) else role
+        line_end = _line_end(text, m.end(), end)
+        pos = m.end()
+        for seg in re.finditer(r"[^;]+", text[pos:line_end]):
+            s0 = pos + seg.start() + len(seg.group()) - len(seg.group().lstrip())
+            hit = finder.unit_at(s0 - body, pos + seg.end() - body, bare_level=True)
+            if hit:
+                hs, he, kind, _ = hit
+                out.append(_Anchor(hs + body, he + body, kind, "label", role=role))
+    return out
 
 
 def _scopes(anchors: list[_Anchor], text: str, part: Section) -> list[_Anchor]:
@@ -121,7 +282,7 @@ def _scopes(anchors: list[_Anchor], text: str, part: Section) -> list[_Anchor]:
             if a.source == "directed":  # its own clause: "chỉ đạo X kiểm tra ...; báo cáo ..."
                 semi = text.find(";", a.end, end)
                 end = end if semi < 0 else semi
-            out.append(_Anchor(a.start, a.end, a.kind, a.source, end))
+            out.append(_Anchor(a.start, a.end, a.kind, a.source, end, a.role))
     return out
 
 
@@ -136,6 +297,8 @@ def _roles(finder: UnitFinder, body: int, a: _Anchor) -> str:
     """The role words that open the unit's predicate ("Chủ trì, tham mưu ...")."""
     if a.source == "partner":
         return "phối hợp"
+    if a.role:
+        return a.role
     return ", ".join(finder.roles(a.end - body, a.scope_end - body)) or "thực hiện"
 
 
@@ -181,43 +344,91 @@ def _drop_repeats(merged: dict[str, dict]) -> list[dict]:
     ]
 
 
-def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, ...]) -> tuple[Assignment, ...]:
-    """The units told to act in the organisation part, one entry per unit.
+# Document types whose own purpose is to plan: only their organisation part assigns work.
+# Every other type (Công văn, Thông báo, Công điện, Quyết định, Tờ trình, ...) tells units
+# what to do throughout its body.
+PLANNING_TYPES = frozenset(
+    {"Kế hoạch", "Chương trình", "Chương trình hành động", "Đề án", "Phương án", "Kế hoạch liên tịch",
+     "Chương trình phối hợp", "Hướng dẫn", "Quy chế", "Quy định"}
+)  # fmt: skip
+
+
+# Types that enact: their articles that charge someone ("Giao ...", "... có nhiệm vụ",
+# "... chịu trách nhiệm thi hành") assign; an article that sets a scope or a rate does not.
+DECIDING_TYPES = frozenset({"Quyết định", "Nghị quyết", "Nghị định", "Thông tư", "Nghị quyết liên tịch", "Thông tư liên tịch"})
+_CHARGES = re.compile(
+    r"(?<![^\W\d_])(?:[Gg]iao(?=\s+(?:cho\s+)?[^\W\d_]*[A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ])"
+    r"|có nhiệm vụ|có trách nhiệm|chịu trách nhiệm|trách nhiệm thi hành|tổ chức thực hiện|triển khai thực hiện|cơ quan thường trực|chủ trì)"
+)
+# An article that founds, names or approves ("Điều 1. Thành lập Tổ ..., gồm các ông, bà:") lists
+# members, who are charged only by a later article.
+_FOUNDS = re.compile(r"[ \t]*Điều\s+\d+\s*[.:]\s*(?:Thành lập|Kiện toàn|Công bố|Ban hành|Phê duyệt|Bổ nhiệm|Điều động|Công nhận|Cử)\b")
+
+
+def regions(text: str, header: Header, scope: Scope) -> list[Section]:
+    """The parts of ``text`` where units are told to act (see ``PLANNING_TYPES``,
+    ``DECIDING_TYPES``); any other document's whole body."""
+    if header.doc_type in DECIDING_TYPES:
+        articles = [s for s in find_sections(text) if s.kind == "article"]
+        if articles:
+            return [a for a in articles if _CHARGES.search(text, a.start, a.end) and not _FOUNDS.match(text, a.start)]
+    parts = organisation_parts(text)
+    planning = header.doc_type in PLANNING_TYPES or (header.doc_type is None and parts)
+    if planning or (parts and parts[0].kind == "article" and header.doc_type is None):
+        return parts
+    start = min(scope.header_end, len(text))
+    end = max(start, min(scope.closing_start, len(text)))
+    return [Section("body", "", "", 0, start, start, end)] if end > start else []
+
+
+def find_assignments(
+    doc: Document, header: Header, deadlines: tuple[Deadline, ...], scope: Scope | None = None
+) -> tuple[Assignment, ...]:
+    """The units told to act, one entry per unit.
 
     Args:
         doc: the document.
-        header: its header (unused for now; kept for the stage contract).
+        header: its header; its type says where units are told to act (``regions``).
         deadlines: the document's deadlines (``find_deadlines``); those inside a
             unit's text become its ``deadline``.
+        scope: the parts of the document (header end, closing); from text cues if None.
 
     Returns:
         Assignments in text order. A unit named several times is merged: roles and
         deadlines are joined, and the spelling of its heading is kept.
     """
-    del header
     text = paragraphs(doc.text)
-    part = organisation_part(text)
-    if part is None:
-        return ()
-    anchors, finder, body = _anchors(text, part)
+    scope = scope if scope is not None else Scope(doc.text, doc.tables)
     merged: dict[str, dict] = {}
-    for a in sorted(_scopes(anchors, text, part), key=lambda a: a.start):
-        if a.source == "heading" and not text[a.end : a.scope_end].strip(" \t\n-+•*:.;,"):
-            continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
-        for s, e in finder.split(a.start - body, a.end - body, a.kind):
-            name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
-            if not name or (is_generic(name) and (a.source == "partner" or "liên quan" in name)):
-                continue  # "phối hợp với các cơ quan liên quan": no unit named
-            key = unit_key(name)
-            entry = merged.setdefault(key, {"name": name, "source": a.source, "roles": [], "deadlines": [], "anchor": a})
-            if a.source == "heading" and entry["source"] != "heading":
-                entry.update(name=name, source="heading")
-            for role in _roles(finder, body, a).split(", "):
-                if role not in entry["roles"]:
-                    entry["roles"].append(role)
-            for at, d in _occurrences(text, deadlines, a.start, a.scope_end):
-                if (at, d) not in entry["deadlines"]:
-                    entry["deadlines"].append((at, d))
+    writer = unit_key(header.issuer) if header.issuer else ""
+    for part in regions(text, header, scope):
+        anchors, finder, body = _anchors(text, part)
+        for a in sorted(_scopes(anchors, text, part), key=lambda a: a.start):
+            if a.source == "heading" and not text[a.end : a.scope_end].strip(" \t\n-+•*:.;,"):
+                continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
+            for s, e in finder.split(a.start - body, a.end - body, a.kind):
+                name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
+                if not name or (is_generic(name) and (a.source == "partner" or ("liên quan" in name and a.source in ("clause", "directed")))):
+                    continue  # "phối hợp với các cơ quan liên quan": no unit named
+                if _personal(name) or (a.source == "partner" and not finder._named(s, e)):
+                    continue  # a person by name; a class of partners ("các cơ quan chuyên môn")
+                key = unit_key(name)
+                if part.kind == "body" and a.source in ("clause", "heading") and writer and (key == writer or writer.startswith(key + " ")):
+                    continue  # the issuer reporting what it does itself
+                entry = merged.setdefault(key, {"name": name, "source": a.source, "roles": [], "deadlines": [], "anchor": a})
+                if a.source == "heading" and entry["source"] != "heading":
+                    entry.update(name=name, source="heading")
+                for role in _roles(finder, body, a).split(", "):
+                    if role not in entry["roles"]:
+                        entry["roles"].append(role)
+                for at, d in _occurrences(text, deadlines, a.start, a.scope_end):
+                    if (at, d) not in entry["deadlines"]:
+                        entry["deadlines"].append((at, d))
+    for at, name, role in _table_units(doc, text):
+        a = _Anchor(at, at + len(name), "table", "table", _line_end(text, at, len(text)), role)
+        entry = merged.setdefault(unit_key(name), {"name": name, "source": "table", "roles": [], "deadlines": [], "anchor": a})
+        if role not in entry["roles"]:
+            entry["roles"].append(role)
     out = []
     for entry in _drop_repeats(merged):
         a = entry["anchor"]
@@ -235,9 +446,10 @@ def find_assignments(doc: Document, header: Header, deadlines: tuple[Deadline, .
                 deadline_end=bounded.end if bounded else None,
                 offset=a.start,
                 sentence=squash(sentence_at(text, a.start)),
+                zone=scope.zone_at(a.start),
             )
         )
-    return tuple(out)
+    return tuple(sorted(out, key=lambda x: x.offset))
 
 
-__all__ = ["find_assignments"]
+__all__ = ["PLANNING_TYPES", "find_assignments", "regions"]

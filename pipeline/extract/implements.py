@@ -82,11 +82,13 @@ def _cue_opening(text: str, tables_: Sequence[Table], scope: Scope) -> list[tupl
     paras = _paragraphs(text, tables_, start, min(len(text), start + 8000))
     spans: list[tuple[int, int]] = []
     uppers = 0
-    first_body = next((i for i, (s, _, _) in enumerate(paras) if s >= body), len(paras))
+    first_body = next((i for i, (_, e, _) in enumerate(paras) if e > body), len(paras))
     for i, (s, e, p) in enumerate(paras):
-        if _OPENER.match(p) and p.lstrip(" \t-+*•–")[:1].isupper() and (s >= body or not spans and _header_like(p)):
+        if _OPENER.match(p) and p.lstrip(" \t-+*•–")[:1].isupper() and (e > body or not spans and _header_like(p)):
             spans.append((s, e))
             continue
+        if not any(ch.isalpha() for ch in p):
+            continue  # a rule under the title ("-----"), a page number
         if spans:
             if _SKIP.match(p):
                 continue

@@ -23,7 +23,7 @@ from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
 from pipeline.extract.scope import Scope
 from pipeline.extract.sections import paragraphs
-from pipeline.extract.text import sentence_at, squash
+from pipeline.extract.text import sentence_at, squash, table_cells
 from pipeline.identity import UPPER, find_symbols
 from pipeline.models import Document, NumberFact, Table
 from pipeline.normalise import fold_tones
@@ -198,31 +198,15 @@ def _counts_something(text: str, num_start: int, word: str, value: float) -> boo
     return True
 
 
-def _blocked(text: str) -> list[tuple[int, int]]:
-    """Spans whose numbers are labels: dates, symbols and clock times."""
-    spans = [(d.start, d.end) for d in find_dates(text)]
-    spans += [(s.start, s.end) for s in find_symbols(text)]
-    for m in _CLOCK.finditer(text):
-        if m.group("lead") or m.group("rest"):
-            spans.append((m.start(), m.end()))
-    return spans
-
-
-def _table_cells(text: str, table: Table) -> Iterator[tuple[int, int, int, str]]:
-    """``(row, col, offset, cell)`` of every data row's cells as laid out in ``text``."""
-    for r, row in enumerate(table.rows):
-        if r >= len(table.row_starts) or r == 0:
-            continue
-        at = table.row_starts[r]
-        line_end = text.find("\n", at)
-        line = text[at : len(text) if line_end < 0 else line_end]
-        parts = line.split(" | ")
-        if len(parts) != len(row):
-            continue
-        pos = at
-        for c, part in enumerate(parts):
-            yield r, c, pos, part
-            pos += len(part) + 3
+def _labelled(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` overlaps a date, a symbol or a clock time, found in a
+    window around it (reading the whole text for them costs more than the numbers)."""
+    lo, hi = max(0, start - 40), min(len(text), end + 40)
+    a, b = start - lo, end - lo
+    window = text[lo:hi]
+    spans = [(d.start, d.end) for d in find_dates(window)] + [(s.start, s.end) for s in find_symbols(window)]
+    spans += [m.span() for m in _CLOCK.finditer(window) if m.group("lead") or m.group("rest")]
+    return any(s < b and a < e for s, e in spans)
 
 
 _CELL_NUMBER = re.compile(rf"[ \t]*{_NUM}[ \t]*(?P<pct>%)?[ \t]*")
@@ -252,7 +236,7 @@ def _table_facts(text: str, tables: tuple[Table, ...], start: int, scope: Scope)
         if not table.rows or table.start < start:
             continue
         heads = table.rows[0]
-        for _, c, at, cell in _table_cells(text, table):
+        for _, c, at, cell in table_cells(text, table):
             m = _CELL_NUMBER.fullmatch(cell)
             if not m:
                 continue
@@ -298,11 +282,11 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     scope = scope if scope is not None else Scope(doc.text, doc.tables)
     begin = scope.header_end
     t = _tables()
-    taken = _blocked(text)
+    taken: list[tuple[int, int]] = []
     out: list[NumberFact] = []
 
     def free(s: int, e: int) -> bool:
-        return s >= begin and not any(s < b and a < e for a, b in taken)
+        return s >= begin and not any(s < b and a < e for a, b in taken) and not _labelled(text, s, e)
 
     for s, e, fact in _table_facts(doc.text, doc.tables, begin, scope):  # rows are lines of the raw text
         if free(s, e):
@@ -331,10 +315,23 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     return tuple(sorted(out, key=lambda n: n.offset))
 
 
+_NUMBER_START = re.compile(r"(?<![\d.,])\d|[½¼¾⅓⅔]")
+
+
+def _at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``rx`` matched at each place a number starts (every form opens with its number, so
+    this reads the text once for digits instead of once per form)."""
+    for pos in starts:
+        m = rx.match(text, pos)
+        if m:
+            yield m
+
+
 def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
     """Every candidate number, the surest forms first (earlier ones win an overlap)."""
+    starts = [m.start() for m in _NUMBER_START.finditer(text)]
     for kind, rx in (("money", t.money), ("rate", t.rate), ("percent", t.percent)):
-        for m in rx.finditer(text):
+        for m in _at(rx, text, starts):
             n = m.start("num")
             if _is_label(text, n):
                 continue
@@ -348,14 +345,14 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
                 counted = _counted(m.group("after"))
                 end = min(m.end(), m.end("num") + 1 + (len(counted) + 1 if counted else 0))
                 yield _Cand(kind, n, end, value, "%", counted)
-    for m in t.share.finditer(text):  # "14/15 đơn vị": the part and the whole
+    for m in _at(t.share, text, starts):  # "14/15 đơn vị": the part and the whole
         a, b = int(m.group("a")), int(m.group("b"))
         if a < b and _counts_something(text, m.start(), m.group("word"), float(b)):
             unit = _unit_at(text, m.start("word"), m.group("word"))
             end = m.start("word") + len(unit)
             yield _Cand("count", m.start("a"), m.end("a"), float(a), unit, unit, (m.start(), end))
             yield _Cand("count", m.start("b"), end, float(b), unit, unit, (m.start(), end))
-    for m in t.count.finditer(text):
+    for m in _at(t.count, text, starts):
         value = t.fractions[m.group("frac")] if m.group("frac") else parse_number(m.group("num"))
         if m.group("mult"):  # "01 triệu căn hộ"
             value *= t.multipliers.get(m.group("mult").lower(), 1)

@@ -142,6 +142,12 @@ _LABEL_START = re.compile(r"[ \t]*(?:[-+•*–|]|\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*
 _HEADING_START = re.compile(r"[ \t#*]*(?:\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*[IVX])[IVXl]+[.\-–]\s|[a-zđ]\)\s|Điều\s+\d)")
 
 
+# A line ending in a word that cannot end a sentence (a preposition, a conjunction, a verb
+# waiting for its object) goes on on the next line: "... Công văn số 1866/BTP gửi | Ủy ban
+# nhân dân tỉnh, thành phố ...".
+_DANGLING = re.compile(r"(?<![^\W\d_])(?:của|cho|với|và|hoặc|các|những|gửi|tại|về|theo|từ|trong|để|là|được|thuộc|như|đối với)[ \t]*$")
+
+
 @lru_cache(maxsize=32)
 def paragraphs(text: str) -> str:
     """``text`` with wrapping line breaks turned into spaces (same length and offsets).
@@ -172,7 +178,8 @@ def paragraphs(text: str) -> str:
             continue  # a label starts a line; a table row (cells joined by " | ") is its own line
         lower = lines[j].lstrip()[:1].islower()
         long_line = wrapped and j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"
-        if lower or (long_line and not _HEADING_START.match(line)):
+        dangling = j == i + 1 and bool(_DANGLING.search(body)) and not _HEADING_START.match(line)
+        if lower or dangling or (long_line and not _HEADING_START.match(line)):
             for k in range(i, j):
                 joins[k] = True
     return "".join(line + (" " if joins[i] else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]
@@ -206,6 +213,30 @@ def _is_organisation(title: str) -> bool:
     return any(folded.startswith(key) for key in ORGANISATION_KEYS)
 
 
+# Titles that name the allocation of tasks wherever they stand in the title: "GIẢI PHÁP
+# THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ", "ĐỀ XUẤT, KIẾN NGHỊ", "NHIỆM VỤ CỤ THỂ CỦA CÁC ...".
+ALLOCATION_KEYS = (
+    "PHAN CONG NHIEM VU", "PHAN CONG THUC HIEN", "PHAN CONG TRACH NHIEM", "TRACH NHIEM CUA CAC",
+    "NHIEM VU CU THE CUA CAC", "KIEN NGHI", "DE XUAT, KIEN NGHI",
+)  # fmt: skip
+
+
+def organisation_parts(text: str) -> list[Section]:
+    """Every part that tells units what to do, outermost first and not nested: the "TỔ CHỨC
+    THỰC HIỆN" part (or its article), and parts whose title allocates tasks anywhere in it
+    ("... VÀ PHÂN CÔNG NHIỆM VỤ", "KIẾN NGHỊ")."""
+    main = organisation_part(text)
+    found = [main] if main else []
+    for s in find_sections(text):
+        if s.kind not in ("part", "item") or (s.kind == "item" and len(s.title.split()) > 12):
+            continue
+        folded = fold(s.title)
+        if any(key in folded for key in ALLOCATION_KEYS) and not any(f.start <= s.start < f.end for f in found):
+            found.append(s)
+    outer = [s for s in found if not any(o is not s and o.start <= s.start and s.end <= o.end for o in found)]
+    return sorted(outer, key=lambda s: s.start)
+
+
 def enclosing(sections: tuple[Section, ...], offset: int, kinds: tuple[str, ...] = ("item", "letter")) -> Section | None:
     """The innermost section of one of ``kinds`` whose span contains ``offset``."""
     best = None
@@ -215,4 +246,4 @@ def enclosing(sections: tuple[Section, ...], offset: int, kinds: tuple[str, ...]
     return best
 
 
-__all__ = ["Section", "enclosing", "find_sections", "fold", "organisation_part", "paragraphs"]
+__all__ = ["ALLOCATION_KEYS", "Section", "enclosing", "find_sections", "fold", "organisation_part", "organisation_parts", "paragraphs"]

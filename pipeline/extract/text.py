@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from pipeline.models import Table
@@ -113,6 +113,24 @@ def layout_lines(text: str, tables: Sequence[Table] = (), end: int | None = None
     return out
 
 
+def table_cells(text: str, table: Table) -> Iterator[tuple[int, int, int, str]]:
+    """``(row, col, offset, cell)`` of every data row's cells (the header row left out) as
+    laid out in ``text`` (each row a line, cells joined by " | "); a row whose line does
+    not split into its cells is skipped."""
+    for r, row in enumerate(table.rows):
+        if r == 0 or r >= len(table.row_starts):
+            continue
+        at = table.row_starts[r]
+        line_end = text.find("\n", at)
+        parts = text[at : len(text) if line_end < 0 else line_end].split(" | ")
+        if len(parts) != len(row):
+            continue
+        pos = at
+        for c, part in enumerate(parts):
+            yield r, c, pos, part
+            pos += len(part) + 3
+
+
 def _plain_lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
     out = []
     while start < end:
@@ -147,4 +165,4 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-__all__ = ["folded", "unwrap", "layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]
+__all__ = ["table_cells", "folded", "unwrap", "layout_lines", "line_at", "line_spans", "sentence_at", "sentence_span_at", "sentence_spans", "squash"]

@@ -3,7 +3,7 @@
 underthesea's NER does not know "Ban Tổ chức Đảng ủy Khối" or "Chi ủy, Chi bộ trực thuộc
 Đảng bộ xã", so units are found with a gazetteer and head-word patterns kept as data
 (``pipeline/patterns/units.json``, ``role_verbs.json``) and matched by spaCy's
-``PhraseMatcher``/``Matcher`` over underthesea's syllable tokens. Tokens carry their
+``PhraseMatcher``/``Matcher`` over syllable tokens. Tokens carry their
 character offsets into the text, and match on a folded form (lower case, one tone
 placement), so "Uỷ ban" and "Ủy ban" both match while the source spelling is kept.
 
@@ -23,12 +23,12 @@ from functools import cache, lru_cache
 import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
-from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize as _uts_tokenize
 
 from pipeline.extract import patterns
 from pipeline.normalise import fold_tones
 
 _HARD_STOPS = {":", "(", ";", ".", "..."}
+_ASIDE = re.compile(r"\((?:mới|cũ|lâm thời|nếu có|sau sắp xếp|trước sắp xếp)\)")
 _NOT_HEADS = ("stop", "prefix", "partner", "role", "directs")
 _LEAD_ROLES = ("chủ trì", "phối hợp", "tham mưu", "chịu trách nhiệm")  # roles that open an item's predicate
 _ITEM_MARK = re.compile(r"\s*(?:\d+(?:\.\d+)*|[a-zđ])[.)]\s*")  # "2. ", "a) ", "1.2. " before a name
@@ -52,23 +52,18 @@ def fold(word: str) -> str:
 
 
 # --------------------------------------------------------------------------- tokens
-def tokens(text: str) -> list[tuple[int, int]]:
-    """underthesea's syllable tokens of ``text`` as (start, end) offsets.
+# A syllable, a number (with its decimal or thousands marks) or one other mark.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\S")
 
-    underthesea rewrites some spellings ("uỷ" → "ủy"), so each token is aligned on the
-    folded text rather than found verbatim.
+
+def tokens(text: str) -> list[tuple[int, int]]:
+    """The syllable tokens of ``text`` as (start, end) offsets.
+
+    Vietnamese writes one syllable between spaces, so a regex cuts them exactly (offsets
+    never drift, as they did when a tokenizer rewrote "qui" as "quy"); names and patterns
+    go through this same function, so a phrase matches however its marks are spaced.
     """
-    folded = fold(text)
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for tok in _uts_tokenize(text):
-        f = fold(tok)
-        i = folded.find(f, pos, pos + len(f) + 64)
-        if i < 0:
-            continue
-        spans.append((i, i + len(f)))
-        pos = i + len(f)
-    return spans
+    return [m.span() for m in _TOKEN.finditer(text)]
 
 
 @cache
@@ -131,6 +126,7 @@ class _Tables:
     names: tuple[str, ...]  # whole names and department cores never split as a list
     lower_stops: frozenset[str]
     not_directing: re.Pattern[str]
+    tails: re.Pattern[str]
 
 
 def _pattern_doc(phrase: str) -> Doc:
@@ -146,7 +142,7 @@ def _tables() -> _Tables:
     phrase.add("name", [_pattern_doc(n) for n in units["names"]])
     for kind, heads in units["heads"].items():
         phrase.add(kind, [_pattern_doc(h) for h in heads])
-    stops = list(verbs["stops"]) + list(verbs["roles"])
+    stops = list(verbs["stops"]) + list(verbs["roles"]) + list(verbs["task_verbs"]) + list(verbs["speech_verbs"])
     phrase.add("stop", [_pattern_doc(s) for s in stops])
     phrase.add("prefix", [_pattern_doc(p) for p in verbs["prefixes"]])
     phrase.add("partner", [_pattern_doc(p) for p in verbs["partners"]])
@@ -168,6 +164,10 @@ def _tables() -> _Tables:
         generic_prefix=tuple(fold(g) + " " for g in units["generic_prefix"]),
         names=tuple(fold(n) for n in [*units["names"], *units["departments"]]),
         lower_stops=frozenset(fold(w) for w in verbs["stops_before_lower"]),
+        tails=re.compile(
+            r"(?:" + "|".join(fold(t) for t in sorted(verbs["name_tails"], key=len, reverse=True)) + r")(?!\w)"
+            r"(?=[ \t]*(?:$|[\n,;:.()]|và\b|(?:" + "|".join(re.escape(fold(r)) for r in verbs["roles"]) + r")\b|chịu\b))"
+        ),
         not_directing=re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(fold(w)) for w in verbs["directs_not_after"]) + r")[\s,]*$"
         ),
@@ -180,6 +180,7 @@ class UnitFinder:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.folded = fold(text)
         doc, self.spans = to_doc(text)
         self._starts = [s for s, _ in self.spans]
         t = _tables()
@@ -303,11 +304,22 @@ class UnitFinder:
                 end = self.spans[k - 1][1]
                 continue
             in_field = k - field < 2 or (k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "và" and k - field < 8)
+            tail = _tables().tails.match(self.folded, s) if self.text[s].islower() else None
+            if tail and len(self.folded) == len(self.text):  # "... có liên quan", "... được kiểm tra"
+                end = self._trim(tail.end())
+                nxt = self._tok(tail.end())
+                k = len(self.spans) if nxt is None else nxt
+                continue
             if not in_field and (self._is_stop(k) or self._lower_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
                 if not (self._is_stop(k) and self._stop_inside_name(k, item)):
                     return self._trim(end), True
             if k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "lĩnh" and fold(self.text[s:e]) == "vực":
                 field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
+            if self.text[s:e] == "(" and (aside := _ASIDE.match(self.text, s)):
+                end = aside.end()  # "Đoàn Luật sư (mới)": a short lower-case aside is part of the name
+                nxt = self._tok(end)
+                k = len(self.spans) if nxt is None else nxt
+                continue
             if self.text[s:e] in _HARD_STOPS:
                 break
             end = e
@@ -380,13 +392,20 @@ class UnitFinder:
                     for k in self._members(j, line_end) if kind == "partner" else [j]:
                         unit = self.unit_at(self.spans[k][0], line_end, bare_level=kind == "partner")
                         if unit:
-                            if unit[3] or not need_verb:
+                            if (unit[3] or not need_verb) and (kind != "partner" or self._named(unit[0], unit[1])):
                                 out.append(unit)
                             break
                 i = j
                 continue
             i += 1
         return out
+
+    def _named(self, start: int, end: int) -> bool:
+        """Whether a partner's name names a body: a capitalised word after its quantifiers
+        ("Sở Tài chính", "UBND các xã"), not a class of bodies ("các cơ quan chức năng",
+        "lực lượng ...")."""
+        words = [w for w in self.text[start:end].split() if fold(w) not in _tables().plural]
+        return bool(words) and (words[0][:1].isupper() or fold(words[0]).strip(",") in _tables().levels)
 
     def _members(self, i: int, limit: int, most: int = 4) -> list[int]:
         """Token indexes where the members of a list starting at token ``i`` start,
@@ -427,9 +446,13 @@ class UnitFinder:
         return found
 
     def split(self, start: int, end: int, kind: str) -> list[tuple[int, int]]:
-        """Split a list of units into its members (office-holders are never split)."""
+        """Split a list of units into its members. One person's titles stay whole ("Đồng chí
+        Ủy viên Ban Thường vụ, Chủ tịch Ủy ban MTTQ xã"); a list of office-holders splits
+        where a member opens with a capitalised head ("Chánh Văn phòng UBND tỉnh, Giám đốc
+        Sở Nội vụ và các ông (bà) có tên tại Điều 1"), not inside "Thủ trưởng các sở, ban,
+        ngành, đơn vị có liên quan"."""
         if kind == "person":
-            return [(start, end)]
+            return self._split_people(start, end)
         parts = split_units(self.text, start, end)
         t = _tables()
         merged: list[tuple[int, int]] = []
@@ -449,6 +472,41 @@ class UnitFinder:
             else:
                 merged.append((s, e))
         return merged
+
+
+    def _split_people(self, start: int, end: int) -> list[tuple[int, int]]:
+        if _ONE_PERSON.match(self.text, start):
+            return [(start, end)]
+        cuts = [start]
+        i = self._tok(start)
+        field = False  # after "lĩnh vực" the fields are listed ("lĩnh vực Dân tộc, Tôn giáo và ...")
+        while i is not None and i < len(self.spans) and self.spans[i][1] <= end:
+            word = fold(self.text[slice(*self.spans[i])])
+            if word == "vực" and i > 0 and fold(self.text[slice(*self.spans[i - 1])]) == "lĩnh":
+                field = True
+            if not field and word in (",", ";", "và") and i + 1 < len(self.spans) and self.spans[i + 1][0] < end:
+                k = i + 1
+                head = self.head_end(k)  # "và các ông, bà có tên ...": a head that takes its "các"
+                while not head and k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().plural:
+                    k += 1
+                    head = self.head_end(k) if k < len(self.spans) else None
+                capital = self.text[self.spans[i + 1][0]].isupper()
+                if head and (capital or word == "và" or head[0] == "person"):
+                    cuts.append(self.spans[i + 1][0])
+            if word == ";":
+                field = False
+            i += 1
+        bounds = cuts + [end]
+        out = []
+        for a, b in zip(bounds, bounds[1:]):
+            piece = self.text[a:b].rstrip(" ,;")
+            piece = re.sub(r"\s+và$", "", piece)
+            if piece.strip():
+                out.append((a, a + len(piece)))
+        return out
+
+
+_ONE_PERSON = re.compile(r"(?:Đồng chí|đồng chí|Đ/c|đ/c|Ông|Bà)\s", re.UNICODE)
 
 
 def find_units(text: str) -> tuple[UnitMatch, ...]:
