@@ -12,56 +12,24 @@ functions ``extract`` looks up, wrapped), in CPU time. Run it with another check
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import json
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from measure_extract import TIMED  # noqa: E402
-
-
-@contextlib.contextmanager
-def cpu_timed(totals: dict[str, float]) -> Iterator[None]:
-    """Wrap each stage ``extract`` calls so its CPU seconds add up in ``totals[label]``."""
-    saved = []
-    for mod_name, attr, label in TIMED:
-        try:
-            mod = importlib.import_module(mod_name)
-        except ModuleNotFoundError:
-            continue
-        fn = getattr(mod, attr, None)
-        if fn is None:
-            continue
-
-        def wrapper(*a: Any, __fn: Any = fn, __label: str = label, **k: Any) -> Any:
-            t = time.process_time()
-            try:
-                return __fn(*a, **k)
-            finally:
-                totals[__label] += time.process_time() - t
-
-        saved.append((mod, attr, fn))
-        setattr(mod, attr, wrapper)
-    try:
-        yield
-    finally:
-        for mod, attr, fn in saved:
-            setattr(mod, attr, fn)
+from measure_extract import timed_extractors  # noqa: E402
 
 
 def measure(docs: list[Any]) -> dict[str, Any]:
     from pipeline.extract import extract
 
     totals: dict[str, float] = defaultdict(float)
-    with cpu_timed(totals):
+    with timed_extractors(totals, clock=time.process_time):
         t = time.process_time()
         for doc in docs:
             extract(doc, strict=False)

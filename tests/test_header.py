@@ -221,3 +221,12 @@ def test_national_parent_line_is_dropped_and_body_names_keep_their_capitals() ->
     lines = "HỘI LIÊN HIỆP PHỤ NỮ VIỆT NAM\nBAN THƯỜNG VỤ HỘI LIÊN HIỆP PHỤ NỮ TỈNH NGHỆ AN"
     assert _issuer(lines) == "Ban Thường vụ Hội Liên hiệp Phụ nữ tỉnh Nghệ An"
     assert _issuer("ĐẢNG BỘ TỈNH GIA LAI\nĐẢNG ỦY QUÂN SỰ TỈNH") == "Đảng ủy Quân sự tỉnh Gia Lai"
+
+
+def test_teams_and_councils_are_named_under_the_body_that_sets_them_up() -> None:
+    assert _issuer("UBND TỈNH HÀ TĨNH\nĐOÀN KIỂM TRA") == "Đoàn kiểm tra tỉnh Hà Tĩnh"
+    assert _issuer("BỘ Y TẾ\nĐOÀN KIỂM TRA LIÊN NGÀNH") == "Đoàn kiểm tra liên ngành Bộ Y tế"
+    assert _issuer("UBND TỈNH HÀ TĨNH\nHỘI ĐỒNG THẨM ĐỊNH,\nĐÁNH GIÁ CHỈ SỐ CẢI CÁCH\nHÀNH CHÍNH TỈNH") == (
+        "Hội đồng thẩm định, đánh giá chỉ số cải cách hành chính tỉnh Hà Tĩnh"
+    )
+    assert _issuer("HỘI ĐỒNG NHÂN DÂN\nTỈNH HÀ TĨNH") == "Hội đồng nhân dân tỉnh Hà Tĩnh"

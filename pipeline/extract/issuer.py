@@ -98,7 +98,11 @@ def _place_name(name: str, level_words: tuple[str, ...], keep_level: bool = Fals
 _ALL_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 
 
-_SUB_BODY = re.compile(r"^(?:Ban|Tiểu ban|Văn phòng|Ủy ban Kiểm tra|Thường trực|Phòng|Tổ|Cơ quan)\b")
+# Bodies named under the body above them: organs, offices, and the teams and councils a
+# body sets up ("ĐOÀN KIỂM TRA", "HỘI ĐỒNG THẨM ĐỊNH …", "TỔ CÔNG TÁC …").
+_SUB_BODY = re.compile(
+    r"^(?:Ban|Tiểu ban|Văn phòng|Ủy ban Kiểm tra|Thường trực|Phòng|Tổ|Cơ quan|Đoàn|Hội đồng(?! nhân dân))\b"
+)
 _ONLY_PLACE = re.compile(rf"^(?i:{'|'.join(_ALL_LEVELS)})\s+{_NAME}$")
 # A header line that goes on with the name above ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN / VÀ DOANH NGHIỆP TỈNH").
 _CONTINUES = re.compile(r"^(?:VÀ|CÁC|CỦA|THUỘC|TRỰC THUỘC)\s")
@@ -198,6 +202,13 @@ def _named_under(issuer: str, parent: str) -> str:
     """``issuer``'s full name under ``parent`` ("Ban Tổ chức" under "Thành ủy Hà Nội")."""
     if _committee(issuer):  # "BAN TUYÊN GIÁO TỈNH ỦY" under "ĐẢNG BỘ TỈNH QUẢNG NINH"
         return _with_parent_place(issuer, parent)
+    level = re.search(rf"(?<!\w)({'|'.join(_ALL_LEVELS)})$", issuer)
+    if level:  # "HỘI ĐỒNG … HÀNH CHÍNH TỈNH" under "UBND TỈNH LÂM ĐỒNG": the level's place
+        lv = level.group(1)
+        place = _place_name(parent, (lv, "thành phố") if lv == "tỉnh" else (lv,))
+        if place and place[0].isupper() and fold_tones(place).lower().startswith(lv):
+            return f"{issuer[: level.start()]}{place}"  # "... thành phố" + "Thành phố Hồ Chí Minh"
+        return f"{issuer} {place}" if place else issuer
     if _SUB_BODY.match(issuer) and parent.startswith("Ủy ban nhân dân ") and not issuer.startswith("Ban Chấp hành"):
         return f"{issuer} {parent.removeprefix('Ủy ban nhân dân ')}"  # a department, a steering board: its place
     if _SUB_BODY.match(issuer):
@@ -207,13 +218,6 @@ def _named_under(issuer: str, parent: str) -> str:
         elif not issuer.startswith("Ban Chấp hành"):
             parent = _committee_of(parent)
         return f"{issuer}{sep}{parent}"
-    level = re.search(rf"(?<!\w)({'|'.join(_ALL_LEVELS)})$", issuer)
-    if level:
-        lv = level.group(1)
-        place = _place_name(parent, (lv, "thành phố") if lv == "tỉnh" else (lv,))
-        if place and place[0].isupper() and fold_tones(place).lower().startswith(lv):
-            return f"{issuer[: level.start()]}{place}"  # "... thành phố" + "Thành phố Hồ Chí Minh"
-        return f"{issuer} {place}" if place else issuer
     return _with_parent_place(issuer, parent)
 
 

@@ -60,10 +60,11 @@ def _in_text(pos: int, starts: tuple[int, ...], shifts: tuple[int, ...]) -> int:
 
 
 def _occurrences(
-    phrase: list[str], text: str, before: str = "", skip: tuple[int, int] = (0, 0)
+    phrase: list[str], text: str, before: str = "", skip: tuple[int, int] = (0, 0), inside: bool = False
 ) -> Counter[str]:
     """How ``text`` writes ``phrase`` (matched on the skeleton), whitespace squashed; with
-    ``before``, only where that word stands right before it; ``skip``: a span not counted."""
+    ``before``, only where that word stands right before it; with ``inside``, only inside a
+    sentence (after a word in lower case); ``skip``: a span not counted."""
     flat, starts, shifts = _squashed(text)
     target = " ".join(skeleton(w) for w in phrase)
     lead = f"{skeleton(before)} " if before else ""
@@ -74,10 +75,18 @@ def _occurrences(
         end = at + len(needle)
         if (at == 0 or not flat[at - 1].isalnum()) and (end == len(flat) or not flat[end].isalnum()):
             s, e = _in_text(at + len(lead), starts, shifts), _in_text(end - 1, starts, shifts) + 1
-            if not skip[0] <= s < skip[1]:
+            if not skip[0] <= s < skip[1] and (not inside or _after_lower(text, s)):
                 found[" ".join(text[s:e].split())] += 1
         at = flat.find(needle, at + 1)
     return found
+
+
+def _after_lower(text: str, at: int) -> bool:
+    """A lower-case word stands right before ``at`` (so ``at`` opens no sentence)."""
+    i = at - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i >= 0 and i < at - 1 and text[i].islower()
 
 
 def _spans(words: list[str], pick: object, longest: int = _MAX_SPAN) -> list[str]:
@@ -87,7 +96,7 @@ def _spans(words: list[str], pick: object, longest: int = _MAX_SPAN) -> list[str
     i = 0
     while i < len(words):
         for j in range(min(len(words), i + longest), i + 1, -1):
-            found = pick(words[i:j], words[i - 1] if i else "")  # type: ignore[operator]
+            found = pick(words[i:j], words[i - 1] if i else "", i)  # type: ignore[operator]
             if found:
                 out += found.split()
                 i = j
@@ -96,6 +105,20 @@ def _spans(words: list[str], pick: object, longest: int = _MAX_SPAN) -> list[str
             out.append(words[i])
             i += 1
     return out
+
+
+def _in_known_phrases(words: list[str]) -> set[int]:
+    """Indexes of the words that stand inside a phrase whose case is known (issuers.json)."""
+    from pipeline.extract.patterns import tables
+
+    lower = [w.lower() for w in words]
+    fixed: set[int] = set()
+    for phrase in tables().upper_phrases:
+        p = phrase.lower().split()
+        for i in range(len(lower) - len(p) + 1):
+            if lower[i : i + len(p)] == p:
+                fixed.update(range(i, i + len(p)))
+    return fixed
 
 
 def as_written(name: str, text: str) -> str:
@@ -107,11 +130,18 @@ def as_written(name: str, text: str) -> str:
     if len(words) < 2 or not text:
         return name
 
-    def pick(phrase: list[str], before: str) -> str | None:
-        # A stretch inside the name is matched after the word before it, not where it may
-        # open a sentence ("Nhân dân tỉnh …"); one that opens the name must open with a capital.
+    fixed = _in_known_phrases(words)
+
+    def pick(phrase: list[str], before: str, i: int) -> str | None:
+        # A stretch inside the name is matched after the word before it, or inside a sentence,
+        # not where it may open one ("Nhân dân tỉnh …"); one that opens the name must open
+        # with a capital; a word of a body's standard name ("Ủy ban nhân dân") keeps its case.
         anchor = before if not phrase[0][:1].isupper() else ""
+        if anchor and i in fixed:
+            return None
         found = _occurrences(phrase, text, anchor)
+        if anchor:
+            found += _occurrences(phrase, text, inside=True)
         seen = Counter({c: n for c, n in found.items() if (anchor or c[:1].isupper()) and not c.isupper()})
         if not seen:
             return None
@@ -133,7 +163,7 @@ def repaired(phrase: str, text: str, skip: tuple[int, int] = (0, 0)) -> str:
     if not words:
         return phrase
 
-    def pick(span: list[str], before: str) -> str | None:
+    def pick(span: list[str], before: str, i: int) -> str | None:
         place = _provinces().get(" ".join(skeleton(w) for w in span))
         if place:
             return _cased(span, place.split())
