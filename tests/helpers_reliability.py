@@ -181,7 +181,8 @@ class SlowIngest:
         )  # fmt: skip
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
+        self.pump = threading.Thread(target=self._pump, daemon=True)
+        self.pump.start()
 
     def _pump(self) -> None:
         assert self.proc.stderr is not None
@@ -209,7 +210,7 @@ class SlowIngest:
 
     def finish(self, timeout: float = 300) -> int:
         rc = self.proc.wait(timeout)
-        time.sleep(0.2)
+        self.pump.join(30)  # every line the process wrote, read to its end (EOF)
         while not self.lines.empty():
             self.seen.append(self.lines.get())
         return rc

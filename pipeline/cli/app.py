@@ -93,9 +93,33 @@ def _ctrl_c_stops() -> Iterator[None]:
 
 
 def _force_exit() -> None:
+    """The run has recorded itself by now; what still runs is teardown (Prefect reporting
+    the crash, its embedded server stopping, worker pools). Stop our child processes so
+    none is orphaned, then exit."""
     sys.stderr.write(f"kehoach: still busy {GRACE_SECONDS:.0f} s after Ctrl-C; exiting now\n")
     sys.stderr.flush()
+    for pid in _children():
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
     os._exit(ExitCode.interrupted)
+
+
+def _children() -> list[int]:
+    """This process's child processes (from /proc; none where there is no /proc)."""
+    me, kids = os.getpid(), []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])  # the field after state
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == me:
+            kids.append(int(entry))
+    return kids
 
 
 app = typer.Typer(

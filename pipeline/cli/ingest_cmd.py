@@ -41,7 +41,7 @@ def ingest(
     rehash: bool = typer.Option(D.rehash, "--rehash", help="Hash every file, even those whose size and mtime are unchanged."),
     wait: float = typer.Option(D.lock_wait, "--wait", min=0, help="Seconds to wait if another ingest holds the database."),
     no_reports: bool = typer.Option(False, "--no-reports", help="Do not draw the report PNGs."),
-    local: bool = typer.Option(False, "--local", help="Run in this process, without Prefect."),
+    local: bool = typer.Option(False, "--local", help="Run without Prefect: batches in this process, or its own thread or process pool."),
     nightly: bool = typer.Option(False, "--nightly", help="Serve these settings on a schedule (needs PREFECT_API_URL; see scripts/nightly.sh)."),
     cron: str = typer.Option(NIGHTLY_CRON, "--cron", help="With --nightly: when, as a cron line."),
     timezone: str = typer.Option(NIGHTLY_TIMEZONE, "--timezone", help="With --nightly: the cron line's time zone."),
