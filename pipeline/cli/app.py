@@ -39,7 +39,7 @@ class KehoachGroup(TyperGroup):
             try:
                 code = super().main(*args, standalone_mode=False, **kwargs)
             except (click.exceptions.Abort, KeyboardInterrupt):
-                _say("interrupted", "the run is recorded as interrupted; what was stored is kept",
+                _say("interrupted", "stopped by Ctrl-C (an ingest run is recorded as interrupted and keeps what it stored)",
                      "run the same command again to finish")  # fmt: skip
                 code = ExitCode.interrupted
             except click.ClickException as e:  # usage errors: click's own message and code (2)
