@@ -86,7 +86,7 @@ def throughput(out: Path, n: int) -> dict[str, Any]:
         work.mkdir(parents=True)
         log(f"throughput: {n} files, flow, {runner} x{workers}")
         res[f"{runner} x{workers}"] = child(src / "archive", work, f"flow {runner} x{workers}", "--mode", "flow",
-                                            "--runner", runner, "--workers", str(workers))  # fmt: skip
+                                            "--runner", runner, "--workers", str(workers), "--batch-size", "16")  # fmt: skip
     return res
 
 
