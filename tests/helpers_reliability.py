@@ -47,8 +47,9 @@ def put_documents(self, run_id, items):
             time.sleep(600)
         self._upsert_files = hang
     _put(self, run_id, items)
-    for info, _doc, _ex in items:
-        print("stored", info.path, file=sys.stderr, flush=True)
+    # one write for the whole batch: a Ctrl-C right after the first line cannot cut the rest
+    sys.stderr.write("".join(f"stored {info.path}\n" for info, _doc, _ex in items))
+    sys.stderr.flush()
     time.sleep(_delay)
     for _ in range(3000):  # after a commit, wait until the test opens the gate (a file)
         if not _gate or os.path.exists(_gate):
