@@ -187,8 +187,9 @@ def write(results: dict[str, Any]) -> None:
     path.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n")
     md = HERE / "RESULTS.md"
     text = md.read_text(encoding="utf-8")
-    head = text.split(SECTION)[0].rstrip() + "\n\n"
-    md.write_text(head + render(old) + "\n", encoding="utf-8")
+    head, _, rest = text.partition(SECTION)
+    tail = rest[rest.index("\n## "):] if "\n## " in rest else ""  # sections written after this one stay
+    md.write_text(head.rstrip() + "\n\n" + render(old) + "\n" + tail, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
