@@ -40,6 +40,7 @@ def test_dask_runner_on_an_existing_scheduler(tmp_path: Path, prefect_harness: N
     assert summary["counts"]["new"] == 3 and summary["counts"]["failed"] == 0
 
 
+@pytest.mark.slow  # importing distributed and prefect_dask alone takes seconds
 def test_make_task_runner_choices() -> None:
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
