@@ -14,11 +14,11 @@
   with a note saying why; mixed PDFs are read page by page. A layer in a legacy font
   encoding (``.VnTime``: "Céng hoµ x· héi") is converted instead (``legacy``). A PDF
   whose every page needed OCR has format ``pdf-scan``.
-- Stamped numbers: when page 1 reads ``Số    -HD/...`` or ``ngày   tháng`` (number and
-  day stamped by the signing software as small form widgets), each widget is rendered
-  and OCR'd as digits and the digits are put in the text where they stand; failing that,
-  the page's top is OCR'd and its "Số"/"ngày" lines are added at the start of page 1.
-  Either way ``Document.notes`` says so.
+- Stamped numbers: an e-signed PDF's number and day are often drawn by signature
+  widgets over blanks of the text layer (``Số:    /BNV-TCPCP``); ``stamps`` reads them
+  (as text where the widget draws text, else by OCR of its ink) and puts them where they
+  stand; failing that, when page 1's number or day is blank, the page's top is OCR'd and
+  its "Số"/"ngày" lines are added at the start of page 1. ``Document.notes`` says so.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from pipeline.errors import KehoachError, Reason
 from pipeline.read.assemble import Block, RawBlock, RawPage, RawRead, RawTable, map_text
 from pipeline.read.layout import Segment, lay_out
+from pipeline.read.stamps import image_stamps, inserts, number_blank, text_stamps, widget_boxes
 
 if TYPE_CHECKING:
     from pipeline.read import ReadSettings
@@ -42,7 +43,6 @@ MIN_TABLE_PATHS = 3  # drawn path objects on a page before pdfplumber is asked f
 STAMP_CHARS = 300  # a scanned page with fewer text-layer characters holds only a stamp's or signer's words
 _USEFUL = re.compile(r"[^\W_]", re.UNICODE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_EMPTY_NUMBER = re.compile(r"Số(?::)?\s*[-–]\s*[A-ZĐ]{1,6}/|ngày\s+tháng\s+\d{1,2}\s+năm", re.IGNORECASE)
 
 
 @dataclass
@@ -92,13 +92,13 @@ def read_pdf(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         elif need_ocr:
             notes.append(f"OCR skipped on page(s) {_ranges(need_ocr)} (OCR is off)")
         header_lines = None
-        if settings.ocr and settings.header_ocr and 0 not in ocr_results and _number_stamped(texts[0]):
-            spliced = _splice_stamps(pdf, data, settings, spath, texts[0].tables)
+        if settings.header_ocr and 0 not in ocr_results:
+            spliced, how = _splice_stamps(pdf, data, settings, spath, texts[0])
             if spliced:
-                spliced.quality, spliced.source = texts[0].quality, "text+ocr"
+                spliced.quality, spliced.source = texts[0].quality, "text" if how == "text" else "text+ocr"
                 texts[0] = spliced
-                notes.append("page 1: number/date stamped as images; OCR'd and put in place")
-            else:
+                notes.append(f"page 1: number/date stamped by signature widgets ({_HOW[how]}); put in place")
+            elif settings.ocr and number_blank(texts[0].plain()[:600]):
                 header_lines = _header_ocr(pdf, settings, spath)
     finally:
         pdf.close()
@@ -375,75 +375,30 @@ def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: s
     return dict(zip(indices, results))
 
 
-def _number_stamped(page: _PageText) -> bool:
-    head = page.plain()[:600]
-    return bool(_EMPTY_NUMBER.search(head))
+_HOW = {"text": "drawn as text; read from the widgets", "ocr": "drawn as images; OCR'd"}
 
 
-def _widget_rects(page: object) -> list[tuple[float, float, float, float]]:
-    """Small form-field/signature widgets in the top third of a page (left, bottom, right, top)."""
-    import pypdfium2.raw as c
-
-    height = page.get_height()  # type: ignore[attr-defined]
-    rects = []
-    for i in range(c.FPDFPage_GetAnnotCount(page.raw)):  # type: ignore[attr-defined]
-        annot = c.FPDFPage_GetAnnot(page.raw, i)  # type: ignore[attr-defined]
-        try:
-            r = c.FS_RECTF()
-            if c.FPDFAnnot_GetSubtype(annot) == c.FPDF_ANNOT_WIDGET and c.FPDFAnnot_GetRect(annot, r):
-                if r.right - r.left < 150 and r.top - r.bottom < 60 and r.bottom > height * 0.66:
-                    rects.append((r.left, r.bottom, r.right, r.top))
-        finally:
-            c.FPDFPage_CloseAnnot(annot)
-    return rects
-
-
-def _splice_stamps(
-    pdf: object, data: bytes, settings: ReadSettings, spath: str, tables: list  # type: ignore[type-arg]
-) -> _PageText | None:
-    """Page 1's text with the digits of stamped number/day widgets put where they stand."""
-    from pipeline.read.ocr import ocr_images, tesseract_path
-
+def _splice_stamps(pdf: object, data: bytes, settings: ReadSettings, spath: str, first: _PageText) -> tuple[_PageText | None, str]:
+    """Page 1's text with the numbers and days its signature widgets stamp put where they
+    stand (``stamps``), and how they were read ("text" or "ocr")."""
     page = pdf[0]  # type: ignore[index]
     try:
-        rects = _widget_rects(page)
-        if not rects or not tesseract_path():
-            return None
-        dpi = 400
-        k = dpi / 72
-        height = page.get_height()
-        image = page.render(scale=k, grayscale=True, may_draw_forms=True).to_pil()
-        crops = [image.crop((int((l - 2) * k), int((height - t - 2) * k), int((r + 2) * k), int((height - b + 2) * k)))
-                 for l, b, r, t in rects]  # fmt: skip
-        try:
-            found = ocr_images(crops, lang=settings.ocr_lang, workers=1, rotate=False, path=spath, psm=7, whitelist="0123456789")
-        except KehoachError:
-            return None
+        boxes = widget_boxes(page)
+        if not boxes:
+            return None, ""
+        found, how = text_stamps(data, 0), "text"
+        if not found and settings.ocr and number_blank(first.plain()[:600]):
+            found, how = image_stamps(page, boxes, settings, spath), "ocr"
+        if not found:
+            return None, ""
         textpage = page.get_textpage()
         try:
-            inserts: dict[int, str] = {}
-            for (l, b, r, t), res in zip(rects, found):
-                digits = "".join(ch for ch in res.text if ch.isdigit())
-                at = _char_before(textpage, (l + r) / 2, b, t) if digits else None
-                if at is not None:
-                    inserts[at + 1] = digits
+            where = inserts(textpage, found)
         finally:
             textpage.close()
-        return _page_text(page, data, 0, inserts, tables) if inserts else None
+        return (_page_text(page, data, 0, where, first.tables), how) if where else (None, "")
     finally:
         page.close()
-
-
-def _char_before(textpage: object, x: float, low: float, high: float) -> int | None:
-    """Index of the last character left of ``x`` on a line overlapping ``low``..``high``."""
-    best, best_x = None, float("-inf")
-    for i in range(textpage.count_chars()):  # type: ignore[attr-defined]
-        left, bottom, right, top = textpage.get_charbox(i)  # type: ignore[attr-defined]
-        cx = (left + right) / 2
-        overlap = min(top, high) - max(bottom, low)
-        if top > bottom and overlap > 0.5 * (top - bottom) and best_x < cx < x:
-            best, best_x = i, cx
-    return best
 
 
 def _header_ocr(pdf: object, settings: ReadSettings, spath: str) -> str | None:
