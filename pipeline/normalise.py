@@ -185,9 +185,10 @@ def _compose(text: str, offs: Offsets) -> tuple[str, Offsets]:
         while j < n and unicodedata.combining(text[j]):
             j += 1
         cluster = text[i:j]
-        if j - i > 1:
-            marks = sorted(cluster[1:], key=lambda m: 0 if m in _SHAPE_MARKS else 1)
-            cluster = cluster[0] + "".join(marks)
+        if j - i > 1:  # every mark, the base's own too ("à" + "̣"), shape marks first: the same result again
+            cluster = unicodedata.normalize("NFD", cluster)
+            k = 0 if unicodedata.combining(cluster[0]) else 1
+            cluster = cluster[:k] + "".join(sorted(cluster[k:], key=lambda m: 0 if m in _SHAPE_MARKS else 1))
         out = unicodedata.normalize("NFC", cluster)
         chars.append(out)
         new.extend([offs[i]] * len(out))

@@ -128,3 +128,13 @@ def test_offsets_are_valid_for_any_text(raw: str) -> None:
     assert all(0 <= o < len(raw) for o in offsets)
     assert list(offsets) == sorted(offsets)
     assert normalise_text(text) == text or "\n" in raw  # stable once normalised
+
+
+def test_marks_around_a_precomposed_letter_are_ordered_once() -> None:
+    # Hypothesis: a letter that carries a mark already ("à", "ạ") with more marks after it
+    # gave a different text when normalised again.
+    for raw in ("ạ́̂", "à\u0302\u0323\u0302", "\u0301\u0323\u0302", "á\u0302"):
+        text, offsets = normalise(raw)
+        assert normalise_text(text) == text
+        assert len(offsets) == len(text) and all(0 <= o < len(raw) for o in offsets)
+    assert normalise_text("a\u0301\u0302") == "ấ"
