@@ -46,6 +46,7 @@ class ReadSettings:
     ocr_workers: int | None = None  # parallel Tesseract processes; None: one per core
     ocr_rotate: bool = True  # detect pages stored rotated 90/180/270° (Tesseract OSD)
     header_ocr: bool = True  # OCR page 1's header when its number/date are images
+    ocr_marks: bool = True  # choose again the marks of words OCR was unsure of (read/marks.py)
     min_page_chars: int = 30  # fewer text-layer characters than this: the page gets OCR
     min_ocr_confidence: float = 20.0  # mean word confidence below this: Reason.no_text
     check_language: bool = True  # refuse text that is clearly not Vietnamese

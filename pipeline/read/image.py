@@ -32,7 +32,10 @@ def read_image(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         raise KehoachError(Reason.no_text, spath, "an image needs OCR, which is off")
     check_tesseract(settings.ocr_lang, spath)
     pages = load_pages(data, spath, settings.max_pages)
-    results = ocr_images(pages, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath)
+    results = ocr_images(
+        pages, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
+        marks=settings.ocr_marks,
+    )  # fmt: skip
     notes = tuple(f"page {i}: turned {r.rotated}° before OCR" for i, r in enumerate(results, 1) if r.rotated)
     notes += tuple(f"page {i}: straightened {r.skew:+.1f}° before OCR" for i, r in enumerate(results, 1) if r.skew)
     return RawRead(pages=tuple(raw_page(r) for r in results), notes=notes)

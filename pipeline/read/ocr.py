@@ -91,6 +91,7 @@ def ocr_images(
     psm: int = 3,
     whitelist: str | None = None,
     deskew: bool = True,
+    marks: bool = True,
 ) -> list[OcrPage]:
     """OCR page images in parallel, in order.
 
@@ -103,6 +104,7 @@ def ocr_images(
         psm: Tesseract page segmentation mode (3: full page, 7: one line).
         whitelist: only these characters may be recognised (e.g. digits of a stamp).
         deskew: measure and straighten a page scanned askew.
+        marks: choose again the marks of words Tesseract was unsure of (``marks``).
 
     Raises:
         MissingDependency: tesseract or the language data is not installed.
@@ -117,7 +119,7 @@ def ocr_images(
     config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
 
     def one(im: Image.Image) -> OcrPage:
-        return _ocr_page(im, lang, config, can_rotate, deskew and psm not in (7, 8, 10, 13), path)
+        return _ocr_page(im, lang, config, can_rotate, deskew and psm not in (7, 8, 10, 13), path, marks and not whitelist)
 
     if n == 1:
         return [one(im) for im in images]
@@ -125,17 +127,19 @@ def ocr_images(
         return list(pool.map(one, images))
 
 
-def _ocr_page(im: Image.Image, lang: str, config: str, can_rotate: bool, deskew: bool, path: str | None) -> OcrPage:
+def _ocr_page(
+    im: Image.Image, lang: str, config: str, can_rotate: bool, deskew: bool, path: str | None, marks: bool = True
+) -> OcrPage:
     skew = skew_angle(im) if deskew else 0.0
     if abs(skew) >= MIN_SKEW:
         im = _turn(im, -skew)
     else:
         skew = 0.0
-    page = _read(im, lang, config, path, skew=round(skew, 2))
+    page = _read(im, lang, config, path, skew=round(skew, 2), marks=marks)
     if can_rotate and _poor(page):
         angle = _orientation(im, path)
         if angle:
-            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew)
+            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew, marks=marks)
             if (again.confidence or 0) > (page.confidence or 0):
                 return again
     return page
@@ -155,7 +159,9 @@ def _turn(im: Image.Image, degrees: float) -> Image.Image:
     return im.rotate(degrees, expand=True, fillcolor=fill, resample=Image.Resampling.BICUBIC)  # type: ignore[arg-type]
 
 
-def _read(im: Image.Image, lang: str, config: str, path: str | None, *, rotated: int = 0, skew: float = 0.0) -> OcrPage:
+def _read(
+    im: Image.Image, lang: str, config: str, path: str | None, *, rotated: int = 0, skew: float = 0.0, marks: bool = True
+) -> OcrPage:
     import pytesseract
 
     try:
@@ -165,7 +171,7 @@ def _read(im: Image.Image, lang: str, config: str, path: str | None, *, rotated:
     except pytesseract.TesseractError as e:
         detail = (e.message or "no output").strip().splitlines()[-1:] or ["no output"]
         raise KehoachError(Reason.ocr_failed, path, f"tesseract: {detail[0]}") from None
-    segments = tsv_segments(data)
+    segments = tsv_segments(data, marks=marks)
     blocks = tuple(lay_out(segments))
     confs = [w.confidence for s in segments for w in s.words]
     text = "".join(ln.text + "\n" for b in blocks for ln in b.lines)
@@ -173,9 +179,10 @@ def _read(im: Image.Image, lang: str, config: str, path: str | None, *, rotated:
     return OcrPage(text, conf, rotated, skew, blocks, im.width, im.height)
 
 
-def tsv_segments(data: dict[str, list]) -> list[Segment]:  # type: ignore[type-arg]
+def tsv_segments(data: dict[str, list], marks: bool = True) -> list[Segment]:  # type: ignore[type-arg]
     """Tesseract's words (``image_to_data`` as a dict) as line segments, each Tesseract line
-    cut where a gap between two words is wider than ``layout.MIN_GAP`` line heights."""
+    cut where a gap between two words is wider than ``layout.MIN_GAP`` line heights; with
+    ``marks``, the marks of words Tesseract was unsure of chosen again (``marks.respell``)."""
     lines: dict[tuple[int, int, int, int], list[tuple[str, float, tuple[float, float, float, float]]]] = {}
     for k, word in enumerate(data["text"]):
         word = (word or "").strip()
@@ -188,6 +195,12 @@ def tsv_segments(data: dict[str, list]) -> list[Segment]:  # type: ignore[type-a
         x, y, w, h = (float(data[c][k]) for c in ("left", "top", "width", "height"))
         key = (data["page_num"][k], data["block_num"][k], data["par_num"][k], data["line_num"][k])
         lines.setdefault(key, []).append((word, conf, (x, y, x + w, y + h)))
+    if marks:
+        from pipeline.read.marks import respell
+
+        for words in lines.values():
+            for k, text in enumerate(respell([(w, c) for w, c, _ in words])):
+                words[k] = (text, words[k][1], words[k][2])
     out: list[Segment] = []
     for line_no, words in enumerate(lines.values()):
         height = statistics.median(b[3] - b[1] for _, _, b in words) or 1.0

@@ -371,7 +371,10 @@ def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: s
 
     check_tesseract(settings.ocr_lang, spath)
     images = [_render(pdf, i, settings.ocr_dpi, native=True) for i in indices]  # PDFium is not thread-safe: render here
-    results = ocr_images(images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath)
+    results = ocr_images(
+        images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
+        marks=settings.ocr_marks,
+    )  # fmt: skip
     return dict(zip(indices, results))
 
 
@@ -411,7 +414,7 @@ def _header_ocr(pdf: object, settings: ReadSettings, spath: str) -> str | None:
     w, h = image.size  # type: ignore[attr-defined]
     top = image.crop((0, 0, w, h // 4))  # type: ignore[attr-defined]
     try:
-        result = ocr_images([top], lang=settings.ocr_lang, workers=1, rotate=False, path=spath)[0]
+        result = ocr_images([top], lang=settings.ocr_lang, workers=1, rotate=False, path=spath, marks=settings.ocr_marks)[0]
     except KehoachError:
         return None
     keep = [ln.strip() for ln in result.text.splitlines() if re.search(r"\bSố\b|\bngày\b", ln, re.IGNORECASE)]
