@@ -85,28 +85,48 @@ _DIGITS = re.compile(r"^\W*S[OÓ0]\W*?(\d{1,6})", re.IGNORECASE)
 _CODE = re.compile(r"/\s*([A-ZĐ][\w&.()]*(?:\s*-\s*[\w&.()]+)*)")
 
 
-def _symbol(st: Structure) -> str | None:
+def _symbol(st: Structure) -> tuple[str | None, str | None]:
     """The symbol on the number line; a scan that dropped the "/" after the number
     ("10797QĐ-HĐTĐ") is mended, and a number read in one copy of the line joins the code
-    of another ("Số: /QĐ-HĐTĐ")."""
+    of another ("Số: /QĐ-HĐTĐ"). With it, the code printed after the number (for a
+    number left blank, or not read)."""
     digits = code = None
     for ln in st.lines_of("number"):
         eol = st.text.find("\n", ln.end)
         window = st.text[ln.start : min(eol if eol >= 0 else len(st.text), ln.end + 40)]
         for sym in find_symbols(window):
             if sym.start < len(ln.text):
-                return sym.text
+                return sym.text, None
         glued = re.sub(r"^(\W*S[OÓ0]\W*?\d{1,6})(?=[A-ZĐ]{2})", r"\1/", clean(ln.text), flags=re.IGNORECASE)
         for sym in find_symbols(glued):
-            return sym.text
+            return sym.text, None
         m = _DIGITS.match(clean(ln.text))
         digits = digits or (m.group(1) if m else None)
         c = _CODE.search(ln.text)
         code = code or (re.sub(r"\s+", "", c.group(1)) if c else None)
     if digits and code:
         found = find_symbols(f"Số {digits}/{code}")
-        return found[0].text if found else None
-    return None
+        return (found[0].text if found else None), code
+    return None, code
+
+
+def _own_symbol_from_caption(text: str, code: str) -> str | None:
+    """This document's symbol as an appendix or list caption writes it ("Kèm theo Công
+    văn số 5689/BCA-C04 ngày …"), for a header whose number is blank or was not read:
+    the caption's symbol must end with the code the header prints."""
+    ft = folded(text)
+    want = fold_tones(re.sub(r"\s+", "", code))
+    found = {
+        sym.text: (sym.start, sym.end)
+        for sym in find_symbols(ft)
+        if re.sub(r"^\d+", "", sym.text).endswith(want)
+        and re.search(r"kèm theo", ft[max(0, sym.start - 60) : sym.start], re.IGNORECASE)
+    }
+    if len(found) != 1:
+        return None
+    start, end = next(iter(found.values()))
+    own = find_symbols(text[start:end])  # fold_tones keeps offsets: the symbol as the text writes it
+    return own[0].text if own else None
 
 
 # A day and month a stamp or a hand put into the line, read into the words around them:
@@ -160,7 +180,9 @@ def find_header(
     ``structure`` its zones, found here when not given; ``ocr``: the text was read by OCR)."""
     st = structure if structure is not None else structure_of_text(text, tables_)
     kind, title = _type_and_title(st, ocr)
-    symbol = _symbol(st)
+    symbol, code = _symbol(st)
+    if symbol is None and code:
+        symbol = _own_symbol_from_caption(text, code)
     place, date = _place_and_date(st, ocr)
     orgs = _body_lines(st, ocr)
     issuer = issuer_from_lines(orgs)

@@ -34,7 +34,7 @@ def read_image(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
     pages = load_pages(data, spath, settings.max_pages)
     results = ocr_images(
         pages, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
-        marks=settings.ocr_marks,
+        marks=settings.ocr_marks, header_fields=settings.header_ocr,
     )  # fmt: skip
     notes = tuple(f"page {i}: turned {r.rotated}° before OCR" for i, r in enumerate(results, 1) if r.rotated)
     notes += tuple(f"page {i}: straightened {r.skew:+.1f}° before OCR" for i, r in enumerate(results, 1) if r.skew)

@@ -34,6 +34,7 @@ KEEP_PRIOR = 2.0  # log-odds in favour of the reading at confidence 0 ...
 SURE = 50.0  # ... growing by KEEP_PRIOR for every SURE points of confidence
 LETTER_COST = 0.4  # log-odds against a respelling for each letter whose marks it changes
 _LAMBDA = 0.8  # weight of the pair counts against the single counts
+_ALIKE = (("u", "v"),)  # first letters Tesseract confuses in italic print
 _WORD = re.compile(r"^(\W*)([^\W\d_]+)(\W*)$")
 
 
@@ -48,6 +49,15 @@ class Model:
         self.sets: dict[str, list[str]] = {}
         for syl in unigrams:
             self.sets.setdefault(skeleton(syl), []).append(syl)
+
+    def choices(self, sk: str) -> list[str]:
+        """The syllables a word of skeleton ``sk`` may be: the same letters under other
+        marks, and an italic "V" read as "U" ("Ứì" for "Vì")."""
+        out = list(self.sets.get(sk, ()))
+        for a, b in _ALIKE:
+            if sk.startswith(a):
+                out += self.sets.get(b + sk[len(a) :], ())
+        return out
 
     def p1(self, w: str) -> float:
         return (self.uni.get(w, 0) + 0.1) / (self.total + 0.1 * self.size)
@@ -105,7 +115,7 @@ def respell(words: Sequence[tuple[str, float]], m: Model | None = None) -> list[
         if p is None or conf >= MAX_CONFIDENCE or len(p.group(2)) < 2:
             continue
         core = cores[i]
-        choices = m.sets.get(skeleton(core), ())  # type: ignore[arg-type]
+        choices = m.choices(skeleton(core))  # type: ignore[arg-type]
         if len(choices) < 2 and (not choices or choices[0] == core):
             continue
         # neighbours only across plain spaces: punctuation ends the context
@@ -116,13 +126,18 @@ def respell(words: Sequence[tuple[str, float]], m: Model | None = None) -> list[
         keep = m.score(prev, core, nxt) + KEEP_PRIOR * (1 + conf / SURE)  # type: ignore[arg-type]
 
         def score(c: str) -> float:  # a reading that misread fewer letters is likelier
-            return m.score(prev, c, nxt) - LETTER_COST * sum(a != b for a, b in zip(c, core))  # type: ignore[arg-type]
+            return m.score(prev, c, nxt) - LETTER_COST * _misread(c, core)  # type: ignore[arg-type]
 
         best = max(choices, key=score)
         if best != core and score(best) > keep + MARGIN:
             out[i] = p.group(1) + _cased(p.group(2), best) + p.group(3)
             cores[i] = best
     return out
+
+
+def _misread(a: str, b: str) -> int:
+    """Letters of ``a`` read as another letter in ``b`` (a different mark or base letter)."""
+    return sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
 
 
 def _cased(model_word: str, word: str) -> str:

@@ -92,6 +92,7 @@ def ocr_images(
     whitelist: str | None = None,
     deskew: bool = True,
     marks: bool = True,
+    header_fields: bool = False,
 ) -> list[OcrPage]:
     """OCR page images in parallel, in order.
 
@@ -105,6 +106,8 @@ def ocr_images(
         whitelist: only these characters may be recognised (e.g. digits of a stamp).
         deskew: measure and straighten a page scanned askew.
         marks: choose again the marks of words Tesseract was unsure of (``marks``).
+        header_fields: the first image is a document's first page: read its header's
+            number and day again from tight crops (``fields``).
 
     Raises:
         MissingDependency: tesseract or the language data is not installed.
@@ -118,28 +121,32 @@ def ocr_images(
     can_rotate = rotate and "osd" in languages()
     config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
 
-    def one(im: Image.Image) -> OcrPage:
-        return _ocr_page(im, lang, config, can_rotate, deskew and psm not in (7, 8, 10, 13), path, marks and not whitelist)
+    def one(k: int) -> OcrPage:
+        return _ocr_page(
+            images[k], lang, config, can_rotate, deskew and psm not in (7, 8, 10, 13), path, marks and not whitelist,
+            fields=header_fields and k == 0,
+        )  # fmt: skip
 
     if n == 1:
-        return [one(im) for im in images]
+        return [one(k) for k in range(len(images))]
     with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(one, images))
+        return list(pool.map(one, range(len(images))))
 
 
 def _ocr_page(
-    im: Image.Image, lang: str, config: str, can_rotate: bool, deskew: bool, path: str | None, marks: bool = True
+    im: Image.Image, lang: str, config: str, can_rotate: bool, deskew: bool, path: str | None, marks: bool = True,
+    *, fields: bool = False,
 ) -> OcrPage:
     skew = skew_angle(im) if deskew else 0.0
     if abs(skew) >= MIN_SKEW:
         im = _turn(im, -skew)
     else:
         skew = 0.0
-    page = _read(im, lang, config, path, skew=round(skew, 2), marks=marks)
+    page = _read(im, lang, config, path, skew=round(skew, 2), marks=marks, fields=fields)
     if can_rotate and _poor(page):
         angle = _orientation(im, path)
         if angle:
-            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew, marks=marks)
+            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew, marks=marks, fields=fields)
             if (again.confidence or 0) > (page.confidence or 0):
                 return again
     return page
@@ -160,7 +167,8 @@ def _turn(im: Image.Image, degrees: float) -> Image.Image:
 
 
 def _read(
-    im: Image.Image, lang: str, config: str, path: str | None, *, rotated: int = 0, skew: float = 0.0, marks: bool = True
+    im: Image.Image, lang: str, config: str, path: str | None, *, rotated: int = 0, skew: float = 0.0, marks: bool = True,
+    fields: bool = False,
 ) -> OcrPage:
     import pytesseract
 
@@ -173,6 +181,10 @@ def _read(
         raise KehoachError(Reason.ocr_failed, path, f"tesseract: {detail[0]}") from None
     segments = tsv_segments(data, marks=marks)
     blocks = tuple(lay_out(segments))
+    if fields:
+        from pipeline.read.fields import reread
+
+        blocks = reread(im, blocks, lang, path)
     confs = [w.confidence for s in segments for w in s.words]
     text = "".join(ln.text + "\n" for b in blocks for ln in b.lines)
     conf = round(sum(confs) / len(confs), 2) if confs else None
@@ -195,11 +207,14 @@ def tsv_segments(data: dict[str, list], marks: bool = True) -> list[Segment]:  #
         x, y, w, h = (float(data[c][k]) for c in ("left", "top", "width", "height"))
         key = (data["page_num"][k], data["block_num"][k], data["par_num"][k], data["line_num"][k])
         lines.setdefault(key, []).append((word, conf, (x, y, x + w, y + h)))
-    if marks:
+    if marks:  # a paragraph's words in order: a line's last word has the next line's first after it
         from pipeline.read.marks import respell
 
-        for words in lines.values():
-            for k, text in enumerate(respell([(w, c) for w, c, _ in words])):
+        paragraphs: dict[tuple[int, int, int], list[tuple[list, int]]] = {}  # type: ignore[type-arg]
+        for key, words in lines.items():
+            paragraphs.setdefault(key[:3], []).extend((words, k) for k in range(len(words)))
+        for members in paragraphs.values():
+            for (words, k), text in zip(members, respell([(words[k][0], words[k][1]) for words, k in members])):
                 words[k] = (text, words[k][1], words[k][2])
     out: list[Segment] = []
     for line_no, words in enumerate(lines.values()):

@@ -373,7 +373,7 @@ def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: s
     images = [_render(pdf, i, settings.ocr_dpi, native=True) for i in indices]  # PDFium is not thread-safe: render here
     results = ocr_images(
         images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
-        marks=settings.ocr_marks,
+        marks=settings.ocr_marks, header_fields=settings.header_ocr and indices[0] == 0,
     )  # fmt: skip
     return dict(zip(indices, results))
 

@@ -1,0 +1,185 @@
+"""The number ("Số: 5689 /BCA-C04") and the day ("ngày 16 tháng 12") of a scanned
+header, read again from tight crops: they are often written by hand or stamped, and a
+whole-page OCR reads "56" for "5689" or "06" for "16".
+
+Each field's crop (the blank between "Số" and the symbol's code, between "ngày" and
+"tháng", with room above and below for a hand that leaves the line) is enlarged and read
+by Tesseract as digits in several ways (grey, three binarisations; one line or one
+word). The readings vote, with the page OCR's own reading as one more vote:
+
+- a value wins when at least ``MIN_VOTES`` readings agree on it and it has twice the votes
+  of any other (a day must be 1..31);
+- an e-signature's date on the page ("Thời gian ký: 16.12.2025", "SAO Y; …; 06/01/2026")
+  is never taken as the date by itself, but when its month and year are the printed ones
+  it confirms the reading of its day over the others, and a day after it is not taken;
+- otherwise the field is left blank: a number that cannot be read with confidence is no
+  number (the header then has no symbol or no date), never a wrong one.
+
+A field printed clearly (every word of it sure, ``SURE`` or more) is left as read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from PIL import Image, ImageOps
+
+from pipeline.read.assemble import RawBlock, RawLine, RawWord
+
+SURE = 88.0  # Tesseract confidence of a printed number read right
+MIN_VOTES = 4
+TOP = 0.4  # the header's share of the page height
+_M = "[\u0300-\u036f]*"  # Tesseract may give a letter's marks as combining characters
+_NUMBER = re.compile(rf"^\W{{0,2}}S[oóồốôơở0ÓỐÔ6]{_M}[ \t]*[:;.,]?")
+_CODE = re.compile(r"[/\-–]\s*[A-ZĐ]|[A-ZĐ][A-Za-zĐ]+[-/]")
+_DAY = re.compile(rf"[,.]\W{{0,2}}\bng[aà]{_M}y", re.IGNORECASE)  # the place-date line's: "Lâm Đồng, ngày"
+_MONTH = re.compile(rf"th[aá]{_M}ng\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"th[aá]{_M}ng\s*(\d{{1,2}})\s*n[aă]{_M}m\s*(\d{{4}})", re.IGNORECASE)
+# A signing or certifying stamp's date: "Thời gian ký: 13/11/2025", "SAO Y; ...; 06/01/2026; 16:42:26".
+_ESIGN = re.compile(
+    rf"(?:(?:Th[oơờ]{_M}i\s*gian\s*k[yý]{_M}|Ng[aà]{_M}y\s*k[yý]{_M})\W{{0,4}}|;\s*)(\d{{1,2}})[/.\-](\d{{1,2}})[/.\-](\d{{4}})",
+    re.IGNORECASE,
+)
+
+
+def reread(im: Image.Image, blocks: tuple[RawBlock, ...], lang: str, path: str | None = None) -> tuple[RawBlock, ...]:
+    """``blocks`` (one OCR'd page 1, ``im`` the image read) with the number and the day
+    read again, or left blank where they cannot be read with confidence."""
+    text = "\n".join(ln.text for b in blocks for ln in b.lines)
+    esign = _esign_dates(text)
+    out = []
+    for b in blocks:
+        lines = []
+        for ln in b.lines:
+            if ln.bbox and ln.bbox[1] < TOP * im.height:
+                ln = _field(im, ln, "number", lang, esign, path) or _field(im, ln, "day", lang, esign, path) or ln
+            lines.append(ln)
+        out.append(replace(b, lines=tuple(lines)))
+    return tuple(out)
+
+
+def _esign_dates(text: str) -> list[tuple[int, int, int]]:
+    return [(int(d), int(m), int(y)) for d, m, y in _ESIGN.findall(text) if 1 <= int(d) <= 31 and 1 <= int(m) <= 12]
+
+
+def _span(ln: RawLine, kind: str) -> tuple[int, int] | None:
+    """The field's characters in the line: after "Số:" up to the code, or between "ngày" and "tháng"."""
+    if kind == "number":
+        m = _NUMBER.match(ln.text)
+        if not m:
+            return None
+        code = _CODE.search(ln.text, m.end())
+        return (m.end(), code.start()) if code else None
+    m = _DAY.search(ln.text)
+    if not m:
+        return None
+    month = _MONTH.search(ln.text, m.end())
+    return (m.end(), month.start()) if month and month.start() - m.end() <= 12 else None
+
+
+def _x_at(ln: RawLine, i: int) -> float | None:
+    """The x of the line's character ``i``, from the box of the word it falls in (or the gap)."""
+    for w in ln.words:
+        if w.bbox and w.start <= i <= w.end:
+            share = (i - w.start) / max(1, w.end - w.start)
+            return w.bbox[0] + share * (w.bbox[2] - w.bbox[0])
+    before = [w for w in ln.words if w.bbox and w.end <= i]
+    after = [w for w in ln.words if w.bbox and w.start >= i]
+    if before and after:
+        return (before[-1].bbox[2] + after[0].bbox[0]) / 2  # type: ignore[index]
+    return None
+
+
+def _field(
+    im: Image.Image, ln: RawLine, kind: str, lang: str, esign: list[tuple[int, int, int]], path: str | None
+) -> RawLine | None:
+    span = _span(ln, kind)
+    if span is None or ln.bbox is None:
+        return None
+    a, b = span
+    inside = [w for w in ln.words if w.start < b and w.end > a]
+    field = ln.text[a:b].strip()
+    if field.isdigit() and inside and min(w.confidence for w in inside) >= SURE:
+        return None  # printed, and read surely
+    x0, x1 = _x_at(ln, a), _x_at(ln, b)
+    if x0 is None or x1 is None:
+        return None
+    within = [w.bbox for w in inside if w.bbox and a <= w.start and w.end <= b]  # a word's box may run over the field
+    x0, x1 = min([x0, *(bx[0] for bx in within)]), max([x1, *(bx[2] for bx in within)])
+    if x1 - x0 < 4:
+        return None
+    h = ln.bbox[3] - ln.bbox[1]
+    crop = im.crop((int(x0), int(max(0, ln.bbox[1] - 0.5 * h)), int(x1), int(min(im.height, ln.bbox[3] + 0.4 * h))))
+    votes = Counter(_readings(crop, lang, path))
+    own = re.sub(r"\D", "", field)
+    if own:
+        votes[own] += 1
+    value = _choose(votes, kind, ln.text[b:], esign)
+    new = f" {value} " if value else " "
+    return _replaced(ln, a, b, new, 100.0 if value else 0.0)
+
+
+def _readings(crop: Image.Image, lang: str, path: str | None) -> list[str]:
+    from pipeline.errors import KehoachError
+    from pipeline.read.ocr import ocr_images
+
+    grey = crop.convert("L")
+    up = grey.resize((grey.width * 2, grey.height * 2), Image.Resampling.LANCZOS)
+    images = [up, *(up.point(lambda v, t=t: 255 if v > t else 0) for t in (110, 150, 190))]
+    images = [ImageOps.expand(x, border=30, fill=255) for x in images]
+    out: list[str] = []
+    for psm in (7, 8):
+        try:
+            found = ocr_images(images, lang=lang, workers=1, rotate=False, path=path, psm=psm, whitelist="0123456789", deskew=False)
+        except KehoachError:
+            return out
+        out += [re.sub(r"\D", "", r.text) for r in found]
+    return [x for x in out if x]
+
+
+def _choose(votes: Counter[str], kind: str, after: str, esign: list[tuple[int, int, int]]) -> str | None:
+    if kind == "day":
+        days: Counter[str] = Counter()
+        for v, n in votes.items():
+            if len(v) <= 2 and 1 <= int(v) <= 31:
+                days[str(int(v)).zfill(2)] += n
+        votes = days
+        m = _MONTH_YEAR.search(after)
+        signed = [d for d, mo, y in esign if m and (mo, y) == (int(m.group(1)), int(m.group(2)))]
+        if signed:
+            for d in signed:
+                if f"{d:02d}" in votes:
+                    return f"{d:02d}"  # the e-signature confirms one reading
+            votes = Counter({v: n for v, n in votes.items() if int(v) <= max(signed)})  # not dated after it was signed
+    else:
+        votes = Counter({v: n for v, n in votes.items() if len(v) <= 6})
+    ranked = votes.most_common(2)
+    if not ranked:
+        return None
+    best, n = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0
+    return best if n >= MIN_VOTES and n >= 2 * runner else None
+
+
+def _replaced(ln: RawLine, a: int, b: int, new: str, conf: float) -> RawLine:
+    """The line with characters ``a:b`` replaced by ``new`` (one word of confidence ``conf``)."""
+    head, tail = ln.text[:a].rstrip(), ln.text[b:]
+    lead = len(tail) - len(tail.lstrip())
+    text = head + new + tail.lstrip()
+    start = len(head) + (1 if new.strip() else 0)
+    shift = len(head) + len(new) - b - lead
+    words: list[RawWord] = []
+    for w in ln.words:
+        if w.start < a:  # a word that runs into the field keeps its part before it
+            words.append(replace(w, end=min(w.end, len(head))))
+        elif w.start >= b:
+            words.append(replace(w, start=w.start + shift, end=w.end + shift))
+    if new.strip():
+        words.append(RawWord(start, start + len(new.strip()), conf))
+        words.sort(key=lambda w: w.start)
+    return replace(ln, text=text.rstrip(), words=tuple(w for w in words if w.end > w.start))
+
+
+__all__ = ["reread"]
