@@ -74,6 +74,12 @@ def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...
     return sorted(starts)
 
 
+def _composition(text: str, pos: int) -> bool:
+    """Whether ``pos`` stands on a line that lists who attends or makes up a body."""
+    line = text.rfind("\n", 0, pos) + 1
+    return bool(_COMPOSITION.match(text, line) and text.find(":", line, pos + 1) >= 0 or _COMPOSITION.match(text, pos))
+
+
 def _in_quotes(text: str, pos: int) -> bool:
     """Whether ``pos`` stands inside a quotation opened earlier on its line."""
     start = max((m.start() for m in _ITEM_START.finditer(text, 0, pos)), default=0)
@@ -112,7 +118,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
         if not hit:
             continue
         s, e, kind, verb = hit
-        if _COMPOSITION.match(text, c) or _speaks(text, e + body) or _shouted(text, c):
+        if _composition(text, c) or _speaks(text, e + body) or _shouted(text, c):
             continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"

@@ -124,6 +124,8 @@ class _Tables:
     generic_suffix: tuple[str, ...]
     generic_prefix: tuple[str, ...]
     names: tuple[str, ...]  # whole names and department cores never split as a list
+    holders: tuple[tuple[str, ...], ...]  # "lãnh đạo" before a quantified body names its heads
+    containers: tuple[tuple[str, int], ...]  # "Phòng" < "Cục" < "Bộ": a parent locates the member before it
     lower_stops: frozenset[str]
     not_directing: re.Pattern[str]
     tails: re.Pattern[str]
@@ -151,7 +153,8 @@ def _tables() -> _Tables:
     matcher = Matcher(vocab)
     for head in units["proper_heads"]:
         words = [{"NORM": fold(w)} for w in head.split()]
-        matcher.add("proper", [words + [{"IS_TITLE": True}], words + [{"IS_UPPER": True}]])
+        # "Sở Tài chính", "UBND", "Phòng 5" (a numbered department)
+        matcher.add("proper", [words + [{"IS_TITLE": True}], words + [{"IS_UPPER": True}], words + [{"TEXT": {"REGEX": r"^[1-9]\d?$"}}]])
     return _Tables(
         phrase=phrase,
         matcher=matcher,
@@ -163,6 +166,8 @@ def _tables() -> _Tables:
         generic_suffix=tuple(fold(g) for g in units["generic_suffix"]),
         generic_prefix=tuple(fold(g) + " " for g in units["generic_prefix"]),
         names=tuple(fold(n) for n in [*units["names"], *units["departments"]]),
+        holders=tuple(tuple(fold(h).split()) for h in units["holders"]),
+        containers=tuple(sorted(((fold(k), v) for k, v in units["containers"].items()), key=lambda kv: -len(kv[0]))),
         lower_stops=frozenset(fold(w) for w in verbs["stops_before_lower"]),
         tails=re.compile(
             r"(?:" + "|".join(fold(t) for t in sorted(verbs["name_tails"], key=len, reverse=True)) + r")(?!\w)"
@@ -240,6 +245,7 @@ class UnitFinder:
         if "prefix" in here:
             i = here["prefix"]
         first = i
+        i = self._after_holder(i)
         while i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in _tables().plural:
             i += 1
         i = self._skip_levels(i)
@@ -259,6 +265,15 @@ class UnitFinder:
             # "Hội đồng nhân dân tỉnh giao Ủy ban nhân dân tỉnh ...": the one handed the task
             return self.unit_at(self.spans[self.at[nxt]["prefix"]][0], limit) if self.at[nxt]["prefix"] < len(self.spans) else None
         return self.spans[first][0], end, kind, verb
+
+    def _after_holder(self, i: int) -> int:
+        """The token after "lãnh đạo" when a quantified body follows ("lãnh đạo | các đơn vị"), else ``i``."""
+        for words in _tables().holders:
+            n = len(words)
+            if [fold(self.text[slice(*sp)]) for sp in self.spans[i : i + n]] == list(words) and i + n < len(self.spans):
+                if fold(self.text[slice(*self.spans[i + n])]) in _tables().plural:
+                    return i + n
+        return i
 
     def _level_end(self, i: int) -> int | None:
         """End token of a level word at token ``i`` ("thôn", "tổ dân phố"), if one is there."""
@@ -320,11 +335,20 @@ class UnitFinder:
                 nxt = self._tok(end)
                 k = len(self.spans) if nxt is None else nxt
                 continue
-            if self.text[s:e] in _HARD_STOPS:
+            if self.text[s:e] in _HARD_STOPS or self._apposition(k):
                 break
             end = e
             k += 1
         return self._trim(end), False
+
+    def _apposition(self, k: int) -> bool:
+        """Whether token ``k`` is a spaced dash opening a lower-case apposition ("Cục C04, Bộ Công an
+        | - đơn vị thường trực ..."), not a dash inside a name ("Hậu cần - Kỹ thuật", "chính trị - xã hội")."""
+        s, e = self.spans[k]
+        if self.text[s:e] not in ("-", "–") or k + 1 >= len(self.spans) or self.text[s - 1 : s] != " ":
+            return False
+        nxt = self.text[slice(*self.spans[k + 1])]
+        return nxt[:1].islower() and fold(nxt) != "xã"
 
     def _stop_inside_name(self, k: int, item: bool) -> bool:
         """Whether the task-verb stop at token ``k`` is a word of the name itself."""
@@ -464,7 +488,7 @@ class UnitFinder:
             named = i is not None and i < len(self.spans) and (
                 self.head_end(i) or fold(self.text[slice(*self.spans[i])]) in t.levels
             ) and not all(w in t.levels for w in words)
-            if merged and not named:
+            if merged and (not named or self._locates(merged[-1][0], s)):
                 # "Thường trực, các ban, các tổ đại biểu HĐND tỉnh", "Trung tâm Văn hóa -
                 # Thể thao và Truyền thông huyện": a member naming no body by itself
                 # belongs to the one before it.
@@ -473,6 +497,19 @@ class UnitFinder:
                 merged.append((s, e))
         return merged
 
+
+    def _rank(self, pos: int) -> int:
+        """The container rank of the body named at ``pos`` (0 for none)."""
+        words = fold(self.text[pos : pos + 20])
+        for name, rank in _tables().containers:
+            if words.startswith(name + " ") and self.text[pos : pos + 1].isupper():
+                return rank
+        return 0
+
+    def _locates(self, prev: int, pos: int) -> bool:
+        """Whether the member at ``pos`` is the parent locating the one at ``prev`` ("Phòng 5, | Cục …")."""
+        a, b = self._rank(prev), self._rank(pos)
+        return 0 < a < b
 
     def _split_people(self, start: int, end: int) -> list[tuple[int, int]]:
         if _ONE_PERSON.match(self.text, start):
