@@ -24,13 +24,13 @@ from pipeline.extract.scope import Scope
 from pipeline.extract.sections import Section, find_sections, organisation_parts, paragraphs
 from pipeline.extract.sections import fold
 from pipeline.extract.text import sentence_at, squash, table_cells
-from pipeline.extract.units import UnitFinder, is_generic, ocr_correct, unit_key
+from pipeline.extract.units import UnitFinder, is_generic, ocr_correct, unit_identity, unit_key
 from pipeline.models import Assignment, Deadline, Document, Header
 from pipeline.normalise import fold_tones
 
 # Where a clause can start: a line (after its bullet), or after a full stop,
 # an ellipsis or a semicolon.
-_CLAUSE = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–]+[ \t]*)?|(?:\.{3}|…|[.;])[ \t]*(?=[^\W\d_])")
+_CLAUSE = re.compile(r"(?:^|\n)[ \t]*(?:[-+•*–(]+[ \t]*)?|(?:\.{3}|…|[.;])[ \t]*\(?(?=[^\W\d_])")
 
 
 _ITEM_START = re.compile(r"\n[ \t]*(?:[-+•*–]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-–]\s|[a-zđ]\)\s)")
@@ -63,6 +63,8 @@ _COMPOSITION = re.compile(r"[ \t]*(?:Thành phần|Thành viên|Dự tại|Đạ
 _PLURAL_LIST = re.compile(r"[Cc]ác\s")
 _CLASS = re.compile(r"(?:địa phương|đoàn thể|đơn vị|cơ quan|doanh nghiệp|ngành|tổ chức)(?!\w)")
 _HANDED = re.compile(r"[ \t]*(?:[Gg]iao(?:[ \t]+cho)?|[Đđ]ề nghị|[Yy]êu cầu)[ \t]+")
+# "sẽ" after the issuer's own name: a task it takes on ("Sở Nội vụ sẽ tập huấn ...").
+_FUTURE = re.compile(r"[ \t]*sẽ(?!\w)")
 # "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
 _PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
 
@@ -77,6 +79,7 @@ def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...
 def _composition(text: str, pos: int) -> bool:
     """Whether ``pos`` stands on a line that lists who attends or makes up a body."""
     line = text.rfind("\n", 0, pos) + 1
+    line += len(text[line:pos]) - len(text[line:pos].lstrip(" \t-+•*–"))
     return bool(_COMPOSITION.match(text, line) and text.find(":", line, pos + 1) >= 0 or _COMPOSITION.match(text, pos))
 
 
@@ -345,12 +348,26 @@ def _drop_repeats(merged: dict[str, dict]) -> list[dict]:
     briefly, a unit with its own item ("Các chi bộ trực thuộc ..."); a heading is kept.
     """
     bare = {key: " ".join(w for w in key.split() if w not in ("các", "những")) for key in merged}
+    classes = {key: _class_members(key) for key in merged}
     return [
         entry
         for key, entry in merged.items()
         if entry["source"] == "heading"
-        or not any(other != key and bare[other].startswith(bare[key] + " ") for other in merged)
+        or not any(
+            other != key and (bare[other].startswith(bare[key] + " ") or (classes[key] and classes[key] < classes[other]))
+            for other in merged
+        )
     ]
+
+
+def _class_members(key: str) -> frozenset[str]:
+    """The class words of a list naming bodies only by kind ("cơ quan, địa phương"), so that a
+    later appeal to part of it ("Đề nghị các cơ quan, địa phương triển khai") repeats it;
+    empty for a list that names a body."""
+    members = [m.strip() for m in re.split(r",|\bvà\b", key)]
+    if len(members) < 2 or not all(m and is_generic(m) and len(m.split()) <= 3 for m in members):
+        return frozenset()
+    return frozenset(" ".join(w for w in m.split() if w not in ("các", "những")) for m in members)
 
 
 # Document types whose own purpose is to plan: only their organisation part assigns work.
@@ -427,8 +444,9 @@ def find_assignments(
                     continue  # a person by name; a class of partners ("các cơ quan chuyên môn")
                 key = unit_key(name)
                 if part.kind == "body" and a.source in ("clause", "heading") and writer and (key == writer or writer.startswith(key + " ")):
-                    continue  # the issuer reporting what it does itself
-                entry = merged.setdefault(key, {"name": name, "source": a.source, "roles": [], "deadlines": [], "anchor": a})
+                    if not _FUTURE.match(text, e + body):
+                        continue  # the issuer reporting what it does itself (what it "sẽ" do is a task it takes on)
+                entry = merged.setdefault(unit_identity(name), {"name": name, "source": a.source, "roles": [], "deadlines": [], "anchor": a})
                 if a.source == "heading" and entry["source"] != "heading":
                     entry.update(name=name, source="heading")
                 for role in _roles(finder, body, a).split(", "):
@@ -439,7 +457,7 @@ def find_assignments(
                         entry["deadlines"].append((at, d))
     for at, name, role in _table_units(doc, text):
         a = _Anchor(at, at + len(name), "table", "table", _line_end(text, at, len(text)), role)
-        entry = merged.setdefault(unit_key(name), {"name": name, "source": "table", "roles": [], "deadlines": [], "anchor": a})
+        entry = merged.setdefault(unit_identity(name), {"name": name, "source": "table", "roles": [], "deadlines": [], "anchor": a})
         if role not in entry["roles"]:
             entry["roles"].append(role)
     out = []

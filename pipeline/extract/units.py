@@ -99,6 +99,22 @@ def unit_key(name: str) -> str:
     return re.sub(r"\bcấp ủy đảng\b", "cấp ủy", key)
 
 
+def unit_identity(name: str) -> str:
+    """The key under which two spellings of one body are one unit: abbreviations written out
+    ("UBND" = "Ủy ban nhân dân"), quantifiers dropped ("các Đoàn Luật sư" = "Đoàn Luật sư"),
+    a class of bodies by level written one way ("Ủy ban nhân dân cấp tỉnh" = "Ủy ban nhân dân
+    các tỉnh, thành phố" = "UBND tỉnh, thành phố"), as a reader lists a body once."""
+    key = unit_key(patterns.normalise_issuer(name) or name)
+    key = " ".join(w for w in key.split() if w not in _tables().plural)
+    return _level_class().sub(lambda m: "cấp " + (m.group(1) or m.group(2)), key)
+
+
+@cache
+def _level_class() -> re.Pattern[str]:
+    levels = "|".join(re.escape(w) for w in sorted(_tables().levels, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:cấp ({levels})(?!\w)|({levels})(?:, (?:{levels})(?!\w))++(?! ủy| đoàn)(?!\w))")
+
+
 def ocr_correct(name: str) -> str:
     """``name`` with OCR misreadings of body names put right ("chỉ bộ" → "chi bộ")."""
     for wrong, right in _variants().items():
@@ -655,4 +671,4 @@ def is_generic(name: str) -> bool:
     )
 
 
-__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "unit_key", "split_units", "to_doc", "tokens"]
+__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "unit_identity", "unit_key", "split_units", "to_doc", "tokens"]
