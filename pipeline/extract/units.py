@@ -2,8 +2,9 @@
 
 underthesea's NER does not know "Ban Tổ chức Đảng ủy Khối" or "Chi ủy, Chi bộ trực thuộc
 Đảng bộ xã", so units are found with a gazetteer and head-word patterns kept as data
-(``pipeline/patterns/units.json``, ``role_verbs.json``) and matched by spaCy's
-``PhraseMatcher``/``Matcher`` over syllable tokens. Tokens carry their
+(``pipeline/patterns/units.json``, ``role_verbs.json``) and matched over syllable tokens
+by a phrase index (first word → phrases), one pass over a text's tokens: a spaCy Doc and
+its matchers cost more than the whole rest of this module. Tokens carry their
 character offsets into the text, and match on a folded form (lower case, one tone
 placement), so "Uỷ ban" and "Ủy ban" both match while the source spelling is kept.
 
@@ -19,10 +20,6 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
-
-import spacy
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
 
 from pipeline.extract import patterns
 from pipeline.normalise import fold_tones
@@ -66,26 +63,22 @@ def tokens(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN.finditer(text)]
 
 
-@cache
-def _nlp() -> spacy.language.Language:
-    return spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-
-
-def to_doc(text: str) -> tuple[Doc, list[tuple[int, int]]]:
-    """A spaCy Doc over underthesea tokens, ``NORM`` = folded form, plus token offsets."""
+def normalised_tokens(text: str, folded: str | None = None) -> tuple[list[tuple[int, int]], list[str]]:
+    """The syllable tokens of ``text`` and their matching forms (folded, OCR variants of
+    word pairs put right: "chỉ bộ" → "chi bộ"); names keep the source spelling by offset.
+    ``folded`` is ``fold(text)`` where the caller has it (one folding per text)."""
     spans = tokens(text)
-    words = [text[s:e] for s, e in spans]
-    spaces = [e < len(text) and text[e].isspace() for _, e in spans]
-    doc = Doc(_nlp().vocab, words=words, spaces=spaces)
-    norms = [fold(w) for w in words]
+    folded = fold(text) if folded is None else folded
+    if len(folded) == len(text):
+        norms = [folded[s:e] for s, e in spans]
+    else:  # a letter whose lower case is longer: fold word by word
+        norms = [fold(text[s:e]) for s, e in spans]
     variants = _variants()
     for i in range(len(norms) - 1):
         right = variants.get(f"{norms[i]} {norms[i + 1]}")
         if right:
             norms[i], norms[i + 1] = right.split(" ", 1)
-    for tok, norm in zip(doc, norms):
-        tok.norm_ = norm
-    return doc, spans
+    return spans, norms
 
 
 @cache
@@ -117,21 +110,26 @@ def _level_class() -> re.Pattern[str]:
 
 def ocr_correct(name: str) -> str:
     """``name`` with OCR misreadings of body names put right ("chỉ bộ" → "chi bộ")."""
-    for wrong, right in _variants().items():
-        name = re.sub(
-            rf"(?<!\w){re.escape(wrong)}(?!\w)",
-            lambda m, r=right: r[:1].upper() + r[1:] if m.group()[:1].isupper() else r,
-            name,
-            flags=re.IGNORECASE,
-        )
-    return name
+    variants = _variants()
+
+    def right(m: re.Match[str]) -> str:
+        r = variants.get(fold(m.group()), m.group())
+        return r[:1].upper() + r[1:] if m.group()[:1].isupper() else r
+
+    return _variant_pattern().sub(right, name)
+
+
+@cache
+def _variant_pattern() -> re.Pattern[str]:
+    wrong = sorted(_variants(), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in wrong) + r")(?!\w)", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------------- matchers
 @dataclass(frozen=True)
 class _Tables:
-    phrase: PhraseMatcher
-    matcher: Matcher
+    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word → (words, kind) of each phrase
+    proper: dict[str, tuple[tuple[str, ...], ...]]  # first word → words of heads naming a unit before a capital
     roles: dict[str, str]
     levels: frozenset[str]
     cells: tuple[str, ...]
@@ -147,33 +145,33 @@ class _Tables:
     tails: re.Pattern[str]
 
 
-def _pattern_doc(phrase: str) -> Doc:
-    return to_doc(phrase)[0]
+def _index(entries: list[tuple[str, str]]) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Phrases by their first matching word: ``(words, kind)`` for each (phrase, kind)."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, kind in entries:
+        words = tuple(normalised_tokens(phrase)[1])
+        if words and (words, kind) not in index.get(words[0], []):
+            index.setdefault(words[0], []).append((words, kind))
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @cache
 def _tables() -> _Tables:
     units = patterns.load("units")
     verbs = patterns.load("role_verbs")
-    vocab = _nlp().vocab
-    phrase = PhraseMatcher(vocab, attr="NORM")
-    phrase.add("name", [_pattern_doc(n) for n in units["names"]])
-    for kind, heads in units["heads"].items():
-        phrase.add(kind, [_pattern_doc(h) for h in heads])
     stops = list(verbs["stops"]) + list(verbs["roles"]) + list(verbs["task_verbs"]) + list(verbs["speech_verbs"])
-    phrase.add("stop", [_pattern_doc(s) for s in stops])
-    phrase.add("prefix", [_pattern_doc(p) for p in verbs["prefixes"]])
-    phrase.add("partner", [_pattern_doc(p) for p in verbs["partners"]])
-    phrase.add("role", [_pattern_doc(r) for r in verbs["roles"]])
-    phrase.add("directs", [_pattern_doc(d) for d in verbs["directs"]])
-    matcher = Matcher(vocab)
+    entries = [(n, "name") for n in units["names"]]
+    entries += [(h, kind) for kind, heads in units["heads"].items() for h in heads]
+    entries += [(w, "stop") for w in stops] + [(w, "prefix") for w in verbs["prefixes"]]
+    entries += [(w, "partner") for w in verbs["partners"]] + [(w, "role") for w in verbs["roles"]]
+    entries += [(w, "directs") for w in verbs["directs"]]
+    proper: dict[str, list[tuple[str, ...]]] = {}
     for head in units["proper_heads"]:
-        words = [{"NORM": fold(w)} for w in head.split()]
-        # "Sở Tài chính", "UBND", "Phòng 5" (a numbered department)
-        matcher.add("proper", [words + [{"IS_TITLE": True}], words + [{"IS_UPPER": True}], words + [{"TEXT": {"REGEX": r"^[1-9]\d?$"}}]])
+        words = tuple(normalised_tokens(head)[1])
+        proper.setdefault(words[0], []).append(words)
     return _Tables(
-        phrase=phrase,
-        matcher=matcher,
+        phrases=_index(entries),
+        proper={k: tuple(v) for k, v in proper.items()},
         roles={fold(k): v for k, v in verbs["roles"].items()},
         levels=frozenset(fold(w) for w in units["levels"]),
         cells=tuple(sorted((fold(c) for c in units["cells"]), key=len, reverse=True)),
@@ -195,6 +193,14 @@ def _tables() -> _Tables:
     )
 
 
+_NUMBERED = re.compile(r"[1-9]\d?")
+
+
+def _names_next(word: str) -> bool:
+    """Whether ``word`` goes on a proper head's name: "Sở | Tài chính", "Phòng | 5", "Ban | CHỈ ĐẠO"."""
+    return word.istitle() or word.isupper() or bool(_NUMBERED.fullmatch(word))
+
+
 # --------------------------------------------------------------------------- finder
 class UnitFinder:
     """Unit heads, stops and role words of one stretch of text, by character offset."""
@@ -202,20 +208,28 @@ class UnitFinder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.folded = fold(text)
-        doc, self.spans = to_doc(text)
+        self.spans, norms = normalised_tokens(text, self.folded)
+        # each token's folded form, before OCR variants (what the helpers compare)
+        self.words = [self.folded[a:b] for a, b in self.spans] if len(self.folded) == len(text) else [fold(text[a:b]) for a, b in self.spans]
         self._starts = [s for s, _ in self.spans]
         t = _tables()
-        label = doc.vocab.strings
         # token index → longest match of each kind starting there
         self.at: dict[int, dict[str, int]] = {}
-        matches = [(label[k], s, e) for k, s, e in t.phrase(doc)] + [
-            ("proper", s, e - 1) for _, s, e in t.matcher(doc)
-        ]
-        for kind, s, e in matches:
-            if kind == "stop" and not doc[s].text[:1].islower():
-                continue
-            here = self.at.setdefault(s, {})
-            here[kind] = max(here.get(kind, 0), e)
+        n = len(norms)
+        for i, word in enumerate(norms):
+            for words, kind in t.phrases.get(word, ()):
+                e = i + len(words)
+                if e > n or (len(words) > 1 and tuple(norms[i + 1 : e]) != words[1:]):
+                    continue
+                if kind == "stop" and not text[self.spans[i][0]].islower():
+                    continue  # only a lower-case verb ends a name
+                here = self.at.setdefault(i, {})
+                here[kind] = max(here.get(kind, 0), e)
+            for words in t.proper.get(word, ()):
+                e = i + len(words)  # the head, before the capitalised word or number that must follow it
+                if e < n and tuple(norms[i + 1 : e]) == words[1:] and _names_next(text[slice(*self.spans[e])]):
+                    here = self.at.setdefault(i, {})
+                    here["proper"] = max(here.get("proper", 0), e)
 
     # -- helpers
     def _tok(self, pos: int) -> int | None:
@@ -262,7 +276,7 @@ class UnitFinder:
             i = here["prefix"]
         first = i
         i = self._after_holder(i)
-        while i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in _tables().plural:
+        while i < len(self.spans) and self.words[i] in _tables().plural:
             i += 1
         i = self._skip_levels(i)
         head = self.head_end(i) if i < len(self.spans) else None
@@ -287,7 +301,7 @@ class UnitFinder:
         for words in _tables().holders:
             n = len(words)
             if [fold(self.text[slice(*sp)]) for sp in self.spans[i : i + n]] == list(words) and i + n < len(self.spans):
-                if fold(self.text[slice(*self.spans[i + n])]) in _tables().plural:
+                if self.words[i + n] in _tables().plural:
                     return i + n
         return i
 
@@ -304,12 +318,12 @@ class UnitFinder:
         """The head after leading level words ("Các huyện, thị, | thành đoàn"), or ``i``."""
         k = i
         while k < len(self.spans) and not self.head_end(k):
-            word = fold(self.text[slice(*self.spans[k])])
+            word = self.words[k]
             if word not in _tables().levels and word != ",":
                 return i
             k += 1
         # only a head that is itself a level's body ("thành đoàn", "thị ủy") ends the list
-        return k if k > i and k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().levels else i
+        return k if k > i and k < len(self.spans) and self.words[k] in _tables().levels else i
 
     def _cut(self, j: int, limit: int, item: bool = False) -> tuple[int, bool]:
         """End of a name whose head ends at token ``j``, and whether a verb follows.
@@ -334,7 +348,7 @@ class UnitFinder:
                 k = head[1]
                 end = self.spans[k - 1][1]
                 continue
-            in_field = k - field < 2 or (k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "và" and k - field < 8)
+            in_field = k - field < 2 or (k > 0 and self.words[k - 1] == "và" and k - field < 8)
             tail = _tables().tails.match(self.folded, s) if self.text[s].islower() else None
             if tail and len(self.folded) == len(self.text):  # "... có liên quan", "... được kiểm tra"
                 end = self._trim(tail.end())
@@ -344,7 +358,7 @@ class UnitFinder:
             if not in_field and (self._is_stop(k) or self._lower_stop(k) or ("prefix" in self.at.get(k, {}) and self.text[s].islower())):
                 if not (self._is_stop(k) and self._stop_inside_name(k, item)):
                     return self._trim(end), True
-            if k > 0 and fold(self.text[slice(*self.spans[k - 1])]) == "lĩnh" and fold(self.text[s:e]) == "vực":
+            if k > 0 and self.words[k - 1] == "lĩnh" and fold(self.text[s:e]) == "vực":
                 field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
             if self.text[s:e] == "(" and (aside := _ASIDE.match(self.text, s)):
                 end = aside.end()  # "Đoàn Luật sư (mới)": a short lower-case aside is part of the name
@@ -373,7 +387,7 @@ class UnitFinder:
         after = [self.text[slice(*sp)] for sp in self.spans[k + 1 : k + 3]]
         if len(after) == 2 and after[0] in ("-", "–") and after[1][:1].isupper():
             return True  # "Phòng Hậu cần - Kỹ thuật": a paired department name
-        if not item or k == 0 or fold(self.text[slice(*self.spans[k - 1])]) not in (",", "và"):
+        if not item or k == 0 or self.words[k - 1] not in (",", "và"):
             return False  # only a word that goes on a coordinated name: "biên chế và | tổ chức ..."
         m = self.at[k]["stop"]
         while m < min(len(self.spans), k + 8):
@@ -390,7 +404,7 @@ class UnitFinder:
     def _lower_stop(self, k: int) -> bool:
         """"Công an tỉnh | trong kiểm tra": a word that ends a name before a lower-case
         word ("trong Tiểu ban", a body, goes on)."""
-        if fold(self.text[slice(*self.spans[k])]) not in _tables().lower_stops or k + 1 >= len(self.spans):
+        if self.words[k] not in _tables().lower_stops or k + 1 >= len(self.spans):
             return False
         nxt = self.text[slice(*self.spans[k + 1])]
         return nxt[:1].islower() and not self.head_end(k + 1)
@@ -415,29 +429,31 @@ class UnitFinder:
 
     def _units_after(self, kind: str, pos: int, limit: int, need_verb: bool) -> list[tuple[int, int, str, bool]]:
         out = []
+        where = sorted(k for k, here in self.at.items() if kind in here)  # only tokens that open one
         i = self._tok(pos)
         while i is not None and i < len(self.spans) and self.spans[i][0] < limit:
             here = self.at.get(i, {})
-            if kind in here:
-                j = here[kind]
-                first = self.text[slice(*self.spans[j])] if j < len(self.spans) else ""
-                before = fold(self.text[max(0, self.spans[i][0] - 24) : self.spans[i][0]])
-                if kind == "directs" and (
-                    not (first[:1].isupper() or fold(first) in _tables().plural) or _tables().not_directing.search(before)
-                ):
-                    j = i + 1  # "Hội nghị giao ban ...", "theo yêu cầu ...": no hand-over
-                elif j < len(self.spans):
-                    line_end = self.text.find("\n", self.spans[j][0], limit)
-                    line_end = limit if line_end < 0 else line_end
-                    for k in self._members(j, line_end) if kind == "partner" else [j]:
-                        unit = self.unit_at(self.spans[k][0], line_end, bare_level=kind == "partner")
-                        if unit:
-                            if (unit[3] or not need_verb) and (kind != "partner" or self._named(unit[0], unit[1])):
-                                out.append(unit)
-                            break
-                i = j
+            if kind not in here:
+                n = bisect_left(where, i)
+                i = where[n] if n < len(where) else len(self.spans)
                 continue
-            i += 1
+            j = here[kind]
+            first = self.text[slice(*self.spans[j])] if j < len(self.spans) else ""
+            before = fold(self.text[max(0, self.spans[i][0] - 24) : self.spans[i][0]])
+            if kind == "directs" and (
+                not (first[:1].isupper() or fold(first) in _tables().plural) or _tables().not_directing.search(before)
+            ):
+                j = i + 1  # "Hội nghị giao ban ...", "theo yêu cầu ...": no hand-over
+            elif j < len(self.spans):
+                line_end = self.text.find("\n", self.spans[j][0], limit)
+                line_end = limit if line_end < 0 else line_end
+                for k in self._members(j, line_end) if kind == "partner" else [j]:
+                    unit = self.unit_at(self.spans[k][0], line_end, bare_level=kind == "partner")
+                    if unit:
+                        if (unit[3] or not need_verb) and (kind != "partner" or self._named(unit[0], unit[1])):
+                            out.append(unit)
+                        break
+            i = j
         return out
 
     def _named(self, start: int, end: int) -> bool:
@@ -454,7 +470,7 @@ class UnitFinder:
         starts = [i]
         k = i
         while k < len(self.spans) and self.spans[k][0] < limit and len(starts) < most:
-            word = fold(self.text[slice(*self.spans[k])])
+            word = self.words[k]
             if self._is_stop(k) or word in _HARD_STOPS:
                 break
             if word in (",", "và") and k + 1 < len(self.spans):
@@ -479,7 +495,7 @@ class UnitFinder:
                     found.append(role)
                 i = e
                 continue
-            word = fold(self.text[slice(*self.spans[i])])
+            word = self.words[i]
             if word not in _ROLE_GLUE and not _LABEL_TOKEN.fullmatch(word):
                 break
             i += 1
@@ -498,11 +514,11 @@ class UnitFinder:
         merged: list[tuple[int, int]] = []
         for s, e in parts:
             i = self._tok(s)
-            while i is not None and i < len(self.spans) and fold(self.text[slice(*self.spans[i])]) in t.plural:
+            while i is not None and i < len(self.spans) and self.words[i] in t.plural:
                 i += 1
             words = [w for w in fold(self.text[s:e]).replace(",", " ").split() if w not in t.plural]
             named = i is not None and i < len(self.spans) and (
-                self.head_end(i) or fold(self.text[slice(*self.spans[i])]) in t.levels
+                self.head_end(i) or self.words[i] in t.levels
             ) and not all(w in t.levels for w in words)
             if merged and (not named or self._locates(merged[-1][0], s)):
                 # "Thường trực, các ban, các tổ đại biểu HĐND tỉnh", "Trung tâm Văn hóa -
@@ -534,13 +550,13 @@ class UnitFinder:
         i = self._tok(start)
         field = False  # after "lĩnh vực" the fields are listed ("lĩnh vực Dân tộc, Tôn giáo và ...")
         while i is not None and i < len(self.spans) and self.spans[i][1] <= end:
-            word = fold(self.text[slice(*self.spans[i])])
-            if word == "vực" and i > 0 and fold(self.text[slice(*self.spans[i - 1])]) == "lĩnh":
+            word = self.words[i]
+            if word == "vực" and i > 0 and self.words[i - 1] == "lĩnh":
                 field = True
             if not field and word in (",", ";", "và") and i + 1 < len(self.spans) and self.spans[i + 1][0] < end:
                 k = i + 1
                 head = self.head_end(k)  # "và các ông, bà có tên ...": a head that takes its "các"
-                while not head and k < len(self.spans) and fold(self.text[slice(*self.spans[k])]) in _tables().plural:
+                while not head and k < len(self.spans) and self.words[k] in _tables().plural:
                     k += 1
                     head = self.head_end(k) if k < len(self.spans) else None
                 capital = self.text[self.spans[i + 1][0]].isupper()
@@ -671,4 +687,4 @@ def is_generic(name: str) -> bool:
     )
 
 
-__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "unit_identity", "unit_key", "split_units", "to_doc", "tokens"]
+__all__ = ["UnitFinder", "UnitMatch", "find_units", "fold", "is_generic", "ocr_correct", "normalised_tokens", "unit_identity", "unit_key", "split_units", "tokens"]
