@@ -9,9 +9,10 @@ by line from their labels; markdown marks (``#``, ``**``) and leading tabs are i
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from pipeline.structure.skeleton import skeleton
 
 # Label forms, tried in order on a line stripped of markdown and indentation.
 _MARKUP = re.compile(r"^[\s#*_>]*")
@@ -62,9 +63,7 @@ class Section:
 
 def fold(text: str) -> str:
     """Upper-case ASCII skeleton ("Tổ chức" → "TO CHUC") for tolerant title matching."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", stripped).upper().strip()
+    return re.sub(r"\s+", " ", skeleton(text)).strip()  # one table lookup a character
 
 
 def _classify(line: str) -> tuple[str, str, str, int, int] | None:
