@@ -63,6 +63,10 @@ _COMPOSITION = re.compile(r"[ \t]*(?:Thành phần|Thành viên|Dự tại|Đạ
 _PLURAL_LIST = re.compile(r"[Cc]ác\s")
 _CLASS = re.compile(r"(?:địa phương|đoàn thể|đơn vị|cơ quan|doanh nghiệp|ngành|tổ chức)(?!\w)")
 _HANDED = re.compile(r"[ \t]*(?:[Gg]iao(?:[ \t]+cho)?|[Đđ]ề nghị|[Yy]êu cầu)[ \t]+")
+# A document sent to a body for it to act: "gửi Sở Nội vụ tỉnh X biết, thực hiện", "gửi các
+# đơn vị để triển khai thực hiện" (sent only "để biết" it is told nothing).
+_SENT = re.compile(r"(?<![^\W\d_])gửi[ \t]+")
+_TO_ACT = re.compile(r"[ \t]*(?:biết[ \t]*(?:,|và)[ \t]*)?(?:để[ \t]+)?(?:triển khai |tổ chức )?(?:thực hiện|tổng hợp)(?!\w)")
 # "sẽ" after the issuer's own name: a task it takes on ("Sở Nội vụ sẽ tập huấn ...").
 _FUTURE = re.compile(r"[ \t]*sẽ(?!\w)")
 # "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
@@ -83,11 +87,19 @@ def _composition(text: str, pos: int) -> bool:
     return bool(_COMPOSITION.match(text, line) and text.find(":", line, pos + 1) >= 0 or _COMPOSITION.match(text, pos))
 
 
+_QUOTED = 3000  # the longest quoted passage looked for, in characters
+
+
 def _in_quotes(text: str, pos: int) -> bool:
     """Whether ``pos`` stands inside a quotation opened earlier on its line."""
     start = max((m.start() for m in _ITEM_START.finditer(text, 0, pos)), default=0)
     line = text[start:pos]
-    return line.count("“") > line.count("”") or line.count('"') % 2 == 1
+    if line.count("“") > line.count("”") or line.count('"') % 2 == 1:
+        return True
+    # a passage quoted from another document over several lines ("... như sau: “Ngày ..., đề
+    # nghị UBND tỉnh ...”"): what it asks is the other writer's, not this document's
+    opened = text.rfind("“", max(0, pos - _QUOTED), pos)
+    return opened >= 0 and text.rfind("”", opened, pos) < 0 and text.find("”", pos, pos + _QUOTED) >= 0
 
 
 def _line_end(text: str, pos: int, limit: int) -> int:
@@ -130,8 +142,14 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
             continue  # a list of bodies inside a sentence or a quoted title
         anchors.append(_Anchor(s + body, e + body, kind, source))
         taken_until = e + body
+    for m in _SENT.finditer(text, body, part.end):  # "... gửi Sở Nội vụ tỉnh X biết, thực hiện./."
+        hit = finder.unit_at(m.end() - body, _line_end(text, m.end(), part.end) - body)
+        if hit and _TO_ACT.match(text, hit[1] + body) and not _in_quotes(text, m.end()):
+            anchors.append(_Anchor(hit[0] + body, hit[1] + body, hit[2], "directed"))
     for source, found in (("partner", finder.partners_after), ("directed", finder.directed_after)):
         for s, e, kind, _ in found(0, len(region)):
+            if _in_quotes(text, s + body):
+                continue
             if source == "directed" or not is_generic(region[s:e]):  # "yêu cầu các sở, ban, ngành ..." names them
                 anchors.append(_Anchor(s + body, e + body, kind, source))
     return anchors, finder, body

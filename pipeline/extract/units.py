@@ -518,7 +518,7 @@ class UnitFinder:
                 i += 1
             words = [w for w in fold(self.text[s:e]).replace(",", " ").split() if w not in t.plural]
             named = i is not None and i < len(self.spans) and (
-                self.head_end(i) or self.words[i] in t.levels
+                self.head_end(i) or self.words[i] in t.levels or self._proper_at(i)
             ) and not all(w in t.levels for w in words)
             if merged and (not named or self._locates(merged[-1][0], s)):
                 # "Thường trực, các ban, các tổ đại biểu HĐND tỉnh", "Trung tâm Văn hóa -
@@ -529,6 +529,14 @@ class UnitFinder:
                 merged.append((s, e))
         return merged
 
+
+    def _proper_at(self, i: int) -> bool:
+        """Whether a capitalised proper head ("Nhà đầu tư", "Sở") opens token ``i`` whatever
+        follows it: a list member of its own ("Sở Nông nghiệp và Môi trường, Nhà đầu tư và ...")."""
+        if not self.text[self.spans[i][0]].isupper():
+            return False
+        words = self.words
+        return any(tuple(words[i : i + len(p)]) == p for p in _tables().proper.get(words[i], ()))
 
     def _rank(self, pos: int) -> int:
         """The container rank of the body named at ``pos`` (0 for none)."""
