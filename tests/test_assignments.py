@@ -322,3 +322,47 @@ def test_list_quantifier_reaches_class_members_and_aliases_name_a_body() -> None
     assert _units(text, "Quyết định") == [
         "Ban Chỉ đạo", "các phòng, ban", "các đơn vị chuyên môn thuộc UBND huyện", "các đoàn thể", "Công an huyện",
     ]  # "ban, đơn vị ..." and "ban, đoàn thể" split, each member under the list's "các"
+
+
+def test_located_department_heads_office_holders_and_an_apposition() -> None:
+    text = (
+        "V. TỔ CHỨC THỰC HIỆN\n"
+        "1. Giao Phòng 3, Cục Quản lý thị trường, Bộ Công Thương - đơn vị đầu mối của Đoàn kiểm tra liên ngành chủ trì, "
+        "phối hợp với các đơn vị tổ chức thực hiện.\n"
+        "2. Đề nghị lãnh đạo các cơ quan, đơn vị quan tâm chỉ đạo triển khai Kế hoạch này.\n"
+        "3. Sở Công Thương phối hợp với Sở Tài chính, Nhà đầu tư và các đơn vị liên quan rà soát hồ sơ.\n"
+    )
+    assert _units(text, "Kế hoạch") == [
+        "Phòng 3, Cục Quản lý thị trường, Bộ Công Thương",  # one unit: its parents locate it; the apposition is cut
+        "lãnh đạo các cơ quan, đơn vị",  # the heads of the bodies named after "lãnh đạo"
+        "Sở Công Thương", "Sở Tài chính", "Nhà đầu tư",
+    ]
+
+
+def test_one_body_written_two_ways_is_one_unit() -> None:
+    text = (
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ủy ban nhân dân cấp huyện chủ trì rà soát danh sách.\n"
+        "2. Sở Nội vụ hướng dẫn Ủy ban nhân dân các huyện, thị xã triển khai.\n"
+        "3. Các cơ quan, đơn vị, địa phương báo cáo kết quả trước ngày 15/12/2026.\n"
+        "4. UBND tỉnh giao các Hội Nông dân huyện phối hợp thực hiện; đề nghị Hội Nông dân huyện báo cáo định kỳ.\n"
+        "Đề nghị các cơ quan, địa phương nghiêm túc triển khai thực hiện.\n"
+    )
+    assert _units(text, "Kế hoạch") == [
+        "Ủy ban nhân dân cấp huyện",  # = "Ủy ban nhân dân các huyện, thị xã", listed under its first form
+        "Sở Nội vụ", "Các cơ quan, đơn vị, địa phương",  # the closing appeal names part of that class again
+        "các Hội Nông dân huyện",  # = "Hội Nông dân huyện"
+    ]
+
+
+def test_letter_quotes_another_commits_itself_and_sends_for_action() -> None:
+    text = (
+        "BỘ TÀI CHÍNH\nSố: 15/BTC-NSNN\nV/v trả lời Sở Tài chính\nKính gửi: Sở Tài chính tỉnh Bình Minh\n"
+        "Bộ Tài chính nhận được Công văn số 12/STC-NS của Sở Tài chính tỉnh Bình Minh như sau:\n"
+        "“Ngày 2/9/2025, UBND huyện An Phú đề nghị Sở Tài chính hướng dẫn việc lập dự toán;\n"
+        "qua nghiên cứu, Sở Tài chính đề nghị Bộ Tài chính hướng dẫn.”\n"
+        "Bộ Tài chính có ý kiến như sau:\n1. Việc lập dự toán thực hiện theo quy định.\n"
+        "(Bộ Tài chính sẽ tổ chức tập huấn trong quý IV/2025).\n"
+        "Trên đây là ý kiến của Bộ Tài chính gửi Sở Tài chính tỉnh Bình Minh biết, thực hiện./.\nNơi nhận:\n- Như trên;\n"
+    )
+    assert _units(text, "Công văn", issuer="Bộ Tài chính") == ["Bộ Tài chính", "Sở Tài chính tỉnh Bình Minh"]

@@ -8,7 +8,7 @@ generalisation. A floor sits a little under the score reached (2026-12-02):
 |---|---|---|
 | citations | 0.953 | 0.92 |
 | implements | 0.939 | 0.90 |
-| assignments | 0.839 | 0.80 |
+| assignments | 0.886 | 0.85 |
 | deadlines | 0.947 | 0.91 |
 | numbers | 0.993 | 0.96 |
 
@@ -27,7 +27,7 @@ from pipeline.evaluate import Report, evaluate
 pytestmark = pytest.mark.slow
 
 GOLD = Path(__file__).parent / "resources" / "dev2" / "gold"
-FLOORS = {"citations": 0.92, "implements": 0.90, "assignments": 0.80, "deadlines": 0.91, "numbers": 0.96}
+FLOORS = {"citations": 0.92, "implements": 0.90, "assignments": 0.85, "deadlines": 0.91, "numbers": 0.96}
 
 
 @pytest.fixture(scope="module")

@@ -150,9 +150,17 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
         for s, e, kind, _ in found(0, len(region)):
             if _in_quotes(text, s + body):
                 continue
-            if source == "directed" or not is_generic(region[s:e]):  # "yêu cầu các sở, ban, ngành ..." names them
+            if source == "directed" or _names_one(region[s:e]):  # "yêu cầu các sở, ban, ngành ..." names them
                 anchors.append(_Anchor(s + body, e + body, kind, source))
     return anchors, finder, body
+
+
+def _names_one(partners: str) -> bool:
+    """Whether a partner list names a body: not a class alone ("các cơ quan liên quan"), while
+    a list that ends in one ("Sở Tài chính, Nhà đầu tư và các đơn vị liên quan") names the rest."""
+    return not is_generic(partners) or bool(re.search(r",|\svà\s", partners)) and any(
+        not is_generic(m) for m in re.split(r",|\svà\s", partners) if m.strip()
+    )
 
 
 @cache
