@@ -4,9 +4,9 @@ The one place that parses a symbol and makes a key. Extraction (``pipeline.extra
 finds symbols in text with it; resolution (``pipeline.resolve``) and the store re-read
 keys and symbols with it, so a citation and the document it names always agree.
 
-Party symbols are ``<number>-<TYPE>/<ISSUER>`` (``21-KL/TW``, ``18-CTr/TU``,
+Party symbols are ``<number>-<TYPE>/<ISSUER>`` (``45-KL/TW``, ``29-CTr/TU``,
 ``05-QĐ/ThU``); State symbols are ``<number>/[<year>/]<TYPE>-<ISSUER>[-more]``
-(``35/2022/NĐ-CP``, ``1074/QĐ-BXD``, ``16/KH-MTTQ-BTT``) or, for laws,
+(``48/2021/NĐ-CP``, ``2316/QĐ-BXD``, ``23/KH-MTTQ-BTT``) or, for laws,
 ``<number>/<year>/QH<n>``. Writers put spaces and any dash around the separators
 (``21- KL/TW``, ``27 - CT/TW``, ``05 – CT/TW``, ``134 /KH-UBND``): the normal form drops
 the spaces, makes every dash "-", upper-cases the codes except the mixed-case ones
@@ -56,7 +56,7 @@ STATE_RE = re.compile(
     rf"(?P<code>{_STATE_CODE}(?:{_SP}{_DASH}{_SP}{_STATE_CODE})*)(?![\w/])"
 )
 # Forms a writer or OCR leaves that are symbols only where the text says so, after "số" or
-# a document type word ("Công văn số 3169/TCT06", "Kết luận 174 KL/TW"): a State code of one
+# a document type word ("Công văn số 2740/TCT06", "Kết luận 174 KL/TW"): a State code of one
 # part with no year, and a Party symbol with a space for its dash.
 LOOSE_STATE_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}/{_SP}(?P<code>{_STATE_CODE})(?![\w/&]|{_SP}{_DASH}{_SP}[{UPPER}\d])"
@@ -85,17 +85,17 @@ class Symbol:
 
     @property
     def text(self) -> str:
-        """The normalised symbol, leading zeros kept: ``05-CT/TW``, ``35/2022/NĐ-CP``."""
+        """The normalised symbol, leading zeros kept: ``08-CT/TW``, ``48/2021/NĐ-CP``."""
         return self._render(self.number)
 
     @property
     def plain_number(self) -> str:
-        """The number without leading zeros: ``"5"`` for ``05-CT/TW``."""
+        """The number without leading zeros: ``"8"`` for ``08-CT/TW``."""
         return str(int(self.number))
 
     @property
     def base_key(self) -> str:
-        """The key without its date part: ``5-CT/TW``."""
+        """The key without its date part: ``8-CT/TW``."""
         return self._render(self.plain_number)
 
     def key(self, date: str | None = None, year: int | None = None) -> str:
@@ -178,7 +178,7 @@ def _state(m: re.Match[str], offset: int = 0, loose: bool = False) -> Symbol | N
     if len(parts) == 1 and (glued := _unglue(parts[0])):
         parts = list(glued)
     if len(parts) == 1:
-        # "72/2025/QH15": a law (OCR reads the legislature's "QH15" as "QHI15" or "QHI5"); without
+        # "58/2024/QH15": a law (OCR reads the legislature's "QH15" as "QHI15" or "QHI5"); without
         # the year "12/ABC" is a symbol only where the text says so (``loose``).
         code = re.sub(r"^QH[IL|](\d{1,2})$", lambda t: "QH" + t.group(1).rjust(2, "1"), parts[0])
         if year is not None and re.fullmatch(r"[A-ZĐ]+\d*", code):
@@ -215,7 +215,7 @@ def _loose(chunk: str, offset: int, anywhere: bool) -> list[Symbol]:
 def find_symbols(text: str, start: int = 0, end: int | None = None, *, loose: bool = False) -> tuple[Symbol, ...]:
     """Every Party or State symbol in ``text[start:end]``, in text order (spans into ``text``).
 
-    Loose forms ("3169/TCT06", "174 KL/TW") count after "số" or a type word, or anywhere
+    Loose forms ("2740/TCT06", "174 KL/TW") count after "số" or a type word, or anywhere
     with ``loose`` (a string known to be a symbol).
     """
     chunk = text[start:end]
@@ -249,20 +249,20 @@ def parse_symbol(s: str | None) -> Symbol | None:
     """The first symbol written in ``s``, or None.
 
     ``s`` may be free text ("Số 40 - KH/ĐUK" → 40-KH/ĐUK), a normalised symbol, or a key
-    (its ``@date`` part is ignored: "51-KH/TU@2022-01-28" → 51-KH/TU).
+    (its ``@date`` part is ignored: "63-KH/TU@2022-02-17" → 63-KH/TU).
     """
     if not s:
         return None
     base = s.split("@", 1)[0]
     found = find_symbols(base)
-    if not found:  # a loose form written alone ("3169/TCT06"): the whole string is the symbol
+    if not found:  # a loose form written alone ("2740/TCT06"): the whole string is the symbol
         whole = base.strip()
         found = tuple(x for x in find_symbols(whole, loose=True) if (x.start, x.end) == (0, len(whole)))
     return found[0] if found else None
 
 
 def normalise_symbol(s: str) -> str | None:
-    """``"21- KL/TW"`` → ``"21-KL/TW"``; None when ``s`` holds no symbol."""
+    """``"45- KL/TW"`` → ``"45-KL/TW"``; None when ``s`` holds no symbol."""
     sym = parse_symbol(s)
     return sym.text if sym else None
 
@@ -287,8 +287,8 @@ def _key_date(date: str | None) -> str:
 def make_key(symbol: str | None, date: str | None = None, year: int | None = None) -> str | None:
     """SCHEMA.md key of a symbol written in any form and an ISO date (or a year).
 
-    ``("05 – CT/TW", "2016-05-15")`` → ``5-CT/TW@2016-05-15``; ``("21-KL/TW", None, 2021)``
-    → ``21-KL/TW@2021``; a date that is no calendar day is left out. A string that holds
+    ``("08 – CT/TW", "2016-05-15")`` → ``8-CT/TW@2016-05-15``; ``("45-KL/TW", None, 2021)``
+    → ``45-KL/TW@2021``; a date that is no calendar day is left out. A string that holds
     no symbol is kept trimmed (leading zeros dropped); no symbol at all gives None.
     """
     if not symbol or not symbol.strip():
@@ -302,7 +302,7 @@ def make_key(symbol: str | None, date: str | None = None, year: int | None = Non
 
 
 def split_key(key: str) -> tuple[str, str]:
-    """``"40-KH/ĐUK@2022-03-03"`` → ``("40-KH/ĐUK", "2022-03-03")``; no date gives ``""``."""
+    """``"46-KH/ĐUK@2022-03-09"`` → ``("46-KH/ĐUK", "2022-03-09")``; no date gives ``""``."""
     base, _, date = key.partition("@")
     return base.strip(), date.strip()
 

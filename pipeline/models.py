@@ -207,7 +207,7 @@ class Mention:
 
     start: int
     end: int
-    text: str  # the matched words, e.g. "Kết luận số 21-KL/TW, ngày 25/10/2021"
+    text: str  # the matched words, e.g. "Kết luận số 45-KL/TW, ngày 14/6/2021"
     sentence: str  # the sentence it stands in: the evidence
     form: str = "full"  # full | short ("Kết luận số 21") | table
     zone: str = ""  # ZONE_KINDS value of the zone the mention stands in
@@ -217,9 +217,9 @@ class Mention:
 class Citation:
     """A distinct document that the text refers to by number (SCHEMA.md "citations")."""
 
-    key: str  # 21-KL/TW@2021-10-25 (SCHEMA.md "The key of a document")
+    key: str  # 45-KL/TW@2021-06-14 (SCHEMA.md "The key of a document")
     doc_type: str | None  # Kết luận
-    symbol: str | None  # 21-KL/TW, leading zeros kept
+    symbol: str | None  # 45-KL/TW, leading zeros kept
     date: str | None  # ISO, or None
     issuer: str | None  # Ban Chấp hành Trung ương
     number: str = ""  # "21" (no leading zeros)
@@ -239,7 +239,7 @@ class Header:
     date: str | None = None
     title: str | None = None
     # Where non-central issuer codes (KH/TU, KH-UBND) live: province or body name
-    # taken from the document's context ("Hải Dương", "Quảng Ninh"); used by resolve.
+    # taken from the document's context ("Phú Yên", "Gia Lai"); used by resolve.
     scope: str | None = None
 
 

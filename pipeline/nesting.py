@@ -1,4 +1,4 @@
-"""Nested implements: "Kế hoạch số 51-KH/TU ... của Ban Thường vụ Tỉnh ủy thực hiện Kết luận số 21-KL/TW".
+"""Nested implements: "Kế hoạch số 63-KH/TU ... của Ban Thường vụ Tỉnh ủy thực hiện Kết luận số 45-KL/TW".
 
 A plan often names the plan it carries out together with what *that* plan carries
 out. Reading the words between two citation mentions gives the graph the link from
@@ -18,8 +18,8 @@ from pipeline.identity import rules
 def nested_implements(text: str, spans: Sequence[tuple[str, int, int]]) -> dict[str, tuple[str, ...]]:
     """Which cited documents the text says carry out other cited documents.
 
-    ``"Thực hiện Kế hoạch số 51-KH/TU, ngày 28/01/2022 của Ban Thường vụ Tỉnh ủy thực
-    hiện Kết luận số 21-KL/TW"`` → ``{"51-KH/TU@2022-01-28": ("21-KL/TW@2021-10-25",)}``:
+    ``"Thực hiện Kế hoạch số 63-KH/TU, ngày 17/02/2022 của Ban Thường vụ Tỉnh ủy thực
+    hiện Kết luận số 45-KL/TW"`` → ``{"63-KH/TU@2022-02-17": ("45-KL/TW@2021-06-14",)}``:
     the plan 51 itself implements the conclusion 21, which gives the graph its second
     level even when plan 51 is not in the archive.
 

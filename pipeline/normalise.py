@@ -18,7 +18,7 @@ form is:
   with the same length so that offsets still hold;
 - spacing in dates repaired: ``ngày 03tháng 3năm 2022`` → ``ngày 03 tháng 3 năm 2022``;
 - a document symbol split by a line break re-joined: ``21-\\nKL/TW``, ``21-KL/\\nTW``,
-  ``134/\\nKH-UBND`` → ``21-KL/TW``, ``134/KH-UBND``.
+  ``215/\\nKH-UBND`` → ``45-KL/TW``, ``215/KH-UBND``.
 
 Nothing else changes: spaces inside symbols (``40 - KH/ĐUK``), dashes, quotes, tabs and
 indentation stay as written (the extractor normalises symbols itself).
@@ -85,8 +85,8 @@ _SPLIT_SYMBOL = re.compile(
     r"(?:"
     rf"(?<![\w/])\d{{1,5}}[ \t]?[-–](?P<b1>[ \t]*\n[ \t]*)(?={_CODE}[ \t]?/)"  # 21-\nKL/TW
     rf"|(?<![\w/])\d{{1,5}}[ \t]?[-–][ \t]?{_CODE}/(?P<b2>[ \t]*\n[ \t]*)(?={_CODE}(?![^\W\d_]))"  # 21-KL/\nTW
-    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?(?P<b3>[ \t]*\n[ \t]*)(?={_CODE}-)"  # 134/\nKH-UBND
-    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?{_CODE}-(?P<b4>[ \t]*\n[ \t]*)(?={_CODE}(?![^\W\d_]))"  # 134/KH-\nUBND
+    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?(?P<b3>[ \t]*\n[ \t]*)(?={_CODE}-)"  # 215/\nKH-UBND
+    rf"|(?<![\w/])\d{{1,5}}/(?:\d{{4}}/)?{_CODE}-(?P<b4>[ \t]*\n[ \t]*)(?={_CODE}(?![^\W\d_]))"  # 215/KH-\nUBND
     r")"
 )
 
@@ -103,7 +103,7 @@ def normalise(raw: str) -> tuple[str, Offsets]:
 
     Example:
         >>> normalise("Số 21-\\nKL/TW, ngày 03tháng 3năm 2022")[0]
-        'Số 21-KL/TW, ngày 03 tháng 3 năm 2022'
+        'Số 45-KL/TW, ngày 03 tháng 3 năm 2022'
     """
     text, offs = _line_ends(raw)
     if "\u00d0" in text or "\u00f0" in text:

@@ -56,9 +56,9 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
 def find_nodes(con: duckdb.DuckDBPyConnection, key: str) -> list[str]:
     """Node ids that ``key`` names.
 
-    Accepts a node id (``51-KH/TU@2022-01-28#Hải Dương``), a key with or without
+    Accepts a node id (``63-KH/TU@2022-02-17#Phú Yên``), a key with or without
     ``@date`` (all dated nodes of that symbol), a symbol with leading zeros
-    (``05-CT/TW``), ``KEY#scope`` (scope matched case-insensitively), or the path of
+    (``08-CT/TW``), ``KEY#scope`` (scope matched case-insensitively), or the path of
     an archive file.
     """
     key = key.strip()

@@ -1,6 +1,6 @@
 """Document identity: one graph node per real document, archive or cited-only.
 
-Numbers restart (``31-KH/ĐUK`` of 2016 and of 2022 are two documents), so the date is
+Numbers restart (``27-KH/ĐUK`` of 2016 and of 2022 are two documents), so the date is
 part of the key; and a non-central issuer code (``KH/TU``, ``KH/ĐUK``, ``KH-UBND``)
 names a different body in each province, so such keys are scoped by the province or
 body of the document that carries or cites them. A key without a date joins a dated
@@ -68,7 +68,7 @@ class CiteRef:
     mentions: int = 1
     evidence: str = ""
     # keys of other citations of the same text that this cited document itself
-    # carries out ("Kế hoạch số 51-KH/TU ... thực hiện Kết luận số 21-KL/TW")
+    # carries out ("Kế hoạch số 63-KH/TU ... thực hiện Kết luận số 45-KL/TW")
     carries_out: tuple[str, ...] = ()
 
 

@@ -1,9 +1,9 @@
 """Full-text search over documents without diacritics: the ``search`` table and its query.
 
-Analysts type "ke hoach 21-KL/TW" as often as "Kế hoạch 21-KL/TW", so every searchable
+Analysts type "ke hoach 45-KL/TW" as often as "Kế hoạch 45-KL/TW", so every searchable
 text is stored once more *folded* (:func:`fold`): lower case, tone marks and ``đ``
 dropped, spaces around the dash of a symbol closed ("21- KL/TW" → "21-kl/tw"), leading
-zeros of numbers dropped ("05-CT/TW" → "5-ct/tw"), punctuation other than ``/ . -`` made
+zeros of numbers dropped ("08-CT/TW" → "8-ct/tw"), punctuation other than ``/ . -`` made
 a space. The query goes through the same function, so the two always agree. DuckDB has
 no full-text extension offline, and folding in SQL (``strip_accents``, regular
 expressions) costs microseconds a string: ten times the Python below at ingest, and far

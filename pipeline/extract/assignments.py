@@ -157,7 +157,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
 
 def _names_one(partners: str) -> bool:
     """Whether a partner list names a body: not a class alone ("các cơ quan liên quan"), while
-    a list that ends in one ("Sở Tài chính, Nhà đầu tư và các đơn vị liên quan") names the rest."""
+    a list that ends in one ("Sở Xây dựng, Chủ đầu tư và các đơn vị liên quan") names the rest."""
     return not is_generic(partners) or bool(re.search(r",|\svà\s", partners)) and any(
         not is_generic(m) for m in re.split(r",|\svà\s", partners) if m.strip()
     )
@@ -241,8 +241,8 @@ def _executors(text: str, body: int, end: int, finder: UnitFinder) -> list[_Anch
     return out
 
 
-# A body named once in full and then by a short name: "Thành lập Tổ giúp việc của Hội đồng
-# ... (gọi tắt là Tổ giúp việc)", "(sau đây gọi là Ban Chỉ đạo)".
+# A body named once in full and then by a short name: "Thành lập Tổ biên tập của Ban
+# ... (gọi tắt là Tổ biên tập)", "(sau đây gọi là Ban Chỉ đạo)".
 _ALIAS = re.compile(r"\((?:sau\s+đây\s+)?(?:gọi|viết)(?:\s+tắt)?\s+là\s*:?\s*[“\"]?(?P<alias>[^()“”\"\n]{2,40}?)[”\"]?\)")
 
 
@@ -253,7 +253,7 @@ def _aliases(text: str) -> tuple[str, ...]:
 
 
 def _alias_at(text: str, c: int, body: int, aliases: tuple[str, ...], finder: UnitFinder) -> tuple[int, int, str, bool] | None:
-    """A short name at clause start ``c`` followed by its predicate ("Tổ giúp việc có trách nhiệm ...")."""
+    """A short name at clause start ``c`` followed by its predicate ("Tổ biên tập có trách nhiệm ...")."""
     at = len(text) - len(text[c:].lstrip(" \t-+•*"))
     for alias in aliases:
         if text.startswith(alias, at) and not text[at + len(alias) : at + len(alias) + 1].isalnum():

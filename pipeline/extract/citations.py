@@ -99,14 +99,14 @@ def _type_before_re() -> re.Pattern[str]:
 
 @cache
 def _type_far_re() -> re.Pattern[str]:
-    # "Luật Tổ chức chính quyền địa phương số 72/2025/QH15": a capitalised type word, its name, "số".
+    # "Luật Tổ chức chính quyền địa phương số 58/2024/QH15": a capitalised type word, its name, "số".
     t = tables().type_re.pattern
     return re.compile(rf"(?P<type>{t})(?P<name>[^;\n|]{{1,120}}?)[ \t]+(?:số|Số)[ \t]*:?[ \t]*$")
 
 
 @cache
 def _body_re() -> re.Pattern[str]:
-    # "ngày 30/8/2021 Ban Thường vụ Tỉnh ủy": the body right after the date, no comma between
+    # "ngày 14/5/2023 Ban Thường vụ Tỉnh ủy": the body right after the date, no comma between
     return re.compile(rf"[ \t]+(?={tables().body_start}\b)")
 
 
@@ -144,7 +144,7 @@ def _issuer_at(ft: str, pos: int) -> tuple[str | None, int]:
             continue
         cut = m.start()
         break
-    # "Ban Tuyên giáo Thị ủy và Hướng dẫn số 22": a new citation starts.
+    # "Ban Tuyên giáo Huyện ủy và Hướng dẫn số 14": a new citation starts.
     vm = re.search(rf"\s+và\s+(?={t.type_re.pattern})", ft[pos:cut], re.IGNORECASE)
     if vm:
         cut = pos + vm.start()
@@ -189,7 +189,7 @@ def _tail(ft: str, pos: int, raw: str = "") -> tuple[str | None, str | None, int
         break
     if date is None:
         ym = _YEAR_ONLY.match(ft, pos)
-        if ym:  # "Chương trình số 18-CTr/TU năm 2021 của ...": only the year is known
+        if ym:  # "Chương trình số 29-CTr/TU năm 2021 của ...": only the year is known
             date, end = ym.group(1), ym.end(1)
     m = _GAP_TO_ISSUER.match(ft, end)
     if m:
@@ -229,14 +229,14 @@ def _line_start(ft: str, pos: int) -> int:
     return ft.rfind("\n", 0, pos) + 1
 
 
-# "Nghị quyết số 18, 19-NQ/TW": numbers sharing the symbol's type and issuer, before it.
+# "Nghị quyết số 26, 27-NQ/TW": numbers sharing the symbol's type and issuer, before it.
 _NUMBER_LIST = re.compile(r"(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<nums>\d{1,5}(?:[ \t]*(?:,|và|,[ \t]*và)[ \t]*\d{1,5})*)[ \t]*(?:,|và|,[ \t]*và)[ \t]*$")
-# Between two symbols of one coordinated list: "18-NQ/TW, 19-NQ/TW", "18-NQ/TW và số 19-NQ/TW".
+# Between two symbols of one coordinated list: "26-NQ/TW, 27-NQ/TW", "26-NQ/TW và số 27-NQ/TW".
 _LIST_GAP = re.compile(r"[ \t]*(?:,|và|,[ \t]*và)[ \t]*(?:(?:số|Số)[ \t]*)?")
 
 
 def _shared_suffix(ft: str, sym: Symbol) -> list[Symbol]:
-    """The numbers written before ``sym`` that share its type and issuer ("số 18, 19-NQ/TW" → 18-NQ/TW)."""
+    """The numbers written before ``sym`` that share its type and issuer ("số 26, 27-NQ/TW" → 26-NQ/TW)."""
     line_start = _line_start(ft, sym.start)
     pre = ft[max(line_start, sym.start - 80) : sym.start]
     m = _NUMBER_LIST.search(pre)
@@ -305,7 +305,7 @@ _HEADER_SO = re.compile(r"(?:^|\n|\|)[ \t*#]*S[ốỐ][ \t]*[:.]?[ \t]*$")
 
 def _is_self(f: _Found, own: Header | None, own_key: str | None, text: str) -> bool:
     if f.symbol is not None and f.start < 2500 and _HEADER_SO.search(text[max(0, f.start - 40) : f.start]):
-        return True  # the header's "Số 40-KH/ĐUK" line: this document's own number
+        return True  # the header's "Số 46-KH/ĐUK" line: this document's own number
     if f.symbol is None or own is None or own_key is None:
         return False
     if f.symbol.base_key != own_key:

@@ -2,8 +2,8 @@
 
 A deadline is a time phrase: a window ("trong Quý I/2022", "6 tháng đầu năm"), a limit
 ("trước ngày 30/6/2022"), an opening ("từ năm 2022", "sau ngày 15/3/2026"), a range
-("từ tháng 4 đến tháng 11/2022"), or a timing with no bounds: recurring ("hằng năm",
-"thường xuyên", "định kỳ"), relative ("trước 05 ngày tổ chức hội nghị") or conditional
+("từ tháng 5 đến tháng 10/2023"), or a timing with no bounds: recurring ("hằng năm",
+"thường xuyên", "định kỳ"), relative ("trước 07 ngày tổ chức hội nghị") or conditional
 ("theo yêu cầu của cấp ủy cấp trên"). Bare dates are not deadlines: dates of cited
 documents and of past events carry no trigger word, and windows that closed before the
 document's date are dropped. Where the year is omitted it comes from another time phrase
@@ -63,7 +63,7 @@ _FRAG = {
 _ATOM = "|".join(f"(?P<{k}>{v})" for k, v in _FRAG.items())
 # "17 giờ 00, ", "8h00'", "20 giờ 15 phút", "14h30’ sáng"
 _CLOCK = rf"(?:\d{{1,2}}{_G0}(?:giờ|h)(?:{_G0}\d{{1,2}}(?:{_G0}(?:phút|['’′]))?)?{_G0}['’′]?{_G0}[,;]?{_G0}(?:(?:sáng|chiều|tối){_G0})?)"
-_CLOCKS = rf"(?:{_CLOCK}(?:{_G0}(?:[-–]|đến){_G0}{_CLOCK})?)"  # "20 giờ 15 phút - 20 giờ 45 phút"
+_CLOCKS = rf"(?:{_CLOCK}(?:{_G0}(?:[-–]|đến){_G0}{_CLOCK})?)"  # "19 giờ 30 phút - 20 giờ 10 phút"
 _MONTH_Y = rf"tháng{_G0}\d{{1,2}}{_G0}(?:/|năm|-){_G0}{_Y}"
 _QUARTER_Y = rf"quý{_GAP}{_ROMAN_Q}{_G0}(?:/|năm|-){_G0}{_Y}"
 
@@ -253,7 +253,7 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
         # Only a month can be the month of a date line; "1. Quý I/2017" is a list item.
         line_start = text.rfind("\n", 0, s) + 1
         if _tables().date_line.search(text[max(line_start, s - 20) : s]):
-            return None  # "Hà Nội, ngày 12 tháng 01 năm 2026": the date line
+            return None  # "Hà Nội, ngày 17 tháng 02 năm 2024": the date line
     if name in ("relative", "conditional"):
         return _Hit(s, e, name)
     if name == "recurring":
@@ -271,7 +271,7 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
         return None
     if m.groupdict().get("m2"):  # "tháng 4 - 5/2025": the second month shares the first's word
         a2 = _atom(f"tháng {m.group('m2')}")
-    if name == "labelled":  # "Hội nghị quán triệt: ngày 25/3/2025": the label's day
+    if name == "labelled":  # "Hội nghị quán triệt: ngày 18/4/2024": the label's day
         return _Hit(m.start("a1"), e, "window", lo=a1, hi=a1)
     if name == "anniversary":
         # "(19/5/1890 - 19/5/2022)" after "kỷ niệm": the day of the anniversary.
@@ -327,8 +327,8 @@ _CLAUSE_END = re.compile(rf"[.;:!?()]|\n(?=[ \t]*(?:[-+•*–]|\d+[.)]|[{UPPER}
 
 def _in_name(text: str, pos: int) -> bool:
     """Whether a horizon or period at ``pos`` belongs to a name written before it in its
-    clause: a programme or document ("Chương trình ... đến năm 2030", "Kế hoạch số 07-KH/QU
-    về ... giai đoạn 2021 - 2025") with no target word between, or a quoted title."""
+    clause: a programme or document ("Chương trình ... đến năm 2030", "Kế hoạch số 11-KH/QU
+    về ... giai đoạn 2022 - 2026") with no target word between, or a quoted title."""
     window = text[max(0, pos - 220) : pos]
     cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
     clause = window[cut:]
@@ -357,7 +357,7 @@ def _scan(text: str) -> list[_Hit]:
             if _describes_cited(text, hit.start) or (horizon and _in_name(text, hit.start)):
                 hit = _Hit(hit.start, hit.end, "skip")
             elif hit.kind == "window" and hit.lo is not None and (on := t.onward.match(text, hit.end)):
-                hit = _Hit(hit.start, on.end(), "from", lo=hit.lo)  # "trong năm 2026 và các năm tiếp theo"
+                hit = _Hit(hit.start, on.end(), "from", lo=hit.lo)  # "trong năm 2024 và các năm tiếp theo"
             taken.append((hit.start, hit.end))
             hits.append(hit)
     return sorted((h for h in hits if h.kind != "skip"), key=lambda h: h.start)
@@ -379,7 +379,7 @@ def document_year(doc: Document, header: Header) -> int | None:
     if header.date:
         return int(header.date[:4])
     line = _DATE_LINE_YEAR.search(doc.text, 0, min(len(doc.text), 3000))
-    if line:  # "Lâm Đồng, ngày    tháng 01 năm 2026": a copy before signing keeps the year
+    if line:  # "Gia Lai, ngày    tháng 02 năm 2024": a copy before signing keeps the year
         return int(line.group(1))
     found = find_dates(doc.text)
     for precision in ("day", "month"):

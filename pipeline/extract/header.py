@@ -12,7 +12,7 @@ field is read from its own zone.
 Where the block is missing (plans pasted without their header) the issuer comes from the
 opening sentence ("..., Ban Thường vụ Tỉnh ủy ban hành Kế hoạch ...") and its place from
 the text; the date from a caption that dates this document ("kèm theo Kế hoạch số
-31-KH/ĐUK, ngày 19/4/2022").
+27-KH/ĐUK, ngày 08/5/2022").
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ _RULE_AFTER = re.compile(r"(?:\s*\n[ \t]*[-_*=.~–—]{3,}[ \t]*(?=\n|$))+")
 
 
 def _normalise_symbols(s: str) -> str:
-    """Symbols inside a title in their normal form ("21- KL/TW" → "21-KL/TW")."""
+    """Symbols inside a title in their normal form ("45- KL/TW" → "45-KL/TW")."""
     for sym in reversed(find_symbols(s)):
         s = s[: sym.start] + sym.text + s[sym.end :]
     return s
@@ -112,7 +112,7 @@ def _symbol(st: Structure) -> tuple[str | None, str | None]:
 
 def _own_symbol_from_caption(text: str, code: str) -> str | None:
     """This document's symbol as an appendix or list caption writes it ("Kèm theo Công
-    văn số 5689/BCA-C04 ngày …"), for a header whose number is blank or was not read:
+    văn số 4821/BCA-C06 ngày …"), for a header whose number is blank or was not read:
     the caption's symbol must end with the code the header prints."""
     ft = folded(text)
     want = fold_tones(re.sub(r"\s+", "", code))
@@ -204,7 +204,7 @@ def find_header(
 
 
 def _own_date_from_caption(text: str, symbol: str | None) -> str | None:
-    """A caption that dates this document: "kèm theo Kế hoạch số 31-KH/ĐUK, ngày 19/4/2022"."""
+    """A caption that dates this document: "kèm theo Kế hoạch số 27-KH/ĐUK, ngày 08/5/2022"."""
     if not symbol:
         return None
     ft = folded(text)

@@ -4,7 +4,7 @@ A document names what it implements in its title ("KẾ HOẠCH thực hiện K�
 "V/v triển khai Công văn số ...") and in its opening clauses, its legal basis ("Thực hiện
 ...", "Căn cứ ...", "Triển khai ...", "Để cụ thể hóa ...", "Theo chỉ đạo ... tại ..."),
 before its first section. Every numbered document named there counts, including those
-nested inside ("Kế hoạch số 51-KH/TU ... thực hiện Kết luận số 21-KL/TW"); documents merely
+nested inside ("Kế hoạch số 63-KH/TU ... thực hiện Kết luận số 45-KL/TW"); documents merely
 cited later, weighed ("Xét Tờ trình số ...", "xét đề nghị ... tại Tờ trình số ...") or
 answered ("Phúc đáp Công văn số ...") do not.
 

@@ -1,9 +1,9 @@
 """Who issued a document, named: the header's body lines composed into one name.
 
-A header prints the issuing body under its parent in capitals ("UBND TỈNH LÂM ĐỒNG" /
-"SỞ Y TẾ"; "ĐẢNG BỘ TỈNH NGHỆ AN" / "HUYỆN ỦY NAM ĐÀN"); the name is the body under its
-parent, abbreviations written out and recased ("Sở Y tế tỉnh Lâm Đồng", "Huyện ủy Nam
-Đàn"). Without header lines the issuer is the subject of the opening sentence ("…, Ban
+A header prints the issuing body under its parent in capitals ("UBND TỈNH GIA LAI" /
+"SỞ Y TẾ"; "ĐẢNG BỘ TỈNH HÀ TĨNH" / "HUYỆN ỦY HƯƠNG SƠN"); the name is the body under its
+parent, abbreviations written out and recased ("Sở Y tế tỉnh Gia Lai", "Huyện ủy Hương
+Sơn"). Without header lines the issuer is the subject of the opening sentence ("…, Ban
 Thường vụ Tỉnh ủy ban hành Kế hoạch …"), completed with its place from the text.
 """
 
@@ -36,7 +36,7 @@ def _phrases() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
 
 @lru_cache(maxsize=2048)
 def org_case(upper: str) -> str:
-    """An upper-case header line as a name: "ĐẢNG ỦY XÃ KỲ LỢI" → "Đảng ủy xã Kỳ Lợi"."""
+    """An upper-case header line as a name: "ĐẢNG ỦY XÃ TÂN PHƯỚC" → "Đảng ủy xã Tân Phước"."""
     t = tables()
     s = fold_tones(squash(upper))
     for rx, repl in t.issuer_rules:  # abbreviations written out: "BCH ĐOÀN" → "Ban Chấp hành ĐOÀN"
@@ -83,8 +83,8 @@ def org_case(upper: str) -> str:
 
 
 def _place_name(name: str, level_words: tuple[str, ...], keep_level: bool = False) -> str | None:
-    """The place after a level word in a name: ("Đảng bộ tỉnh Hải Dương", ("tỉnh",)) → "Hải Dương"
-    ("tỉnh Hải Dương" with ``keep_level``).
+    """The place after a level word in a name: ("Đảng bộ tỉnh Phú Yên", ("tỉnh",)) → "Phú Yên"
+    ("tỉnh Phú Yên" with ``keep_level``).
 
     A level word written with a capital is part of the name ("Thành phố Hồ Chí Minh") and stays.
     """
@@ -106,7 +106,7 @@ _SUB_BODY = re.compile(
 _ONLY_PLACE = re.compile(rf"^(?i:{'|'.join(_ALL_LEVELS)})\s+{_NAME}$")
 # A header line that goes on with the name above ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN / VÀ DOANH NGHIỆP TỈNH").
 _CONTINUES = re.compile(r"^(?:VÀ|CÁC|CỦA|THUỘC|TRỰC THUỘC)\s")
-# A level committee written bare under its parent ("ĐẢNG BỘ TỈNH NGHỆ AN / TỈNH ỦY").
+# A level committee written bare under its parent ("ĐẢNG BỘ TỈNH HÀ TĨNH / TỈNH ỦY").
 _BARE_COMMITTEE = {
     **{k: v for k, v in _LEVEL_OF_BODY.items() if k != "Đảng ủy"},
     "Tỉnh đoàn": ("tỉnh",), "Thành đoàn": ("thành phố",), "Huyện đoàn": ("huyện",),
@@ -143,14 +143,14 @@ def _siblings(a: str, b: str) -> bool:
 
 
 def _with_parent_place(issuer: str, parent: str) -> str:
-    """A body named without its place takes the parent's: "Tỉnh ủy" under "Đảng bộ tỉnh Nghệ
-    An" → "Tỉnh ủy Nghệ An"; a department under its province keeps the level word: "Sở Y tế"
-    under "Ủy ban nhân dân tỉnh Lâm Đồng" → "Sở Y tế tỉnh Lâm Đồng"."""
+    """A body named without its place takes the parent's: "Tỉnh ủy" under "Đảng bộ tỉnh Hà
+    Tĩnh" → "Tỉnh ủy Hà Tĩnh"; a department under its province keeps the level word: "Sở Y tế"
+    under "Ủy ban nhân dân tỉnh Gia Lai" → "Sở Y tế tỉnh Gia Lai"."""
     committee = _committee(issuer)
     if committee:
         place = _place_name(parent, _BARE_COMMITTEE[committee])
     elif _head(issuer) and not re.search(rf"(?<!\w)(?:{'|'.join(_ALL_LEVELS)})(?!\w)", issuer, re.IGNORECASE):
-        place = _place_name(parent, ("tỉnh", "thành phố"), keep_level=True)  # "Sở Y tế tỉnh Lâm Đồng"
+        place = _place_name(parent, ("tỉnh", "thành phố"), keep_level=True)  # "Sở Y tế tỉnh Gia Lai"
     else:
         return issuer
     return f"{issuer} {place}" if place else issuer
@@ -159,12 +159,12 @@ def _with_parent_place(issuer: str, parent: str) -> str:
 def issuer_from_lines(orgs: list[str]) -> str | None:
     """The issuing body from the header's organisation lines (parent above, issuer below).
 
-    A line that is only a place ("XÃ LƯƠNG MINH") completes the line above, and so does a
+    A line that is only a place ("XÃ HƯNG LONG") completes the line above, and so does a
     line that goes on with a wrapped name ("VÀ DOANH NGHIỆP TỈNH"); a sub-body ("BAN TỔ
-    CHỨC", "BAN THƯỜNG TRỰC") is named with its parent ("Ban Tổ chức Thành ủy Hà Nội"); a
+    CHỨC", "BAN THƯỜNG TRỰC") is named with its parent ("Ban Tổ chức Thành ủy Huế"); a
     committee whose name ends in its level ("... CƠ QUAN TỈNH") or a body written without
-    its place ("TỈNH ỦY", "SỞ Y TẾ") takes the place from the parent ("ĐẢNG BỘ TỈNH HẢI
-    DƯƠNG"). Sibling bodies of one kind on consecutive lines ("SỞ GIÁO DỤC VÀ ĐÀO TẠO / SỞ Y
+    its place ("TỈNH ỦY", "SỞ Y TẾ") takes the place from the parent ("ĐẢNG BỘ TỈNH PHÚ
+    YÊN"). Sibling bodies of one kind on consecutive lines ("SỞ GIÁO DỤC VÀ ĐÀO TẠO / SỞ Y
     TẾ", "BAN TUYÊN GIÁO TỈNH ỦY / BAN DÂN VẬN TỈNH ỦY", a joint plan) issue together: "Sở
     Giáo dục và Đào tạo và Sở Y tế ...". Each line is named under its parent's full name,
     so three levels compose ("ĐẢNG BỘ TỈNH X / TỈNH ỦY / BAN TUYÊN GIÁO").
@@ -199,11 +199,11 @@ def _names_own_org(parent: str, child: str) -> bool:
 
 
 def _named_under(issuer: str, parent: str) -> str:
-    """``issuer``'s full name under ``parent`` ("Ban Tổ chức" under "Thành ủy Hà Nội")."""
-    if _committee(issuer):  # "BAN TUYÊN GIÁO TỈNH ỦY" under "ĐẢNG BỘ TỈNH QUẢNG NINH"
+    """``issuer``'s full name under ``parent`` ("Ban Tổ chức" under "Thành ủy Huế")."""
+    if _committee(issuer):  # "BAN TUYÊN GIÁO TỈNH ỦY" under "ĐẢNG BỘ TỈNH PHÚ YÊN"
         return _with_parent_place(issuer, parent)
     level = re.search(rf"(?<!\w)({'|'.join(_ALL_LEVELS)})$", issuer)
-    if level:  # "HỘI ĐỒNG … HÀNH CHÍNH TỈNH" under "UBND TỈNH LÂM ĐỒNG": the level's place
+    if level:  # "HỘI ĐỒNG … HÀNH CHÍNH TỈNH" under "UBND TỈNH GIA LAI": the level's place
         lv = level.group(1)
         place = _place_name(parent, (lv, "thành phố") if lv == "tỉnh" else (lv,))
         if place and place[0].isupper() and fold_tones(place).lower().startswith(lv):
@@ -224,7 +224,7 @@ def _named_under(issuer: str, parent: str) -> str:
 def _committee_of(parent: str) -> str:
     """The committee whose organs sit under a Party organisation: "Đảng bộ tỉnh X" → "Tỉnh ủy X".
 
-    "ĐẢNG BỘ TỈNH LẠNG SƠN / ỦY BAN KIỂM TRA" is the Tỉnh ủy's commission, not the Đảng bộ's.
+    "ĐẢNG BỘ TỈNH CAO BẰNG / ỦY BAN KIỂM TRA" is the Tỉnh ủy's commission, not the Đảng bộ's.
     """
     m = re.match(r"Đảng bộ ((?i:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường))\s+(\S.*)$", parent)
     if not m:

@@ -162,7 +162,7 @@ def _unit_at(text: str, pos: int, word: str) -> str:
             unit, end = f"{unit} {nxt.group(1)}", end + nxt.end()
     listed = re.match(rf",[ \t]*({_WORD}(?:[ \t]+{_WORD})?)(?=[ \t]*[,;.)\n]|[ \t]+(?:và|hoặc)\b)", text[end : end + 40])
     if listed and fold_tones(listed.group(1)).lower().split()[0] in t.nouns | {"phường", "đặc", "thị", "thôn", "bài", "bản"}:
-        unit = f"{unit}, {listed.group(1)}"  # "01 tin, bài", "29 xã, phường, đặc khu"
+        unit = f"{unit}, {listed.group(1)}"  # "01 tin, bài", "17 xã, phường, đặc khu"
     return unit
 
 
@@ -185,7 +185,7 @@ def _counts_something(text: str, num_start: int, word: str, value: float) -> boo
         return False  # "ngày 44 tháng": a damaged date
     after = fold_tones(text[num_start : num_start + 60].split(None, 1)[-1]).lower()
     if any(_opens(after, s) for s in (*t.stops, *t.verbs_after)):
-        return False  # "Cảnh sát biển 3 tham mưu": a name before its verb
+        return False  # "Bộ Tư lệnh Quân khu 7 tham mưu": a name before its verb
     if folded in t.durations and re.match(rf"{re.escape(folded)}\s+(?:qua|trước|ngày|Ngày|đầu\s+năm|cuối\s+năm)(?![^\W\d_])", after):
         return False  # "3 năm qua", "132 năm ngày sinh": past, an anniversary; "6 tháng cuối năm": a half year
     tail = re.search(rf"(?:{_WORD}[ \t]+){{0,1}}{_WORD}[ \t]*$", before)

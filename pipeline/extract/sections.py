@@ -29,7 +29,7 @@ _DATE_LIKE = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")  # "25.10.2021" is not 
 # Titles of the part that assigns the work (folded): "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM
 # THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", ...
 # A numbered item titled "Tổ chức thực hiện" is the organisation part; one that reads
-# "Tổ chức thực hiện việc lấy phiếu tín nhiệm ..." is a task.
+# "Tổ chức thực hiện việc rà soát quy hoạch ..." is a task.
 _MAX_ITEM_TITLE_WORDS = 8
 ORGANISATION_KEYS = (
     "TO CHUC THUC HIEN",

@@ -6,7 +6,7 @@ be swapped: the default resolves a short form to a full citation only where exac
 candidate fits (same type code and number; the issuer, when written, must agree on
 central vs local; the date, when written, must agree), and otherwise leaves it
 unresolved. A short form with no candidate whose issuer is a central Party body
-("Quy định số 37 của Ban Chấp hành Trung ương") is its own citation, ``37-QĐ/TW``.
+("Quy định số 46 của Ban Chấp hành Trung ương") is its own citation, ``46-QĐ/TW``.
 """
 
 from __future__ import annotations

@@ -359,7 +359,7 @@ class UnitFinder:
                 if not (self._is_stop(k) and self._stop_inside_name(k, item)):
                     return self._trim(end), True
             if k > 0 and self.words[k - 1] == "lĩnh" and fold(self.text[s:e]) == "vực":
-                field = k + 1  # "phụ trách lĩnh vực giám sát và phản biện xã hội"
+                field = k + 1  # "phụ trách lĩnh vực tuyên truyền và vận động quần chúng"
             if self.text[s:e] == "(" and (aside := _ASIDE.match(self.text, s)):
                 end = aside.end()  # "Đoàn Luật sư (mới)": a short lower-case aside is part of the name
                 nxt = self._tok(end)
@@ -395,7 +395,7 @@ class UnitFinder:
             if "\n" in self.text[self.spans[m - 1][1] : s] or self.text[slice(*self.spans[m])] in {*_HARD_STOPS, ","}:
                 return False
             if "role" in self.at.get(m, {}) and _tables().roles.get(fold(self.text[self.spans[m][0] : self.spans[self.at[m]["role"] - 1][1]])) in _LEAD_ROLES:
-                return True  # "2. Phòng Tổ chức, biên chế và tổ chức phi chính phủ chủ trì ..."
+                return True  # "2. Phòng Công chức, viên chức và đào tạo chủ trì ..."
             if self._is_stop(m) or self.head_end(m):
                 return False
             m += 1
@@ -532,7 +532,7 @@ class UnitFinder:
 
     def _proper_at(self, i: int) -> bool:
         """Whether a capitalised proper head ("Nhà đầu tư", "Sở") opens token ``i`` whatever
-        follows it: a list member of its own ("Sở Nông nghiệp và Môi trường, Nhà đầu tư và ...")."""
+        follows it: a list member of its own ("Sở Công Thương, Chủ đầu tư và ...")."""
         if not self.text[self.spans[i][0]].isupper():
             return False
         words = self.words

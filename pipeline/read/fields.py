@@ -1,6 +1,6 @@
-"""The number ("Số: 5689 /BCA-C04") and the day ("ngày 16 tháng 12") of a scanned
+"""The number ("Số: 4821 /BCA-C06") and the day ("ngày 23 tháng 11") of a scanned
 header, read again from tight crops: they are often written by hand or stamped, and a
-whole-page OCR reads "56" for "5689" or "06" for "16".
+whole-page OCR reads "48" for "4821" or "03" for "23".
 
 Each field's crop (the blank between "Số" and the symbol's code, between "ngày" and
 "tháng", with room above and below for a hand that leaves the line) is enlarged and read
@@ -34,7 +34,7 @@ TOP = 0.4  # the header's share of the page height
 _M = "[\u0300-\u036f]*"  # Tesseract may give a letter's marks as combining characters
 _NUMBER = re.compile(rf"^\W{{0,2}}S[oóồốôơở0ÓỐÔ6]{_M}[ \t]*[:;.,]?")
 _CODE = re.compile(r"[/\-–]\s*[A-ZĐ]|[A-ZĐ][A-Za-zĐ]+[-/]")
-_DAY = re.compile(rf"[,.]\W{{0,2}}\bng[aà]{_M}y", re.IGNORECASE)  # the place-date line's: "Lâm Đồng, ngày"
+_DAY = re.compile(rf"[,.]\W{{0,2}}\bng[aà]{_M}y", re.IGNORECASE)  # the place-date line's: "Gia Lai, ngày"
 _MONTH = re.compile(rf"th[aá]{_M}ng\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"th[aá]{_M}ng\s*(\d{{1,2}})\s*n[aă]{_M}m\s*(\d{{4}})", re.IGNORECASE)
 # A signing or certifying stamp's date: "Thời gian ký: 13/11/2025", "SAO Y; ...; 06/01/2026; 16:42:26".

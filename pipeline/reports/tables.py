@@ -108,7 +108,7 @@ def doc_labels(con: Connection) -> dict[str, str]:
     """doc_id → a human label, unique per real document.
 
     The graph node's label where the graph has been built (it carries the scope:
-    ``51-KH/TU@2022-01-28 (Hải Dương)`` and Quảng Ninh's 51-KH/TU stay apart), else
+    ``63-KH/TU@2022-02-17 (Phú Yên)`` and Gia Lai's 63-KH/TU stay apart), else
     ``symbol (date)``, else the file name.
     """
     docs = frame(con, "documents")

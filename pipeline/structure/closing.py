@@ -5,7 +5,7 @@ The closing is anchored on the last "Nơi nhận" line; without one, on the last
 mark (TM., KT., TL., Q.), or on the last position line with a name under it. It reaches
 back over signature lines set before the list (a table's right column read first) and
 forward while lines still look like the closing. Inside it each line is cut where the
-other column runs in ("Nơi nhận: K/T TRƯỞNG BAN", "- Ban Bí thư (để báo cáo), PHÓ") and
+other column runs in ("Nơi nhận: K/T TRƯỞNG BAN", "- Thường trực Tỉnh ủy (để báo cáo), PHÓ") and
 each piece goes to the list or to the signature by its cue and its column.
 """
 
@@ -50,7 +50,7 @@ def _position_run_at(t: str) -> int | None:
 
 
 def _rank_at(t: str) -> int | None:
-    """A ranked name run into the end of a list line: "- Lưu: VT. Đại tá Bùi Duy Hưng"."""
+    """A ranked name run into the end of a list line: "- Lưu: VT. Đại tá Đinh Công Tâm"."""
     if name_in(t):
         return None
     for m in _WORD_START.finditer(t):

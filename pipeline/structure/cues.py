@@ -137,7 +137,7 @@ def motto_span(text: str) -> tuple[int, int] | None:
 
 
 def is_number(text: str) -> bool:
-    """"Số: 12/KH-UBND", "Số 21-HD/BTCTU", "Số:      /UBND-NC" (not "số 12/…" in a sentence)."""
+    """"Số: 12/KH-UBND", "Số 17-HD/BTCTU", "Số:      /UBND-NC" (not "số 12/…" in a sentence)."""
     t = clean(text).lstrip(" .,;:'`·•°*_~-")
     return not t[:1].islower() and bool(cues().number.match(skeleton(t)))
 
@@ -156,7 +156,7 @@ def _capitalised(word: str) -> bool:
 
 
 def place_date_span(text: str) -> tuple[int, int] | None:
-    """The place-and-date line inside ``text``: "Lâm Đồng, ngày 04 tháng 9 năm 2025"
+    """The place-and-date line inside ``text``: "Gia Lai, ngày 11 tháng 7 năm 2024"
     (a scan: "Lâm Đông. ngày-14 tháng 9"); (start of the place, end of the line)."""
     sk = skeleton(text)
     for m in _NGAY.finditer(sk):
@@ -413,8 +413,8 @@ _NOT_NAME = re.compile(r"đã ký|\bký\b|signed|\[|\(|^\W*$|^Số\b|^Nơi", re.
 
 @lru_cache(maxsize=2048)
 def name_in(text: str) -> str | None:
-    """The person's name on a signature line ("Thiếu tướng Trương Minh Đương", "TRIỆU THỊ
-    NGỌC" → "Triệu Thị Ngọc"), with a rank or title kept; None if the line is no name."""
+    """The person's name on a signature line ("Thiếu tướng Lê Văn Hòa", "LƯƠNG THỊ
+    HẠNH" → "Lương Thị Hạnh"), with a rank or title kept; None if the line is no name."""
     t = clean(text).strip(" .,;—–-_~")
     if not t or _NOT_NAME.search(t) or len(t) > 60:
         return None

@@ -323,7 +323,7 @@ def body_units(texts: list[str]) -> list[list[int]]:
     A line opening with a body word ("SỞ", "BAN", "ỦY BAN", "HỘI ĐỒNG", …) starts a new
     body unless it goes on from the line above (the line above ends with a comma or a
     linking word, or this one starts with one: "VÀ DOANH NGHIỆP TỈNH"); any other line
-    ("TỈNH LÂM ĐỒNG", "ĐÁNH GIÁ CHỈ SỐ …", "TRUNG ƯƠNG") goes on with the body above.
+    ("TỈNH GIA LAI", "XÉT DUYỆT SÁNG KIẾN …", "TRUNG ƯƠNG") goes on with the body above.
     Returns the line indexes of each body.
     """
     units: list[list[int]] = []
