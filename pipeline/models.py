@@ -239,7 +239,7 @@ class Header:
     date: str | None = None
     title: str | None = None
     # Where non-central issuer codes (KH/TU, KH-UBND) live: province or body name
-    # taken from the document's context ("Phú Yên", "Gia Lai"); used by resolve.
+    # taken from the document's context ("Hà Tĩnh", "Phú Yên"); used by resolve.
     scope: str | None = None
 
 

@@ -56,7 +56,7 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> Result:
 def find_nodes(con: duckdb.DuckDBPyConnection, key: str) -> list[str]:
     """Node ids that ``key`` names.
 
-    Accepts a node id (``63-KH/TU@2022-02-17#Phú Yên``), a key with or without
+    Accepts a node id (``57-KH/TU@2022-01-24#Hà Tĩnh``), a key with or without
     ``@date`` (all dated nodes of that symbol), a symbol with leading zeros
     (``08-CT/TW``), ``KEY#scope`` (scope matched case-insensitively), or the path of
     an archive file.

@@ -2,7 +2,7 @@
 
 ``make_document`` / ``make_citation`` / ``make_extraction`` build the stage dataclasses
 from a little text; ``related_plans_archive`` builds a small archive of related plans,
-written for the tests (invented units and numbers, not copied from any real document),
+written for the tests (invented symbols, dates, places and units, not copied from any real document),
 several levels deep, with a number that restarts and the same ``KH/TU`` symbol in two
 provinces; ``load_archive`` writes it through a ``Store``.
 """
@@ -65,13 +65,13 @@ def make_citation(
 ) -> Citation:
     """A ``Citation`` of ``key`` whose mentions are every occurrence of ``mention`` in ``text``.
 
-    ``mention`` defaults to the symbol as written in the key (``21-KL/TW``).
+    ``mention`` defaults to the symbol as written in the key (``23-KL/TW``).
     """
     base, date = split_key(key)
     parts = parse_symbol(base)
     if mention:
         needle = re.escape(mention)
-    else:  # "Kế hoạch số 051-KH/TU, ngày 28/01/2022": a type word, then the symbol
+    else:  # "Kế hoạch số 051-KH/TU, ngày 24/01/2022": a type word, then the symbol
         symbol = re.escape(base).replace(r"\-", r"\s*-\s*")
         needle = rf"(?:{_TYPE_WORDS})\s+(?:số\s+)?0*{symbol}(?!\w)(?:,?\s*ngày\s+\d{{1,2}}/\d{{1,2}}/\d{{4}})?"
     mentions = tuple(
@@ -149,34 +149,34 @@ def archived(path: str, text: str, **extraction_args: object) -> ArchivedFile:
     return ArchivedFile(file_info(doc), doc, ex)
 
 
-KL21 = "21-KL/TW@2021-10-25"
-QD37 = "37-QĐ/TW@2021-10-25"
+KL23 = "23-KL/TW@2021-11-05"
+QD38 = "38-QĐ/TW@2021-11-05"
 
 
 def related_plans_archive() -> list[ArchivedFile]:
     """A small archive of related plans, four levels deep, in two provinces.
 
-    - central: Kết luận 21-KL/TW (cited only) and Quy định 37-QĐ/TW (cited, implemented by nobody);
-    - Hải Dương: Tỉnh ủy plan 51-KH/TU (in two renders, .txt and .md) → 21-KL/TW;
-      Đảng ủy Khối plan 40-KH/ĐUK → 51-KH/TU and 21 (nested "51 ... thực hiện 21");
-      Huyện ủy Thanh Bình plan 12-KH/HU → 51-KH/TU cited *without date*;
+    - central: Kết luận 23-KL/TW (cited only) and Quy định 38-QĐ/TW (cited, implemented by nobody);
+    - Hà Tĩnh: Tỉnh ủy plan 57-KH/TU (in two renders, .txt and .md) → 23-KL/TW;
+      Đảng ủy Khối plan 42-KH/ĐUK → 57-KH/TU and 23 (nested "57 ... thực hiện 23");
+      Huyện ủy Thanh Bình plan 12-KH/HU → 57-KH/TU cited *without date*;
       Đảng ủy xã An Phú plan 5-KH/ĐU → 12-KH/HU;
-      Đảng ủy Khối plans 31-KH/ĐUK of 2016 (cited only) and of 2022 (number restarts);
-      Đảng ủy Sở Xây dựng plan 8-KH/ĐU cites "31-KH/ĐUK" without date (ambiguous).
-    - Quảng Ninh: Tỉnh ủy plan 51-KH/TU of the same date (another document) → 21-KL/TW;
-      Huyện ủy Đông Sơn plan 20-KH/HU → 51-KH/TU (Quảng Ninh's).
+      Đảng ủy Khối plans 33-KH/ĐUK of 2016 (cited only) and of 2022 (number restarts);
+      Đảng ủy Sở Xây dựng plan 8-KH/ĐU cites "33-KH/ĐUK" without date (ambiguous).
+    - Phú Yên: Tỉnh ủy plan 57-KH/TU of the same date (another document) → 23-KL/TW;
+      Huyện ủy Đông Sơn plan 20-KH/HU → 57-KH/TU (Phú Yên's).
     """
-    hd_51 = (
-        "TỈNH ỦY HẢI DƯƠNG\nSố 51-KH/TU\nHải Dương, ngày 28 tháng 01 năm 2022\nKẾ HOẠCH\n"
-        "thực hiện Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng\n"
-        "Thực hiện Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng, "
+    ht_57 = (
+        "TỈNH ỦY HÀ TĨNH\nSố 57-KH/TU\nHà Tĩnh, ngày 24 tháng 01 năm 2022\nKẾ HOẠCH\n"
+        "thực hiện Kết luận số 23-KL/TW, ngày 05/11/2021 của Ban Chấp hành Trung ương Đảng\n"
+        "Thực hiện Kết luận số 23-KL/TW, ngày 05/11/2021 của Ban Chấp hành Trung ương Đảng, "
         "Ban Thường vụ Tỉnh ủy ban hành kế hoạch thực hiện như sau:\n"
         "III. TỔ CHỨC THỰC HIỆN\n1. Ban Tuyên giáo Tỉnh ủy chủ trì tổ chức quán triệt, hoàn thành trong tháng 3/2022.\n"
         "2. Ủy ban Kiểm tra Tỉnh ủy chủ trì kiểm tra, giám sát việc thực hiện hằng năm.\n"
     )
-    hd_51_args = dict(
-        symbol="51-KH/TU", date="2022-01-28", issuer="Tỉnh ủy Hải Dương", place="Hải Dương", scope="Hải Dương",
-        title="thực hiện Kết luận số 21-KL/TW", implements=[KL21],
+    ht_57_args = dict(
+        symbol="57-KH/TU", date="2022-01-24", issuer="Tỉnh ủy Hà Tĩnh", place="Hà Tĩnh", scope="Hà Tĩnh",
+        title="thực hiện Kết luận số 23-KL/TW", implements=[KL23],
         assignments=[
             Assignment("Ban Tuyên giáo Tỉnh ủy", "chủ trì", "hoàn thành trong tháng 3/2022", task="tổ chức quán triệt",
                        deadline_start="2022-03-01", deadline_end="2022-03-31"),
@@ -187,22 +187,22 @@ def related_plans_archive() -> list[ArchivedFile]:
         signer=Signer("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn A"),
         recipients=["Ban Bí thư Trung ương Đảng", "Các huyện ủy, thị ủy, thành ủy"],
     )
-    qn_51 = (
-        "TỈNH ỦY QUẢNG NINH\nSố 51-KH/TU\nQuảng Ninh, ngày 28 tháng 01 năm 2022\nKẾ HOẠCH\n"
-        "tổ chức sinh hoạt chính trị\nThực hiện Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành "
+    py_57 = (
+        "TỈNH ỦY PHÚ YÊN\nSố 57-KH/TU\nPhú Yên, ngày 24 tháng 01 năm 2022\nKẾ HOẠCH\n"
+        "tổ chức sinh hoạt chính trị\nThực hiện Kết luận số 23-KL/TW, ngày 05/11/2021 của Ban Chấp hành "
         "Trung ương Đảng, Ban Thường vụ Tỉnh ủy ban hành kế hoạch.\n"
         "III. TỔ CHỨC THỰC HIỆN\nBan Tổ chức Tỉnh ủy chủ trì hướng dẫn, hoàn thành trước ngày 30/6/2022.\n"
     )
-    duk_40 = (
-        "ĐẢNG BỘ TỈNH HẢI DƯƠNG\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\nSố 40-KH/ĐUK\nHải Dương, ngày 03 tháng 3 năm 2022\n"
-        "KẾ HOẠCH\nThực hiện Kế hoạch số 51-KH/TU, ngày 28/01/2022 của Ban Thường vụ Tỉnh ủy thực hiện "
-        "Kết luận số 21-KL/TW, ngày 25/10/2021 của Ban Chấp hành Trung ương Đảng, Ban Thường vụ Đảng ủy Khối "
-        "xây dựng kế hoạch như sau:\nGắn với Quy định số 37-QĐ/TW, ngày 25/10/2021 về những điều đảng viên "
+    duk_42 = (
+        "ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\nSố 42-KH/ĐUK\nHà Tĩnh, ngày 07 tháng 3 năm 2022\n"
+        "KẾ HOẠCH\nThực hiện Kế hoạch số 57-KH/TU, ngày 24/01/2022 của Ban Thường vụ Tỉnh ủy thực hiện "
+        "Kết luận số 23-KL/TW, ngày 05/11/2021 của Ban Chấp hành Trung ương Đảng, Ban Thường vụ Đảng ủy Khối "
+        "xây dựng kế hoạch như sau:\nGắn với Quy định số 38-QĐ/TW, ngày 05/11/2021 về những điều đảng viên "
         "không được làm.\nIII. TỔ CHỨC THỰC HIỆN\nBan Tuyên giáo Đảng ủy Khối chủ trì, hoàn thành trong quý II/2022.\n"
     )
     hu_12 = (
         "HUYỆN ỦY THANH BÌNH\nSố 12-KH/HU\nThanh Bình, ngày 20 tháng 3 năm 2022\nKẾ HOẠCH\n"
-        "Thực hiện Kế hoạch số 51-KH/TU của Ban Thường vụ Tỉnh ủy, Ban Thường vụ Huyện ủy ban hành kế hoạch.\n"
+        "Thực hiện Kế hoạch số 57-KH/TU của Ban Thường vụ Tỉnh ủy, Ban Thường vụ Huyện ủy ban hành kế hoạch.\n"
         "III. TỔ CHỨC THỰC HIỆN\nBan Tuyên giáo Huyện ủy chủ trì, hoàn thành trước ngày 15/4/2022.\n"
     )
     xa_5 = (
@@ -210,67 +210,67 @@ def related_plans_archive() -> list[ArchivedFile]:
         "Thực hiện Kế hoạch số 12-KH/HU, ngày 20/3/2022 của Ban Thường vụ Huyện ủy, Đảng ủy xã xây dựng kế hoạch.\n"
         "III. TỔ CHỨC THỰC HIỆN\nCác chi bộ trực thuộc thực hiện, báo cáo trước ngày 30/4/2022.\n"
     )
-    duk_31_new = (
-        "ĐẢNG BỘ TỈNH HẢI DƯƠNG\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\nSố 31-KH/ĐUK\nHải Dương, ngày 19 tháng 4 năm 2022\n"
-        "KẾ HOẠCH\nThực hiện Kế hoạch số 40-KH/ĐUK, ngày 03/3/2022 của Ban Thường vụ Đảng ủy Khối.\n"
-        "Tiếp tục Kế hoạch số 31-KH/ĐUK, ngày 19/12/2016 của Ban Thường vụ Đảng ủy Khối.\n"
+    duk_33_new = (
+        "ĐẢNG BỘ TỈNH HÀ TĨNH\nĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH\nSố 33-KH/ĐUK\nHà Tĩnh, ngày 21 tháng 4 năm 2022\n"
+        "KẾ HOẠCH\nThực hiện Kế hoạch số 42-KH/ĐUK, ngày 07/3/2022 của Ban Thường vụ Đảng ủy Khối.\n"
+        "Tiếp tục Kế hoạch số 33-KH/ĐUK, ngày 12/12/2016 của Ban Thường vụ Đảng ủy Khối.\n"
     )
     so_8 = (
-        "ĐẢNG ỦY SỞ XÂY DỰNG\nSố 08-KH/ĐU\nHải Dương, ngày 05 tháng 5 năm 2022\nKẾ HOẠCH\n"
-        "Thực hiện Kế hoạch số 31-KH/ĐUK của Ban Thường vụ Đảng ủy Khối, Đảng ủy Sở xây dựng kế hoạch.\n"
+        "ĐẢNG ỦY SỞ XÂY DỰNG\nSố 08-KH/ĐU\nHà Tĩnh, ngày 05 tháng 5 năm 2022\nKẾ HOẠCH\n"
+        "Thực hiện Kế hoạch số 33-KH/ĐUK của Ban Thường vụ Đảng ủy Khối, Đảng ủy Sở xây dựng kế hoạch.\n"
         "III. TỔ CHỨC THỰC HIỆN\nVăn phòng Sở phối hợp thực hiện trong năm 2022.\n"
     )
-    qn_hu_20 = (
+    py_hu_20 = (
         "HUYỆN ỦY ĐÔNG SƠN\nSố 20-KH/HU\nĐông Sơn, ngày 15 tháng 3 năm 2022\nKẾ HOẠCH\n"
-        "Thực hiện Kế hoạch số 51-KH/TU, ngày 28/01/2022 của Ban Thường vụ Tỉnh ủy, Huyện ủy ban hành kế hoạch.\n"
+        "Thực hiện Kế hoạch số 57-KH/TU, ngày 24/01/2022 của Ban Thường vụ Tỉnh ủy, Huyện ủy ban hành kế hoạch.\n"
         "III. TỔ CHỨC THỰC HIỆN\nBan Dân vận Huyện ủy phối hợp, hoàn thành trước ngày 31/5/2022.\n"
     )
-    hd = {"scope": "Hải Dương"}
+    hd = {"scope": "Hà Tĩnh"}
     return [
-        archived("hai_duong/tu_51.txt", hd_51, **hd_51_args),
-        archived("hai_duong/tu_51.md", hd_51, **hd_51_args),
+        archived("ha_tinh/tu_57.txt", ht_57, **ht_57_args),
+        archived("ha_tinh/tu_57.md", ht_57, **ht_57_args),
         archived(
-            "quang_ninh/tu_51.txt", qn_51, symbol="51-KH/TU", date="2022-01-28", issuer="Tỉnh ủy Quảng Ninh",
-            place="Quảng Ninh", scope="Quảng Ninh", title="tổ chức sinh hoạt chính trị", implements=[KL21],
+            "phu_yen/tu_57.txt", py_57, symbol="57-KH/TU", date="2022-01-24", issuer="Tỉnh ủy Phú Yên",
+            place="Phú Yên", scope="Phú Yên", title="tổ chức sinh hoạt chính trị", implements=[KL23],
             assignments=[Assignment("Ban Tổ chức Tỉnh ủy", "chủ trì", "trước ngày 30/6/2022", task="hướng dẫn",
                                     deadline_end="2022-06-30")],
             deadlines=[Deadline("trước ngày 30/6/2022", None, "2022-06-30", kind="before")],
         ),
         archived(
-            "hai_duong/duk_40.txt", duk_40, symbol="40-KH/ĐUK", date="2022-03-03",
-            issuer="Đảng ủy Khối các cơ quan tỉnh Hải Dương", place="Hải Dương", **hd,
-            implements=["51-KH/TU@2022-01-28", KL21], citations=[QD37],
+            "ha_tinh/duk_42.txt", duk_42, symbol="42-KH/ĐUK", date="2022-03-07",
+            issuer="Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh", place="Hà Tĩnh", **hd,
+            implements=["57-KH/TU@2022-01-24", KL23], citations=[QD38],
             assignments=[Assignment("Ban Tuyên giáo Đảng ủy Khối", "chủ trì", "trong quý II/2022",
                                     deadline_start="2022-04-01", deadline_end="2022-06-30")],
             deadlines=[Deadline("trong quý II/2022", "2022-04-01", "2022-06-30", period="quarter")],
         ),
         archived(
-            "hai_duong/hu_12.txt", hu_12, symbol="12-KH/HU", date="2022-03-20", issuer="Huyện ủy Thanh Bình",
-            place="Thanh Bình", **hd, implements=["51-KH/TU"],
+            "ha_tinh/hu_12.txt", hu_12, symbol="12-KH/HU", date="2022-03-20", issuer="Huyện ủy Thanh Bình",
+            place="Thanh Bình", **hd, implements=["57-KH/TU"],
             assignments=[Assignment("Ban Tuyên giáo Huyện ủy", "chủ trì", "trước ngày 15/4/2022",
                                     deadline_end="2022-04-15")],
             deadlines=[Deadline("trước ngày 15/4/2022", None, "2022-04-15", kind="before")],
         ),
         archived(
-            "hai_duong/xa_5.txt", xa_5, symbol="05-KH/ĐU", date="2022-04-02", issuer="Đảng ủy xã An Phú",
+            "ha_tinh/xa_5.txt", xa_5, symbol="05-KH/ĐU", date="2022-04-02", issuer="Đảng ủy xã An Phú",
             place="An Phú", **hd, implements=["12-KH/HU@2022-03-20"],
             assignments=[Assignment("Các chi bộ trực thuộc", "thực hiện", "trước ngày 30/4/2022",
                                     deadline_end="2022-04-30")],
         ),
         archived(
-            "hai_duong/duk_31.txt", duk_31_new, symbol="31-KH/ĐUK", date="2022-04-19",
-            issuer="Đảng ủy Khối các cơ quan tỉnh Hải Dương", place="Hải Dương", **hd,
-            implements=["40-KH/ĐUK@2022-03-03"], citations=["31-KH/ĐUK@2016-12-19"],
+            "ha_tinh/duk_33.txt", duk_33_new, symbol="33-KH/ĐUK", date="2022-04-21",
+            issuer="Đảng ủy Khối các cơ quan tỉnh Hà Tĩnh", place="Hà Tĩnh", **hd,
+            implements=["42-KH/ĐUK@2022-03-07"], citations=["33-KH/ĐUK@2016-12-12"],
         ),
         archived(
-            "hai_duong/so_8.txt", so_8, symbol="08-KH/ĐU", date="2022-05-05", issuer="Đảng ủy Sở Xây dựng",
-            place="Hải Dương", **hd, implements=["31-KH/ĐUK"],
+            "ha_tinh/so_8.txt", so_8, symbol="08-KH/ĐU", date="2022-05-05", issuer="Đảng ủy Sở Xây dựng",
+            place="Hà Tĩnh", **hd, implements=["33-KH/ĐUK"],
             assignments=[Assignment("Văn phòng Sở", "phối hợp", "trong năm 2022", deadline_start="2022-01-01",
                                     deadline_end="2022-12-31")],
         ),
         archived(
-            "quang_ninh/hu_20.txt", qn_hu_20, symbol="20-KH/HU", date="2022-03-15", issuer="Huyện ủy Đông Sơn",
-            place="Đông Sơn", scope="Quảng Ninh", implements=["51-KH/TU@2022-01-28"],
+            "phu_yen/hu_20.txt", py_hu_20, symbol="20-KH/HU", date="2022-03-15", issuer="Huyện ủy Đông Sơn",
+            place="Đông Sơn", scope="Phú Yên", implements=["57-KH/TU@2022-01-24"],
             assignments=[Assignment("Ban Dân vận Huyện ủy", "phối hợp", "trước ngày 31/5/2022",
                                     deadline_end="2022-05-31")],
         ),

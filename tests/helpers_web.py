@@ -16,8 +16,8 @@ def evil_plan() -> ArchivedFile:
         "ĐẢNG ỦY XÃ AN PHÚ\nSố 09-KH/ĐU\nAn Phú, ngày 10 tháng 5 năm 2022\nKẾ HOẠCH\n"
         f"{EVIL_TITLE}\nThực hiện Kế hoạch số 12-KH/HU, ngày 20/3/2022 của Ban Thường vụ Huyện ủy.\n"
     )
-    return archived("hai_duong/xa_9.txt", text, symbol="09-KH/ĐU", date="2022-05-10", issuer="Đảng ủy xã An Phú",
-                    place="An Phú", scope="Hải Dương", title=EVIL_TITLE, implements=["12-KH/HU@2022-03-20"])
+    return archived("ha_tinh/xa_9.txt", text, symbol="09-KH/ĐU", date="2022-05-10", issuer="Đảng ủy xã An Phú",
+                    place="An Phú", scope="Hà Tĩnh", title=EVIL_TITLE, implements=["12-KH/HU@2022-03-20"])
 
 
 def written_archive(root: Path, db: Path) -> Path:

@@ -33,10 +33,10 @@ def test_build_graph_attributes(g):
     assert g.number_of_nodes() == 12 and g.number_of_edges() == 11
     assert all(_scalar(v) for _, a in g.nodes(data=True) for v in a.values())
     assert all(_scalar(v) for _, _, a in g.edges(data=True) for v in a.values())
-    node = g.nodes["51-KH/TU@2022-01-28#Hải Dương"]
-    assert node["files"] == "hai_duong/tu_51.md; hai_duong/tu_51.txt" and node["level"] == "province"
+    node = g.nodes["57-KH/TU@2022-01-24#Hà Tĩnh"]
+    assert node["files"] == "ha_tinh/tu_57.md; ha_tinh/tu_57.txt" and node["level"] == "province"
     assert node["colour"] == graph.TYPE_COLOURS["Kế hoạch"]
-    edge = g.edges["40-KH/ĐUK@2022-03-03#Hải Dương", "37-QĐ/TW@2021-10-25"]
+    edge = g.edges["42-KH/ĐUK@2022-03-07#Hà Tĩnh", "38-QĐ/TW@2021-11-05"]
     assert edge["type"] == "cites" and edge["colour"] == graph.EDGE_COLOURS["cites"]
 
 
@@ -44,7 +44,7 @@ def test_graphml_round_trip(g, tmp_path):
     path = graph.export(g, "graphml", tmp_path / "g.graphml")
     back = nx.read_graphml(path)
     assert set(back.nodes) == set(g.nodes) and back.number_of_edges() == g.number_of_edges()
-    assert back.nodes["21-KL/TW@2021-10-25"]["level"] == "central"
+    assert back.nodes["23-KL/TW@2021-11-05"]["level"] == "central"
 
 
 def test_node_link_json(g, tmp_path):
@@ -53,7 +53,7 @@ def test_node_link_json(g, tmp_path):
     assert len(data["nodes"]) == 12 and len(data["links"]) == 11
     assert all(v is not None and not isinstance(v, list) for n in data["nodes"] for v in n.values())
     back = nx.node_link_graph(data, edges="links")
-    assert back.has_edge("5-KH/ĐU@2022-04-02#Hải Dương", "12-KH/HU@2022-03-20#Hải Dương")
+    assert back.has_edge("5-KH/ĐU@2022-04-02#Hà Tĩnh", "12-KH/HU@2022-03-20#Hà Tĩnh")
 
 
 def test_png(g, tmp_path):
@@ -65,12 +65,12 @@ def test_png(g, tmp_path):
 
 def test_layered_positions_put_central_on_top(g):
     pos = graph.layered_positions(g)
-    assert pos["21-KL/TW@2021-10-25"][1] > pos["12-KH/HU@2022-03-20#Hải Dương"][1] > pos["5-KH/ĐU@2022-04-02#Hải Dương"][1]
+    assert pos["23-KL/TW@2021-11-05"][1] > pos["12-KH/HU@2022-03-20#Hà Tĩnh"][1] > pos["5-KH/ĐU@2022-04-02#Hà Tĩnh"][1]
 
 
 def test_subgraph(g):
-    sub = graph.subgraph(g, ["12-KH/HU@2022-03-20#Hải Dương"])
-    assert set(sub.nodes) == {"12-KH/HU@2022-03-20#Hải Dương", "51-KH/TU@2022-01-28#Hải Dương", "5-KH/ĐU@2022-04-02#Hải Dương"}
+    sub = graph.subgraph(g, ["12-KH/HU@2022-03-20#Hà Tĩnh"])
+    assert set(sub.nodes) == {"12-KH/HU@2022-03-20#Hà Tĩnh", "57-KH/TU@2022-01-24#Hà Tĩnh", "5-KH/ĐU@2022-04-02#Hà Tĩnh"}
 
 
 def test_unknown_format(g, tmp_path):
@@ -81,7 +81,7 @@ def test_unknown_format(g, tmp_path):
 def test_html_is_self_contained(g, tmp_path):
     html = graph.export(g, "html", tmp_path / "g.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    assert "new vis.Network" in html and "51-KH/TU@2022-01-28" in html
+    assert "new vis.Network" in html and "57-KH/TU@2022-01-24" in html
 
 
 @pytest.mark.slow

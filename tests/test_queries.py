@@ -21,57 +21,57 @@ def con():
 
 
 def test_find_nodes_forms(con):
-    both = ["51-KH/TU@2022-01-28#Hải Dương", "51-KH/TU@2022-01-28#Quảng Ninh"]
-    assert q.find_nodes(con, "51-KH/TU") == both
-    assert q.find_nodes(con, "51-KH/TU@2022-01-28") == both
-    assert q.find_nodes(con, "51-KH/TU@2022") == both
-    assert q.find_nodes(con, "51-KH/TU@2021") == []
-    assert q.find_nodes(con, "51-KH/TU#quảng ninh") == ["51-KH/TU@2022-01-28#Quảng Ninh"]
-    assert q.find_nodes(con, "51-KH/TU@2022-01-28#Hải Dương") == ["51-KH/TU@2022-01-28#Hải Dương"]
-    assert q.find_nodes(con, "05-KH/ĐU") == ["5-KH/ĐU@2022-04-02#Hải Dương"]
-    assert q.find_nodes(con, "hai_duong/xa_5.txt") == ["5-KH/ĐU@2022-04-02#Hải Dương"]
-    assert q.find_nodes(con, "31-KH/ĐUK") == [
-        "31-KH/ĐUK#Hải Dương", "31-KH/ĐUK@2016-12-19#Hải Dương", "31-KH/ĐUK@2022-04-19#Hải Dương"
+    both = ["57-KH/TU@2022-01-24#Hà Tĩnh", "57-KH/TU@2022-01-24#Phú Yên"]
+    assert q.find_nodes(con, "57-KH/TU") == both
+    assert q.find_nodes(con, "57-KH/TU@2022-01-24") == both
+    assert q.find_nodes(con, "57-KH/TU@2022") == both
+    assert q.find_nodes(con, "57-KH/TU@2021") == []
+    assert q.find_nodes(con, "57-KH/TU#phú yên") == ["57-KH/TU@2022-01-24#Phú Yên"]
+    assert q.find_nodes(con, "57-KH/TU@2022-01-24#Hà Tĩnh") == ["57-KH/TU@2022-01-24#Hà Tĩnh"]
+    assert q.find_nodes(con, "05-KH/ĐU") == ["5-KH/ĐU@2022-04-02#Hà Tĩnh"]
+    assert q.find_nodes(con, "ha_tinh/xa_5.txt") == ["5-KH/ĐU@2022-04-02#Hà Tĩnh"]
+    assert q.find_nodes(con, "33-KH/ĐUK") == [
+        "33-KH/ĐUK#Hà Tĩnh", "33-KH/ĐUK@2016-12-12#Hà Tĩnh", "33-KH/ĐUK@2022-04-21#Hà Tĩnh"
     ]
 
 
 def test_implementers_direct_and_transitive(con):
-    res = q.implementers(con, "21-KL/TW")
+    res = q.implementers(con, "23-KL/TW")
     depth: dict[str, int] = {}
     for r in res.rows:
         depth[r["node_id"]] = min(depth.get(r["node_id"], 99), r["depth"])
     assert depth == {
-        "51-KH/TU@2022-01-28#Hải Dương": 1,
-        "51-KH/TU@2022-01-28#Quảng Ninh": 1,
-        "40-KH/ĐUK@2022-03-03#Hải Dương": 1,
-        "12-KH/HU@2022-03-20#Hải Dương": 2,
-        "20-KH/HU@2022-03-15#Quảng Ninh": 2,
-        "31-KH/ĐUK@2022-04-19#Hải Dương": 2,
-        "5-KH/ĐU@2022-04-02#Hải Dương": 3,
+        "57-KH/TU@2022-01-24#Hà Tĩnh": 1,
+        "57-KH/TU@2022-01-24#Phú Yên": 1,
+        "42-KH/ĐUK@2022-03-07#Hà Tĩnh": 1,
+        "12-KH/HU@2022-03-20#Hà Tĩnh": 2,
+        "20-KH/HU@2022-03-15#Phú Yên": 2,
+        "33-KH/ĐUK@2022-04-21#Hà Tĩnh": 2,
+        "5-KH/ĐU@2022-04-02#Hà Tĩnh": 3,
     }
-    # 40-KH/ĐUK carries out both 21-KL/TW and 51-KH/TU: one row each
-    duk = [(r["depth"], r["via"]) for r in res.rows if r["node_id"].startswith("40-KH/ĐUK")]
-    assert duk == [(1, "21-KL/TW@2021-10-25"), (2, "51-KH/TU@2022-01-28 (Hải Dương)")]
+    # 42-KH/ĐUK carries out both 23-KL/TW and 57-KH/TU: one row each
+    duk = [(r["depth"], r["via"]) for r in res.rows if r["node_id"].startswith("42-KH/ĐUK")]
+    assert duk == [(1, "23-KL/TW@2021-11-05"), (2, "57-KH/TU@2022-01-24 (Hà Tĩnh)")]
     commune = next(r for r in res.rows if r["depth"] == 3)
-    assert commune["via"] == "12-KH/HU@2022-03-20 (Hải Dương)"
-    assert commune["path"].split(" ← ")[1] == "51-KH/TU@2022-01-28 (Hải Dương)"
-    assert commune["files"] == "hai_duong/xa_5.txt" and commune["level"] == "commune"
-    # the ambiguous undated 31-KH/ĐUK is not one of the dated plans: 8-KH/ĐU stays out
+    assert commune["via"] == "12-KH/HU@2022-03-20 (Hà Tĩnh)"
+    assert commune["path"].split(" ← ")[1] == "57-KH/TU@2022-01-24 (Hà Tĩnh)"
+    assert commune["files"] == "ha_tinh/xa_5.txt" and commune["level"] == "commune"
+    # the ambiguous undated 33-KH/ĐUK is not one of the dated plans: 8-KH/ĐU stays out
     assert not any(r["node_id"].startswith("8-KH/ĐU") for r in res.rows)
 
 
 def test_implementers_depth_limit_and_scope(con):
-    assert {r["depth"] for r in q.implementers(con, "21-KL/TW", max_depth=1).rows} == {1}
-    qn = q.implementers(con, "51-KH/TU#Quảng Ninh").rows
-    assert [r["node_id"] for r in qn] == ["20-KH/HU@2022-03-15#Quảng Ninh"]
+    assert {r["depth"] for r in q.implementers(con, "23-KL/TW", max_depth=1).rows} == {1}
+    qn = q.implementers(con, "57-KH/TU#Phú Yên").rows
+    assert [r["node_id"] for r in qn] == ["20-KH/HU@2022-03-15#Phú Yên"]
 
 
 def test_uncovered(con):
     rows = q.uncovered(con).rows
     ids = {r["node_id"] for r in rows}
-    assert "37-QĐ/TW@2021-10-25" in ids  # a central rule cited but implemented by nobody
-    assert "31-KH/ĐUK@2016-12-19#Hải Dương" in ids  # a provincial plan only cited
-    assert "21-KL/TW@2021-10-25" not in ids and "51-KH/TU@2022-01-28#Hải Dương" not in ids
+    assert "38-QĐ/TW@2021-11-05" in ids  # a central rule cited but implemented by nobody
+    assert "33-KH/ĐUK@2016-12-12#Hà Tĩnh" in ids  # a provincial plan only cited
+    assert "23-KL/TW@2021-11-05" not in ids and "57-KH/TU@2022-01-24#Hà Tĩnh" not in ids
     assert all(r["cited_by"] >= 1 for r in rows)
 
 
@@ -92,11 +92,11 @@ def test_deadlines_filters(con):
 
 
 def test_show(con):
-    data = q.show(con, "51-KH/TU#Hải Dương")
+    data = q.show(con, "57-KH/TU#Hà Tĩnh")
     (m,) = data["matches"]
     assert m["node"]["in_archive"] and len(m["files"]) == 2
-    assert [e["node_id"] for e in m["edges_out"]] == ["21-KL/TW@2021-10-25"]
-    assert {e["node_id"] for e in m["edges_in"]} == {"12-KH/HU@2022-03-20#Hải Dương", "40-KH/ĐUK@2022-03-03#Hải Dương"}
+    assert [e["node_id"] for e in m["edges_out"]] == ["23-KL/TW@2021-11-05"]
+    assert {e["node_id"] for e in m["edges_in"]} == {"12-KH/HU@2022-03-20#Hà Tĩnh", "42-KH/ĐUK@2022-03-07#Hà Tĩnh"}
     assert q.show(con, "999-KH/TU")["matches"] == []
 
 

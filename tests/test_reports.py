@@ -1,8 +1,8 @@
 """pipeline.reports on a store holding the related-plans archive (four levels, two provinces).
 
-The archive (``pipeline.testing.related_plans_archive``): Kết luận 21-KL/TW is carried
-out by both provinces' 51-KH/TU (Hải Dương's in two renders, .txt and .md), by
-40-KH/ĐUK, and further down by district and commune plans; Quy định 37-QĐ/TW is cited
+The archive (``pipeline.testing.related_plans_archive``): Kết luận 23-KL/TW is carried
+out by both provinces' 57-KH/TU (Hà Tĩnh's in two renders, .txt and .md), by
+42-KH/ĐUK, and further down by district and commune plans; Quy định 38-QĐ/TW is cited
 and carried out by nobody. Two failed files are added through ``Store.put_failure``.
 """
 
@@ -71,28 +71,28 @@ def test_run_history_newest_first(con) -> None:
 
 def test_coverage_counts_direct_and_transitive_implementers_by_level(con) -> None:
     table = reports.directive_coverage(con).set_index("directive")
-    kl21 = table.loc["21-KL/TW"]
-    assert kl21["direct"] == 3  # both 51-KH/TU and 40-KH/ĐUK name it
-    assert kl21["total"] == 7
-    assert (kl21["province"], kl21["district"]) == (4, 2)  # + the commune plan, below district
+    kl23 = table.loc["23-KL/TW"]
+    assert kl23["direct"] == 3  # both 57-KH/TU and 42-KH/ĐUK name it
+    assert kl23["total"] == 7
+    assert (kl23["province"], kl23["district"]) == (4, 2)  # + the commune plan, below district
     levels = list(table.columns[table.columns.get_loc("issuer") + 1 : table.columns.get_loc("direct")])
-    assert levels[:3] == ["province", "district", levels[2]] and kl21[levels].sum() == 7
-    assert "(Quảng Ninh)" in kl21["plans"] and "(Hải Dương)" in kl21["plans"]
+    assert levels[:3] == ["province", "district", levels[2]] and kl23[levels].sum() == 7
+    assert "(Phú Yên)" in kl23["plans"] and "(Hà Tĩnh)" in kl23["plans"]
 
 
 def test_implementers_give_the_depth_and_path_of_each_plan(con) -> None:
     detail = reports.directive_implementers(con).set_index("implementer")
-    assert detail.loc["51-KH/TU@2022-01-28 (Quảng Ninh)", "depth"] == 1
-    assert detail.loc["12-KH/HU@2022-03-20 (Hải Dương)", "depth"] == 2
-    commune = detail.loc["5-KH/ĐU@2022-04-02 (Hải Dương)"]
-    assert commune["depth"] == 3 and commune["via"] == "12-KH/HU@2022-03-20 (Hải Dương)"
-    assert set(detail["directive"]) == {"21-KL/TW"}
+    assert detail.loc["57-KH/TU@2022-01-24 (Phú Yên)", "depth"] == 1
+    assert detail.loc["12-KH/HU@2022-03-20 (Hà Tĩnh)", "depth"] == 2
+    commune = detail.loc["5-KH/ĐU@2022-04-02 (Hà Tĩnh)"]
+    assert commune["depth"] == 3 and commune["via"] == "12-KH/HU@2022-03-20 (Hà Tĩnh)"
+    assert set(detail["directive"]) == {"23-KL/TW"}
 
 
 def test_uncovered_directives_are_cited_but_never_carried_out(con) -> None:
     uncovered = set(reports.uncovered_directives(con)["directive"])
-    assert "37-QĐ/TW@2021-10-25" in uncovered
-    assert not any(d.startswith("21-KL/TW") for d in uncovered)
+    assert "38-QĐ/TW@2021-11-05" in uncovered
+    assert not any(d.startswith("23-KL/TW") for d in uncovered)
 
 
 # ---------------------------------------------------------- deadlines, assignments
@@ -100,7 +100,7 @@ def test_uncovered_directives_are_cited_but_never_carried_out(con) -> None:
 
 def test_deadline_calendar_by_month_counts_each_document_once(con) -> None:
     calendar = reports.deadline_calendar(con)
-    # Hải Dương's 51-KH/TU is in the archive twice (.txt, .md): its deadline counts once.
+    # Hà Tĩnh's 57-KH/TU is in the archive twice (.txt, .md): its deadline counts once.
     assert list(calendar["text"]).count("hoàn thành trong tháng 3/2022") == 1
     assert sorted(set(calendar["month"])) == ["2022-03", "2022-04", "2022-06"]
     grid = reports.deadlines_by_month(con)
@@ -119,10 +119,10 @@ def test_overdue_as_of_a_date(con) -> None:
 
 def test_assignment_matrix_traces_units_to_central_directives(con) -> None:
     matrix = reports.assignment_matrix(con)
-    assert matrix.loc["Ban Tuyên giáo Tỉnh ủy", "21-KL/TW"] == 1  # two renders, one assignment
-    assert matrix.loc["Các chi bộ trực thuộc", "21-KL/TW"] == 1  # commune → district → province → TW
-    # 8-KH/ĐU carries out an undated, ambiguous 31-KH/ĐUK: no central directive is reachable.
-    assert matrix.loc["Văn phòng Sở", "31-KH/ĐUK"] == 1
+    assert matrix.loc["Ban Tuyên giáo Tỉnh ủy", "23-KL/TW"] == 1  # two renders, one assignment
+    assert matrix.loc["Các chi bộ trực thuộc", "23-KL/TW"] == 1  # commune → district → province → TW
+    # 8-KH/ĐU carries out an undated, ambiguous 33-KH/ĐUK: no central directive is reachable.
+    assert matrix.loc["Văn phòng Sở", "33-KH/ĐUK"] == 1
 
 
 def test_number_targets_keep_their_evidence(con) -> None:
@@ -130,7 +130,7 @@ def test_number_targets_keep_their_evidence(con) -> None:
     row = numbers[numbers["text"] == "100% chi bộ"].iloc[0]
     assert (row["value"], row["unit"], row["counted"]) == (100.0, "%", "chi bộ")
     assert len(numbers) == 1  # the .md render's copy is not counted again
-    assert reports.number_summary(con).loc["51-KH/TU@2022-01-28 (Hải Dương)", "percent"] == 1
+    assert reports.number_summary(con).loc["57-KH/TU@2022-01-24 (Hà Tĩnh)", "percent"] == 1
 
 
 # -------------------------------------------------------------------------- figures

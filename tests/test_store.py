@@ -53,27 +53,27 @@ def test_put_document_writes_every_table(loaded):
     assert count(loaded, "files", "status = 'ok'") == 9
     row = loaded.con.execute(
         "SELECT doc_key, date, scope, implements, recipients, signer_name FROM documents WHERE path = ?",
-        ["hai_duong/tu_51.txt"],
+        ["ha_tinh/tu_57.txt"],
     ).fetchone()
-    assert row[0] == "51-KH/TU@2022-01-28" and str(row[1]) == "2022-01-28" and row[2] == "Hải Dương"
-    assert row[3] == ["21-KL/TW@2021-10-25"] and len(row[4]) == 2 and row[5] == "Nguyễn Văn A"
+    assert row[0] == "57-KH/TU@2022-01-24" and str(row[1]) == "2022-01-24" and row[2] == "Hà Tĩnh"
+    assert row[3] == ["23-KL/TW@2021-11-05"] and len(row[4]) == 2 and row[5] == "Nguyễn Văn A"
     cite = loaded.con.execute(
         "SELECT key, implements, start, \"end\", mention_text, sentence, mentions FROM citations WHERE path = ?",
-        ["hai_duong/duk_40.txt"],
+        ["ha_tinh/duk_42.txt"],
     ).fetchall()
     by_key = {c[0]: c for c in cite}
-    text = next(f.doc.text for f in related_plans_archive() if f.info.path == "hai_duong/duk_40.txt")
-    c51 = by_key["51-KH/TU@2022-01-28"]
+    text = next(f.doc.text for f in related_plans_archive() if f.info.path == "ha_tinh/duk_42.txt")
+    c51 = by_key["57-KH/TU@2022-01-24"]
     assert c51[1] is True and text[c51[2] : c51[3]] == c51[4] and c51[4] in c51[5]
-    assert by_key["37-QĐ/TW@2021-10-25"][1] is False
-    assert count(loaded, "assignments", "path = ?", ["hai_duong/tu_51.txt"]) == 2
+    assert by_key["38-QĐ/TW@2021-11-05"][1] is False
+    assert count(loaded, "assignments", "path = ?", ["ha_tinh/tu_57.txt"]) == 2
     assert count(loaded, "deadlines", "end_date = DATE '2022-03-31'") == 2  # two renders
     assert count(loaded, "numbers") == 2
 
 
 def test_reingest_replaces_only_that_files_rows(loaded):
     before = {t: count(loaded, t) for t in ("documents", "citations", "assignments", "deadlines")}
-    f = next(f for f in related_plans_archive() if f.info.path == "hai_duong/hu_12.txt")
+    f = next(f for f in related_plans_archive() if f.info.path == "ha_tinh/hu_12.txt")
     changed = dataclasses.replace(
         f.extraction, assignments=f.extraction.assignments + (Assignment("Văn phòng Huyện ủy", "phối hợp", None),)
     )
@@ -103,16 +103,16 @@ def test_put_failure_keeps_earlier_rows(loaded):
 
 def test_mark_deleted_removes_rows_and_keeps_history(loaded):
     run = loaded.begin_run("test", {})
-    loaded.mark_deleted(run, ["hai_duong/hu_12.txt"])
-    assert loaded.known_files()["hai_duong/hu_12.txt"].status == "deleted"
+    loaded.mark_deleted(run, ["ha_tinh/hu_12.txt"])
+    assert loaded.known_files()["ha_tinh/hu_12.txt"].status == "deleted"
     for table in ("documents", "citations", "assignments", "deadlines"):
-        assert count(loaded, table, "path = ?", ["hai_duong/hu_12.txt"]) == 0
+        assert count(loaded, table, "path = ?", ["ha_tinh/hu_12.txt"]) == 0
     assert loaded.graph_stale()
     loaded.rebuild_graph()
     assert not loaded.graph_stale()
     # the commune plan still cites it, so it stays, as a cited-only node
     assert count(loaded, "nodes", "node_id LIKE '12-KH/HU%' AND NOT in_archive") == 1
-    loaded.mark_deleted(run, ["hai_duong/xa_5.txt"])
+    loaded.mark_deleted(run, ["ha_tinh/xa_5.txt"])
     loaded.rebuild_graph()
     assert count(loaded, "nodes", "node_id LIKE '12-KH/HU%' OR node_id LIKE '5-KH/ĐU%'") == 0
 
@@ -130,16 +130,16 @@ def test_runs(store):
 
 def test_rebuild_graph_sets_identity(loaded):
     nodes = {r[0] for r in loaded.con.execute("SELECT node_id FROM nodes").fetchall()}
-    assert {"31-KH/ĐUK@2016-12-19#Hải Dương", "31-KH/ĐUK@2022-04-19#Hải Dương"} <= nodes
-    assert {"51-KH/TU@2022-01-28#Hải Dương", "51-KH/TU@2022-01-28#Quảng Ninh"} <= nodes
+    assert {"33-KH/ĐUK@2016-12-12#Hà Tĩnh", "33-KH/ĐUK@2022-04-21#Hà Tĩnh"} <= nodes
+    assert {"57-KH/TU@2022-01-24#Hà Tĩnh", "57-KH/TU@2022-01-24#Phú Yên"} <= nodes
     assert count(loaded, "documents", "node_id IS NULL") == 0
     assert count(loaded, "citations", "target_node IS NULL") == 0
     renders = loaded.con.execute(
-        "SELECT count(DISTINCT node_id) FROM documents WHERE path LIKE 'hai_duong/tu_51.%'"
+        "SELECT count(DISTINCT node_id) FROM documents WHERE path LIKE 'ha_tinh/tu_57.%'"
     ).fetchone()[0]
     assert renders == 1
     assert loaded.con.execute(
-        "SELECT level FROM documents WHERE path = 'hai_duong/xa_5.txt'"
+        "SELECT level FROM documents WHERE path = 'ha_tinh/xa_5.txt'"
     ).fetchone()[0] == "commune"
 
 

@@ -47,10 +47,10 @@ def names(results: list[dict]) -> list[str]:
 
 def test_search_finds_a_symbol_with_or_without_diacritics(site):
     c = site["client"]
-    assert "40-KH/ĐUK" in names(get_json(c, "/search?q=21-KL/TW")["results"])
-    found = get_json(c, "/search?q=" + quote("ke hoach 40-kh/duk"))
-    assert names(found["results"])[0] == "40-KH/ĐUK"
-    assert found["terms"] == ["ke", "hoach", "40-kh/duk"]
+    assert "42-KH/ĐUK" in names(get_json(c, "/search?q=23-KL/TW")["results"])
+    found = get_json(c, "/search?q=" + quote("ke hoach 42-kh/duk"))
+    assert names(found["results"])[0] == "42-KH/ĐUK"
+    assert found["terms"] == ["ke", "hoach", "42-kh/duk"]
     # a unit name, typed without tone marks, finds the plans assigning tasks to it
     assert "12-KH/HU" in names(get_json(c, "/search?q=" + quote("ban tuyen giao huyen uy"))["results"])
     # "hoach" does not match inside another word, and nonsense finds nothing
@@ -59,18 +59,18 @@ def test_search_finds_a_symbol_with_or_without_diacritics(site):
 
 def test_search_groups_renders_filters_and_counts_facets(site):
     c = site["client"]
-    data = get_json(c, "/search?q=51-KH/TU")
-    hd = [r for r in data["results"] if r["symbol"] == "51-KH/TU" and r["scope"] == "Hải Dương"]
+    data = get_json(c, "/search?q=57-KH/TU")
+    hd = [r for r in data["results"] if r["symbol"] == "57-KH/TU" and r["scope"] == "Hà Tĩnh"]
     assert len(hd) == 1 and hd[0]["formats"] == ["md", "txt"]  # two renders, one result
     levels = {f["value"]: f["n"] for f in data["facets"]["level"]}
     assert levels and sum(levels.values()) == data["total"]
-    province = get_json(c, "/search?q=51-KH/TU&level=province")
+    province = get_json(c, "/search?q=57-KH/TU&level=province")
     assert province["total"] == levels["province"] and {r["level"] for r in province["results"]} == {"province"}
-    assert get_json(c, "/search?q=51-KH/TU&year=1999")["total"] == 0
-    assert get_json(c, "/search?q=51-KH/TU&year=notayear")["filters"] == {}
+    assert get_json(c, "/search?q=57-KH/TU&year=1999")["total"] == 0
+    assert get_json(c, "/search?q=57-KH/TU&year=notayear")["filters"] == {}
     # the directive itself is only cited: it is offered as a document known from citations
-    cited = get_json(c, "/search?q=21-KL/TW")["cited"]
-    assert [n["node_id"] for n in cited] == ["21-KL/TW@2021-10-25"]
+    cited = get_json(c, "/search?q=23-KL/TW")["cited"]
+    assert [n["node_id"] for n in cited] == ["23-KL/TW@2021-11-05"]
 
 
 def test_search_pages(site):
@@ -85,7 +85,7 @@ def test_search_pages(site):
 
 def test_document_page_marks_every_fact_at_its_offsets(site):
     c = site["client"]
-    doc_id = next(r["doc_id"] for r in get_json(c, "/search?q=40-KH/ĐUK")["results"] if r["symbol"] == "40-KH/ĐUK")
+    doc_id = next(r["doc_id"] for r in get_json(c, "/search?q=42-KH/ĐUK")["results"] if r["symbol"] == "42-KH/ĐUK")
     data = get_json(c, f"/doc/{doc_id}")
     text = "".join(s["text"] for s in data["segments"])
     assert len(text) == data["text_chars"]
@@ -94,13 +94,13 @@ def test_document_page_marks_every_fact_at_its_offsets(site):
         for ref in s["refs"]:
             marked[ref] = marked.get(ref, "") + s["text"]
     citations = {c_["symbol"]: c_ for c_ in data["facts"]["citation"]}
-    assert marked[citations["51-KH/TU"]["ref"]].startswith("Kế hoạch số 51-KH/TU")
-    evidence = marked[citations["51-KH/TU"]["evidence_ref"]]
-    assert evidence.startswith("Thực hiện Kế hoạch số 51-KH/TU") and "Kết luận số 21-KL/TW" in evidence
+    assert marked[citations["57-KH/TU"]["ref"]].startswith("Kế hoạch số 57-KH/TU")
+    evidence = marked[citations["57-KH/TU"]["evidence_ref"]]
+    assert evidence.startswith("Thực hiện Kế hoạch số 57-KH/TU") and "Kết luận số 23-KL/TW" in evidence
     assert all(c_["mention_refs"] for c_ in citations.values())
     # what it implements, up to the central directive
     up = data["up"]["root"]
-    assert {n["node_id"] for n in up["children"]} >= {"21-KL/TW@2021-10-25", "51-KH/TU@2022-01-28#Hải Dương"}
+    assert {n["node_id"] for n in up["children"]} >= {"23-KL/TW@2021-11-05", "57-KH/TU@2022-01-24#Hà Tĩnh"}
     assert data["up"]["by_level"]["central"] == 1
 
 
@@ -128,11 +128,11 @@ def test_unknown_pages_answer_404_in_vietnamese(site):
 
 def test_an_original_is_served_only_from_the_files_table_inside_the_archive(site):
     c = site["client"]
-    ok = c.get("/files/hai_duong/duk_40.txt")
-    assert ok.status_code == 200 and "40-KH/ĐUK" in ok.text
+    ok = c.get("/files/ha_tinh/duk_42.txt")
+    assert ok.status_code == 200 and "42-KH/ĐUK" in ok.text
     assert ok.headers["content-type"].startswith("text/plain") and "sandbox" in ok.headers["content-security-policy"]
-    for bad in ("/files/%2e%2e/secret.txt", "/files/hai_duong/%2e%2e/%2e%2e/secret.txt", "/files/..%2Fsecret.txt",
-                "/files/%2Fetc%2Fpasswd", "/files/hai_duong/not_recorded.txt", "/files/hai_duong%5C..%5C..%5Csecret.txt"):
+    for bad in ("/files/%2e%2e/secret.txt", "/files/ha_tinh/%2e%2e/%2e%2e/secret.txt", "/files/..%2Fsecret.txt",
+                "/files/%2Fetc%2Fpasswd", "/files/ha_tinh/not_recorded.txt", "/files/ha_tinh%5C..%5C..%5Csecret.txt"):
         r = c.get(bad)
         assert r.status_code == 404, bad
         assert "không được lộ" not in r.text
@@ -143,17 +143,17 @@ def test_a_recorded_file_that_links_outside_the_archive_is_refused(site, tmp_pat
     from pipeline.web.app import Settings, create_app
     from pipeline.web.files import find_original
 
-    link = site["archive"] / "hai_duong" / "link.txt"
+    link = site["archive"] / "ha_tinh" / "link.txt"
     if not link.exists():
         os.symlink(site["root"] / "secret.txt", link)
     db = tmp_path / "copy.duckdb"
     db.write_bytes(site["db"].read_bytes())
     with Store(db) as store:
-        store.con.execute("INSERT INTO files (path, status, format, run_id) SELECT 'hai_duong/link.txt', 'ok', 'txt', run_id FROM runs")
+        store.con.execute("INSERT INTO files (path, status, format, run_id) SELECT 'ha_tinh/link.txt', 'ok', 'txt', run_id FROM runs")
     with Store(db, read_only=True) as store:
-        assert find_original(store.con, "hai_duong/link.txt") is None
-        assert find_original(store.con, "hai_duong/duk_40.txt") is not None
-    r = TestClient(create_app(Settings(db=db))).get("/files/hai_duong/link.txt")
+        assert find_original(store.con, "ha_tinh/link.txt") is None
+        assert find_original(store.con, "ha_tinh/duk_42.txt") is not None
+    r = TestClient(create_app(Settings(db=db))).get("/files/ha_tinh/link.txt")
     assert r.status_code == 404 and "không được lộ" not in r.text
 
 
@@ -161,7 +161,7 @@ def test_a_recorded_file_that_links_outside_the_archive_is_refused(site, tmp_pat
 
 
 def test_node_page_tree_by_level_with_evidence_and_coverage(site):
-    data = get_json(site["client"], "/node/" + quote("21-KL/TW@2021-10-25", safe=""))
+    data = get_json(site["client"], "/node/" + quote("23-KL/TW@2021-11-05", safe=""))
     tree = data["down"]
     assert tree["by_level"]["province"] >= 2 and tree["by_level"]["district"] >= 1 and tree["by_level"]["commune"] >= 1
     flat = {}
@@ -172,11 +172,11 @@ def test_node_page_tree_by_level_with_evidence_and_coverage(site):
             walk(ch)
 
     walk(tree["root"])
-    hd51 = flat["51-KH/TU@2022-01-28#Hải Dương"]
-    assert hd51["evidence"].lower().startswith("thực hiện kết luận số 21-kl/tw")
-    assert any(ch["node_id"].startswith("12-KH/HU") for ch in hd51["children"])  # district under province
+    ht57 = flat["57-KH/TU@2022-01-24#Hà Tĩnh"]
+    assert ht57["evidence"].lower().startswith("thực hiện kết luận số 23-kl/tw")
+    assert any(ch["node_id"].startswith("12-KH/HU") for ch in ht57["children"])  # district under province
     provinces = {lv["level"]: lv for lv in data["coverage"]["levels"]}["province"]
-    assert {p["place"] for p in provinces["covered"]} == {"Hải Dương", "Quảng Ninh"}
+    assert {p["place"] for p in provinces["covered"]} == {"Hà Tĩnh", "Phú Yên"}
     assert data["node"]["in_archive"] is False and data["files"] == []
 
 
@@ -184,11 +184,11 @@ def test_graph_json_filters_by_directive_level_and_year(site):
     c = site["client"]
     full = get_json(c, "/graph")
     assert full["found"] and full["shown"] == len(full["nodes"]) > 0
-    under = get_json(c, "/graph?directive=21-KL/TW")
+    under = get_json(c, "/graph?directive=23-KL/TW")
     ids = {n["id"] for n in under["nodes"]}
-    assert "21-KL/TW@2021-10-25" in ids and "12-KH/HU@2022-03-20#Hải Dương" in ids
-    assert "37-QĐ/TW@2021-10-25" not in ids  # cited only, not implemented
-    districts = get_json(c, "/graph?directive=21-KL/TW&level=district")
+    assert "23-KL/TW@2021-11-05" in ids and "12-KH/HU@2022-03-20#Hà Tĩnh" in ids
+    assert "38-QĐ/TW@2021-11-05" not in ids  # cited only, not implemented
+    districts = get_json(c, "/graph?directive=23-KL/TW&level=district")
     assert {n["id"] for n in districts["nodes"]} <= {n["id"] for n in under["nodes"]}
     assert any(n["id"].startswith("12-KH/HU") for n in districts["nodes"])
     assert get_json(c, "/graph?directive=nothing-like-it")["found"] is False
@@ -245,10 +245,10 @@ def test_a_database_held_by_an_ingest_answers_busy_not_a_crash(site, tmp_path):
     db.write_bytes(site["db"].read_bytes())
     client = TestClient(create_app(Settings(db=db)))
     with held_database(db):
-        r = client.get("/search?q=21-KL/TW")
+        r = client.get("/search?q=23-KL/TW")
         assert r.status_code == 503 and "đang bận" in r.text and r.headers["retry-after"]
         assert client.get("/graph?format=json").json()["code"] == 503
-    assert client.get("/search?q=21-KL/TW").status_code == 200  # and back once it is free
+    assert client.get("/search?q=23-KL/TW").status_code == 200  # and back once it is free
 
 
 def test_a_missing_database_says_so(tmp_path):
@@ -262,7 +262,7 @@ def test_no_request_writes_to_the_database(site):
     before = site["db"].stat().st_mtime_ns, site["db"].read_bytes()
     c = site["client"]
     for url in ("/", "/search?q=ke+hoach", "/deadlines?format=csv", "/graph?format=json", "/runs",
-                "/node/" + quote("21-KL/TW@2021-10-25", safe="")):
+                "/node/" + quote("23-KL/TW@2021-11-05", safe="")):
         c.get(url)
     assert (site["db"].stat().st_mtime_ns, site["db"].read_bytes()) == before
 
@@ -315,7 +315,7 @@ def test_search_rows_follow_the_files_and_an_old_database_gets_them(tmp_path):
 def test_fold_matches_what_analysts_type():
     from pipeline.search import fold, parse
 
-    assert fold("Kế hoạch số 21- KL/TW") == " ke hoach so 21-kl/tw "
+    assert fold("Kế hoạch số 23- KL/TW") == " ke hoach so 23-kl/tw "
     assert fold("Chỉ thị số 05 – CT/TW, ĐẢNG ỦY") == " chi thi so 5-ct/tw dang uy "
     assert fold("Ưu tiên ở Quảng Ngãi\nHội Nông dân") == " uu tien o quang ngai \n hoi nong dan "
     assert parse("  Ban Tuyên giáo,  HUYỆN ủy ") == (("ban", "tuyen", "giao", "huyen", "uy"), "ban tuyen giao huyen uy")

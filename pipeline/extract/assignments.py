@@ -38,8 +38,8 @@ _ITEM_START = re.compile(r"\n[ \t]*(?:[-+•*–]|\d+(?:\.\d+)*[.)]\s|[IVX]+[.\-
 
 # Units named inside another unit's clause: partners, units it directs, labelled units.
 _INNER = ("partner", "directed", "label")
-# A field naming who does a task: "- Đơn vị chủ trì thực hiện: Sở Tài chính", "Đơn vị phối
-# hợp: Các sở, ban, ngành; UBND các xã", "Chủ trì: Công an tỉnh".
+# A field naming who does a task: "- Đơn vị chủ trì thực hiện: Sở Xây dựng", "Đơn vị phối
+# hợp: Các phòng, ban; UBND các phường", "Chủ trì: Công an tỉnh".
 _LABEL = re.compile(
     r"(?im)^[ \t*_]*(?:[-+•–][ \t]*)?(?:(?:Đơn vị|Cơ quan|Bộ phận|Người|Lực lượng)[ \t]+(?P<r1>chủ trì|thực hiện|phối hợp|"
     r"thường trực|tham mưu|chịu trách nhiệm|được giao)(?:[ \t]+(?:thực hiện|chính|thi hành))?|(?P<r2>chủ trì|phối hợp|"

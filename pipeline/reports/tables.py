@@ -108,7 +108,7 @@ def doc_labels(con: Connection) -> dict[str, str]:
     """doc_id → a human label, unique per real document.
 
     The graph node's label where the graph has been built (it carries the scope:
-    ``63-KH/TU@2022-02-17 (Phú Yên)`` and Gia Lai's 63-KH/TU stay apart), else
+    ``57-KH/TU@2022-01-24 (Hà Tĩnh)`` and Phú Yên's 57-KH/TU stay apart), else
     ``symbol (date)``, else the file name.
     """
     docs = frame(con, "documents")
