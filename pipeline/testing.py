@@ -71,7 +71,7 @@ def make_citation(
     parts = parse_symbol(base)
     if mention:
         needle = re.escape(mention)
-    else:  # "Kế hoạch số 051-KH/TU, ngày 24/01/2022": a type word, then the symbol
+    else:  # "Kế hoạch số 057-KH/TU, ngày 24/01/2022": a type word, then the symbol
         symbol = re.escape(base).replace(r"\-", r"\s*-\s*")
         needle = rf"(?:{_TYPE_WORDS})\s+(?:số\s+)?0*{symbol}(?!\w)(?:,?\s*ngày\s+\d{{1,2}}/\d{{1,2}}/\d{{4}})?"
     mentions = tuple(

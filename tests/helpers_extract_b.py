@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.models import Document
+from pipeline.models import Document, Header
 
 
 def make_doc(text: str, path: str = "hand.txt") -> Document:
@@ -16,6 +17,15 @@ def make_doc(text: str, path: str = "hand.txt") -> Document:
 
 def gold(path: Path) -> dict:
     return json.loads(path.read_text("utf-8"))
+
+
+def corpus_cases(corpus: Path) -> Iterator[tuple[Document, Header, dict]]:
+    """Each text of the shared corpus as a document, the header found in it and its gold."""
+    from pipeline.extract.header import find_header
+
+    for path in sorted(corpus.glob("*.txt")):
+        doc = make_doc(path.read_text("utf-8"), str(path))
+        yield doc, find_header(doc.text, doc.tables), gold(corpus.parent / "gold" / f"{path.stem}.json")
 
 
 def norm(s: str) -> str:

@@ -6,7 +6,7 @@ from pipeline.extract.assignments import find_assignments
 from pipeline.extract.deadlines import find_deadlines
 from pipeline.extract.header import find_header
 from pipeline.models import Header
-from tests.helpers_extract_b import gold, make_doc, micro_f1, norm
+from tests.helpers_extract_b import corpus_cases, make_doc, micro_f1, norm
 
 PLAN = """KẾ HOẠCH
 I. MỤC ĐÍCH, YÊU CẦU
@@ -84,15 +84,18 @@ def test_one_entry_per_unit_heading_spelling_kept() -> None:
     assert "các đoàn thể trực thuộc Đảng ủy Khối" not in names
 
 
+def _names(text: str) -> list[str]:
+    """The units found in a hand-written text under an empty header, no deadlines."""
+    return [a.unit for a in find_assignments(make_doc(text), Header(), ())]
+
+
 def test_decision_article() -> None:
     text = (
         "Điều 1. Thành lập Tổ tiếp công dân.\nĐiều 2. Nhiệm vụ của Tổ.\n"
         "Điều 3. Văn phòng Ủy ban nhân dân xã, các bộ phận chuyên môn thuộc Ủy ban nhân dân xã và "
         "các ông (bà) có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.\n"
     )
-    doc = make_doc(text)
-    names = [a.unit for a in find_assignments(doc, Header(), ())]
-    assert names == [
+    assert _names(text) == [
         "Văn phòng Ủy ban nhân dân xã", "các bộ phận chuyên môn thuộc Ủy ban nhân dân xã", "các ông (bà) có tên tại Điều 1",
     ]
 
@@ -103,13 +106,10 @@ def test_no_organisation_part() -> None:
 
 
 def test_corpus_micro_f1_by_unit(corpus) -> None:
-    pairs = []
-    for path in sorted(corpus.glob("*.txt")):
-        g = gold(corpus.parent / "gold" / f"{path.stem}.json")
-        doc = make_doc(path.read_text("utf-8"), str(path))
-        header = find_header(doc.text, doc.tables)
-        got = {norm(a.unit) for a in find_assignments(doc, header, find_deadlines(doc, header))}
-        pairs.append((got, {norm(a["unit"]) for a in g["assignments"]}))
+    pairs = [
+        ({norm(a.unit) for a in find_assignments(doc, header, find_deadlines(doc, header))}, {norm(a["unit"]) for a in g["assignments"]})
+        for doc, header, g in corpus_cases(corpus)
+    ]
     assert micro_f1(pairs) >= 0.9
 
 
@@ -118,8 +118,7 @@ def test_generic_subject_heading_kept_generic_partner_dropped() -> None:
         "III. TỔ CHỨC THỰC HIỆN\n1. Các cơ quan, đơn vị\nCăn cứ Kế hoạch xây dựng kế hoạch.\n"
         "2. Sở Nội vụ chủ trì, phối hợp với các cơ quan, đơn vị tham mưu.\n"
     )
-    doc = make_doc(text)
-    assert [a.unit for a in find_assignments(doc, Header(), ())] == ["Các cơ quan, đơn vị", "Sở Nội vụ"]
+    assert _names(text) == ["Các cơ quan, đơn vị", "Sở Nội vụ"]
 
 
 def test_docx_and_pdf_renders_give_the_text_units_and_deadlines(corpus) -> None:
@@ -146,9 +145,7 @@ def test_heading_over_its_members_is_a_label() -> None:
         "3. Các cấp ủy đảng trực thuộc Thành ủy: thực hiện.\n4. Các cấp ủy trực thuộc Thành ủy chỉ đạo.\n"
         "5. Chuyên viên chủ trì, phối hợp với các thành viên khác trong tổ thực hiện.\n"
     )
-    doc = make_doc(text)
-    names = [a.unit for a in find_assignments(doc, Header(), ())]
-    assert names == [
+    assert _names(text) == [
         "Đồng chí Chủ tịch Ủy ban MTTQ xã",
         "Các đồng chí Phó Chủ tịch Ủy ban MTTQ xã",
         "Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội",

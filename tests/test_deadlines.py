@@ -7,7 +7,7 @@ import pytest
 from pipeline.extract.deadlines import document_year, find_deadlines
 from pipeline.extract.header import find_header
 from pipeline.models import Header
-from tests.helpers_extract_b import gold, make_doc, micro_f1
+from tests.helpers_extract_b import corpus_cases, make_doc, micro_f1
 
 
 def _bounds(text: str, date: str | None = "2022-03-03") -> list[tuple[str | None, str | None]]:
@@ -127,13 +127,10 @@ def test_text_keeps_the_verb() -> None:
 
 
 def test_corpus_micro_f1(corpus) -> None:
-    pairs = []
-    for path in sorted(corpus.glob("*.txt")):
-        g = gold(corpus.parent / "gold" / f"{path.stem}.json")
-        doc = make_doc(path.read_text("utf-8"), str(path))
-        header = find_header(doc.text, doc.tables)
-        got = {(d.start, d.end) for d in find_deadlines(doc, header)}
-        pairs.append((got, {(d["start"], d["end"]) for d in g["deadlines"]}))
+    pairs = [
+        ({(d.start, d.end) for d in find_deadlines(doc, header)}, {(d["start"], d["end"]) for d in g["deadlines"]})
+        for doc, header, g in corpus_cases(corpus)
+    ]
     assert micro_f1(pairs) >= 0.9
 
 
