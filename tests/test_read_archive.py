@@ -74,12 +74,13 @@ def ocr_reads() -> dict[tuple[str, str], Document]:
     return out
 
 
+# Every OCR render of every text: (kind, stem) pairs for the slow OCR tests.
+OCR_RENDERS = [(kind, stem) for stem in STEMS for kind in ("scan", "png")]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["scan", "png"])
-@pytest.mark.parametrize("stem", STEMS)
-def test_ocr_renders_within_2_percent_cer(
-    ocr_reads: dict[tuple[str, str], Document], texts: dict[str, Document], stem: str, kind: str
-) -> None:
+@pytest.mark.parametrize(("kind", "stem"), OCR_RENDERS)
+def test_ocr_renders_within_2_percent_cer(ocr_reads: dict[tuple[str, str], Document], texts: dict[str, Document], stem: str, kind: str) -> None:
     doc = ocr_reads[(kind, stem)]
     assert doc.ocr_used and doc.format == ("pdf-scan" if kind == "scan" else "image")
     assert doc.ocr_confidence and doc.ocr_confidence > 80
@@ -89,11 +90,8 @@ def test_ocr_renders_within_2_percent_cer(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["scan", "png"])
-@pytest.mark.parametrize("stem", STEMS)
-def test_ocr_keeps_document_symbols(
-    ocr_reads: dict[tuple[str, str], Document], texts: dict[str, Document], stem: str, kind: str
-) -> None:
+@pytest.mark.parametrize(("kind", "stem"), OCR_RENDERS)
+def test_ocr_keeps_document_symbols(ocr_reads: dict[tuple[str, str], Document], texts: dict[str, Document], stem: str, kind: str) -> None:
     want = {" ".join(s.split()) for s in SYMBOL.findall(texts[stem].text)}
     got = {" ".join(s.split()) for s in SYMBOL.findall(ocr_reads[(kind, stem)].text)}
     missing = want - got
