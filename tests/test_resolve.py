@@ -84,24 +84,24 @@ def test_undated_citation_with_two_candidates_stays_ambiguous():
 
 
 def test_undated_citation_without_candidate_is_its_own_ambiguous_node():
-    res = resolve([_doc("a", "1-KH/ĐU@2022-01-01")], [CiteRef("a", 0, "183-QĐ/ThU")])
-    node = next(n for n in res.nodes if n.key == "183-QĐ/ThU")
+    res = resolve([_doc("a", "1-KH/ĐU@2022-01-01")], [CiteRef("a", 0, "167-QĐ/ThU")])
+    node = next(n for n in res.nodes if n.key == "167-QĐ/ThU")
     assert node.ambiguous and node.candidates == 0
 
 
 def test_state_symbol_with_its_year_is_not_ambiguous_alone():
-    res = resolve([_doc("a", "99/2025/NQ-HĐND@2025-12-16")], [CiteRef("a", 0, "56/2024/QH15"), CiteRef("a", 1, "292/BC-HĐND")])
+    res = resolve([_doc("a", "87/2025/NQ-HĐND@2025-12-09")], [CiteRef("a", 0, "61/2024/QH15"), CiteRef("a", 1, "318/BC-HĐND")])
     flags = {n.key: n.ambiguous for n in res.nodes}
-    assert flags == {"99/2025/NQ-HĐND@2025-12-16": False, "56/2024/QH15": False, "292/BC-HĐND": True}
-    assert res.citation_node[("a", 0)] == "56/2024/QH15"  # central: no scope
+    assert flags == {"87/2025/NQ-HĐND@2025-12-09": False, "61/2024/QH15": False, "318/BC-HĐND": True}
+    assert res.citation_node[("a", 0)] == "61/2024/QH15"  # central: no scope
 
 
 def test_year_only_key_joins_only_a_date_of_that_year():
-    docs = [_doc("a", "7-KH/TU@2016-02-18"), _doc("b", "9-KH/ĐU@2022-01-01")]
-    cites = [CiteRef("b", 0, "7-KH/TU@2016"), CiteRef("b", 1, "7-KH/TU@2019")]
+    docs = [_doc("a", "11-KH/TU@2016-03-11"), _doc("b", "9-KH/ĐU@2022-01-01")]
+    cites = [CiteRef("b", 0, "11-KH/TU@2016"), CiteRef("b", 1, "11-KH/TU@2019")]
     res = resolve(docs, cites)
-    assert res.citation_node[("b", 0)] == "7-KH/TU@2016-02-18#Hà Tĩnh"
-    assert res.citation_node[("b", 1)] == "7-KH/TU@2019#Hà Tĩnh"
+    assert res.citation_node[("b", 0)] == "11-KH/TU@2016-03-11#Hà Tĩnh"
+    assert res.citation_node[("b", 1)] == "11-KH/TU@2019#Hà Tĩnh"
 
 
 def test_injected_undated_resolver_and_scope():
