@@ -145,6 +145,7 @@ def test_document_page_highlights_the_sentence_that_says_what_it_implements(page
     assert hit and "thực hiện Kết luận số 21-KL/TW, ngày 25/10/2021" in hit[0]
     ref = refs[sentences.index(hit[0])]
     page.click(f".facts a.tag.impl[data-ref='{ref}']")
+    page.wait_for_selector("mark.focus", state="attached")  # set on 'hashchange', after the click returns
     assert page.locator("mark.focus").count() >= 1 and page.url.endswith("#" + ref)
     # every kind of fact is marked in the text, typed by colour
     for kind in ("citation", "deadline", "assignment", "evidence"):
