@@ -31,6 +31,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.pattern_tables import load
+from pipeline.prefilter import Prefilter
 
 # Upper-case Vietnamese letters, for regexes that must tell a name from a common word
 # (Python's re has no \p{Lu}).
@@ -66,6 +67,9 @@ SPACED_PARTY_RE = re.compile(
     rf"(?P<iss>{_CODE}(?:{_DASH}{_CODE})?)(?![\w/])"
 )
 UNKNOWN_SCOPE = "?"
+# The same patterns, tried only where a digit stands (a symbol starts with its number).
+_PARTY, _STATE = Prefilter(PARTY_RE), Prefilter(STATE_RE)
+_LOOSE = ((Prefilter(LOOSE_STATE_RE), False), (Prefilter(SPACED_PARTY_RE), True))
 
 
 # ---------------------------------------------------------------------------- symbols
@@ -199,11 +203,11 @@ def _loose(chunk: str, offset: int, anywhere: bool) -> list[Symbol]:
     """Loose forms (see ``LOOSE_STATE_RE``) where the words before make them symbols."""
     _, known = _code_tables()
     out: list[Symbol] = []
-    for rx in (LOOSE_STATE_RE, SPACED_PARTY_RE):
+    for rx, spaced in _LOOSE:
         for m in rx.finditer(chunk):
             if not anywhere and not _loose_context().search(chunk, max(0, m.start() - 40), m.start()):
                 continue
-            if rx is SPACED_PARTY_RE:
+            if spaced:
                 sym = _party(m, offset)
                 if sym.type_code in known:
                     out.append(sym)
@@ -219,9 +223,9 @@ def find_symbols(text: str, start: int = 0, end: int | None = None, *, loose: bo
     with ``loose`` (a string known to be a symbol).
     """
     chunk = text[start:end]
-    found: list[Symbol] = [_party(m, start) for m in PARTY_RE.finditer(chunk)]
+    found: list[Symbol] = [_party(m, start) for m in _PARTY.finditer(chunk)]
     taken = [(s.start, s.end) for s in found]
-    for m in STATE_RE.finditer(chunk):
+    for m in _STATE.finditer(chunk):
         s = _state(m, start)
         if s and not any(s.start < e and b < s.end for b, e in taken):
             found.append(s)

@@ -70,8 +70,15 @@ def _fold_table() -> dict[str, str]:
 
 
 _FOLD = _fold_table()
+# The pairs of the table, as a class per first letter: a pattern that opens with a class
+# is found by ``re``'s fast scan (a leading look-behind or alternation turns it off).
+# The class also admits pairs the table lacks ("oÁ"): they are put back unchanged.
 _FOLD_RE = re.compile(
-    "(?<![qQ])(" + "|".join(sorted(_FOLD, key=len, reverse=True)) + r")(?![^\W\d_])"
+    "("
+    + "|".join(
+        f"[{first}{first.upper()}][{''.join(sorted({k[1] for k in _FOLD if k[0].lower() == first}))}]" for first in "ou"
+    )
+    + r")(?<![qQ]..)(?![^\W\d_])"
 )
 
 _DATE_WORD = r"(?:[Nn]gày|[Tt]háng|[Nn]ăm|NGÀY|THÁNG|NĂM)"
@@ -127,7 +134,9 @@ def fold_tones(text: str) -> str:
     For matching names and titles whatever style the writer used; same length as the
     input, so offsets stay valid. ``qu`` + ``y`` (``quý``) is left alone.
     """
-    return _FOLD_RE.sub(lambda m: _FOLD[m.group(1)], text)
+    if _FOLD_RE.search(text) is None:  # most words and lines: nothing to move
+        return text
+    return _FOLD_RE.sub(lambda m: _FOLD.get(m.group(1), m.group(1)), text)
 
 
 def to_normalised(offsets: Sequence[int], raw_index: int) -> int:

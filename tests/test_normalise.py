@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -138,3 +139,13 @@ def test_marks_around_a_precomposed_letter_are_ordered_once() -> None:
         assert normalise_text(text) == text
         assert len(offsets) == len(text) and all(0 <= o < len(raw) for o in offsets)
     assert normalise_text("a\u0301\u0302") == "ấ"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("qQoOuUyYaAeE xđ.") + list("áàảãạÁÀẢÃẠéèÉÈýỳỷỸÝỴ")), max_size=30).map("".join))
+def test_fold_tones_moves_exactly_the_table_pairs(s: str) -> None:
+    """The class-based pattern moves what the table's alternation of pairs moved, nothing else."""
+    from pipeline.normalise import _FOLD
+
+    reference = re.compile("(?<![qQ])(" + "|".join(sorted(_FOLD, key=len, reverse=True)) + r")(?![^\W\d_])")
+    assert fold_tones(s) == reference.sub(lambda m: _FOLD[m.group(1)], s)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.prefilter import Prefilter
+
 _SP = r"[ \t\u00a0]*"
 _DAY = r"(?P<d>0?[1-9]|[12][0-9]|3[01])"
 _MON = r"(?P<m>0?[1-9]|1[0-2])"
@@ -34,6 +36,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("daymonth", re.compile(rf"(?<![\w/])ngày{_SP}{_DAY}{_SP}(?:/|tháng{_SP}){_SP}{_MON}(?![\d/])", re.IGNORECASE)),
     ("year", re.compile(rf"(?<!\w)năm{_SP}{_YEAR}(?![\d/])", re.IGNORECASE)),
 )
+
+
+# Each form tried only where a match can start ("ngày", "tháng", "năm", a digit).
+_PREFILTERED = tuple((kind, Prefilter(rx)) for kind, rx in _PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> tuple[DateM
     chunk = text[start:end]
     taken: list[tuple[int, int]] = []
     found: list[DateMatch] = []
-    for kind, rx in _PATTERNS:
+    for kind, rx in _PREFILTERED:
         for m in rx.finditer(chunk):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -24,6 +24,7 @@ from functools import cache
 
 from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
+from pipeline.prefilter import Prefilter
 from pipeline.extract.scope import Scope
 from pipeline.extract.sections import paragraphs
 from pipeline.extract.text import sentence_at, sentence_span_at, squash
@@ -169,7 +170,7 @@ class _Tables:
     quarters: dict[str, int]
     half: dict[str, list[int]]
     edge: dict[str, str]
-    rules: tuple[tuple[str, re.Pattern[str]], ...]
+    rules: tuple[tuple[str, Prefilter], ...]  # each tried only where its trigger words stand
     recurring: tuple[tuple[re.Pattern[str], str | None], ...]
     verbs: re.Pattern[str]
     anniversary: re.Pattern[str]
@@ -221,7 +222,7 @@ def _tables() -> _Tables:
         ("clock", rf"(?:(?:từ|vào(?:{_GAP}lúc)?|lúc){_GAP})?{_CLOCKS}{_G0},?{_G0}(?:(?:thứ{_GAP}[^\W\d_]+|chủ{_GAP}nhật){_G0},?{_G0})?(?:ngày{_G0})?(?P<a1>{_plain('day', 'dmonw', 'dmon')})"),
         ("recurring", recur),
     )
-    compiled = tuple((name, re.compile(rf"(?<![^\W_])(?:{rx})(?![^\W_])", re.IGNORECASE)) for name, rx in rules)
+    compiled = tuple((name, Prefilter(re.compile(rf"(?<![^\W_])(?:{rx})(?![^\W_])", re.IGNORECASE))) for name, rx in rules)
     return _Tables(
         quarters=dict(t["quarters"]),
         half=dict(t["half"]),

@@ -19,6 +19,7 @@ from typing import Protocol
 
 from pipeline.extract.patterns import DocType, code_level, doc_type, is_central_body, tables
 from pipeline.identity import Symbol
+from pipeline.prefilter import Prefilter
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,12 @@ Resolver = Callable[[ShortForm, Sequence[Candidate]], "int | None"]
 
 
 @cache
-def _short_re() -> re.Pattern[str]:
-    return re.compile(
+def _short_re() -> Prefilter:
+    return Prefilter(re.compile(
         rf"(?P<type>{tables().type_re.pattern})[ \t]+(?:số[ \t]*:?[ \t]*)?(?P<num>\d{{1,5}})"
         r"(?![\d\w/.\-–]|[ \t]*[-–—/][ \t]*[A-Za-zĐđ\d])",
         re.IGNORECASE,
-    )
+    ))
 
 
 def find_short_forms(folded: str) -> list[tuple[int, int, DocType, str]]:
@@ -67,11 +68,11 @@ def find_short_forms(folded: str) -> list[tuple[int, int, DocType, str]]:
 
 
 @cache
-def _anaphor_re() -> re.Pattern[str]:
-    return re.compile(
+def _anaphor_re() -> Prefilter:
+    return Prefilter(re.compile(
         rf"(?P<type>{tables().type_re.pattern})[ \t]+(?P<ref>nói trên|trên|này|đó|vừa nêu|nêu trên)(?!\w)",
         re.IGNORECASE,
-    )
+    ))
 
 
 def find_anaphora(folded: str) -> list[tuple[int, int, DocType, str]]:

@@ -1,0 +1,294 @@
+"""Try a regex only where one of its matches can start (eyecite's literal prefilter).
+
+The rule tables compile into long case-insensitive alternations ("trước", "chậm nhất",
+"trong thời gian", ...). Python's ``re`` has no fast scan for such a pattern (a leading
+look-behind or a cased alternation turns its prefix search off), so ``finditer`` tries
+every alternative at every character of an 18 KB plan. Every match must, however, start
+with one of a few literal prefixes, read here once from the pattern's parse tree: the
+first characters of each path through it, as far as they are literal, case-folded.
+:meth:`Prefilter.finditer` finds those prefixes in the lower-cased text with ``str.find``
+(C speed) and calls ``Pattern.match`` only there. The result is exactly what
+``Pattern.finditer`` gives: the same matches, spans and groups, in order, never
+overlapping, because a match can only start at a found prefix and ``match(text, pos)``
+sees the text before ``pos`` (look-behinds, ``^``, ``\\b``) as ``finditer`` does.
+
+A pattern whose start cannot be read (it may open with any letter, or match the empty
+string) is run as it is. Texts whose lower-cased form changes length ("İ") are too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import product
+
+try:  # the parser of the standard library's ``re`` (Python 3.11+), else sre_parse
+    from re import _constants as _c
+    from re import _parser as _p
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+    _EXTRA_CASES = {}
+
+_MAX_PREFIX = 3  # characters of each literal prefix
+_MAX_PATHS = 4000  # partial prefixes kept while reading a pattern; more: no prefilter
+_MAX_STRINGS = 600  # literal prefixes to search for; more: shorter prefixes
+_MAX_RANGE = 64  # a class range wider than this ends a prefix
+_MIN_TEXT = 400  # shorter texts are scanned by the pattern itself (no view to build)
+
+_ASCII_DIGITS = frozenset("0123456789")
+_DIGIT = "\0digit"  # a match may start with a decimal digit (``\d``)
+_LINE = "\0line"  # a match starts at the start of a line (``^``)
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+_BEGINNINGS = {_c.AT_BEGINNING, _c.AT_BEGINNING_LINE, _c.AT_BEGINNING_STRING}
+
+
+def _keys(code: int) -> frozenset[str]:
+    """The lower-case characters a text character must have to match ``chr(code)`` under
+    IGNORECASE (``re`` compares the simple lower case, plus its extra case-equivalents)."""
+    low = chr(code).lower()
+    if len(low) != 1:
+        low = chr(code)
+    out = {low}
+    for extra in _EXTRA_CASES.get(ord(low), ()):
+        out.add(chr(extra).lower() if len(chr(extra).lower()) == 1 else chr(extra))
+    return frozenset(out)
+
+
+def _class(items: list[tuple[object, object]]) -> frozenset[str] | str | None:
+    """The keys a character class (``IN``) accepts; ``_DIGIT`` for ``\\d``; None if open."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out |= _keys(av)  # type: ignore[arg-type]
+        elif op is _c.RANGE:
+            lo, hi = av  # type: ignore[misc]
+            if hi - lo > _MAX_RANGE:
+                return None
+            for code in range(lo, hi + 1):
+                out |= _keys(code)
+        elif op is _c.CATEGORY and av is _c.CATEGORY_DIGIT and len(items) == 1:
+            return _DIGIT
+        else:
+            return None
+    return frozenset(out)
+
+
+# A partial prefix: the key sets read so far, and whether it can grow no further.
+_Path = tuple[tuple[frozenset[str] | str, ...], bool]
+
+
+def _extend(data: list[tuple[object, object]], paths: set[_Path]) -> set[_Path]:
+    for op, av in data:
+        if all(closed for _, closed in paths):
+            break
+        out: set[_Path] = set()
+        for path in paths:
+            sets, closed = path
+            if closed or len(sets) >= _MAX_PREFIX:
+                out.add((sets, True))
+                continue
+            if op is _c.LITERAL:
+                out.add((sets + (_keys(av),), False))  # type: ignore[arg-type]
+            elif op is _c.IN:
+                cls = _class(av)  # type: ignore[arg-type]
+                if cls is _DIGIT:
+                    out.add((sets + (_DIGIT,), True) if not sets else (sets, True))
+                elif cls is None:
+                    out.add((sets, True))
+                else:
+                    out.add((sets + (cls,), False))
+            elif op in _ZERO_WIDTH:
+                if op is _c.AT and av in _BEGINNINGS and not sets:
+                    out.add(((_LINE,), True))
+                else:
+                    out.add(path)
+            elif op is _c.SUBPATTERN or (hasattr(_c, "ATOMIC_GROUP") and op is _c.ATOMIC_GROUP):
+                inner = av[-1] if op is _c.SUBPATTERN else av  # type: ignore[index]
+                out |= _extend(list(inner), {path})
+            elif op is _c.BRANCH:
+                for alt in av[1]:  # type: ignore[index]
+                    out |= _extend(list(alt), {path})
+            elif op in _REPEATS:
+                lo, hi, inner = av  # type: ignore[misc]
+                if lo == 0:
+                    out.add(path)  # skipped
+                taken = _extend(list(inner), {path})
+                # after one pass the item may repeat: the prefix ends there, unless it is once only
+                out |= taken if (lo, hi) == (1, 1) else {(s, True) for s, _ in taken}
+            else:
+                out.add((sets, True))
+        if len(out) > _MAX_PATHS:
+            raise _Unreadable
+        paths = out
+    return paths
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | None:
+    """(literal prefixes, may start with a digit, may start at a line start) that every
+    match of ``pattern`` starts with, or None when they cannot be told."""
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+        if parsed.getwidth()[0] == 0:
+            return None  # an empty match: finditer's stepping rules differ
+        paths = _extend(list(parsed.data), {((), False)})
+    except (_Unreadable, RecursionError, Exception):  # noqa: BLE001 - a parser we do not know: no prefilter
+        return None
+    digit = line = False
+    seqs: set[tuple[frozenset[str], ...]] = set()
+    for sets, _ in paths:
+        if not sets:
+            return None
+        if sets[0] is _DIGIT:
+            digit = True
+        elif sets[0] is _LINE:
+            line = True
+        elif sets[0] <= _ASCII_DIGITS:  # type: ignore[operator]
+            digit = True  # "0?[1-9]|[12][0-9]": every digit is cheaper than each string of digits
+        else:
+            seqs.add(tuple(s for s in sets if isinstance(s, frozenset)))
+    for width in range(_MAX_PREFIX, 0, -1):
+        strings: set[str] = set()
+        for seq in seqs:
+            for combo in product(*seq[:width]):
+                strings.add("".join(combo))
+                if len(strings) > _MAX_STRINGS:
+                    break
+        if len(strings) <= _MAX_STRINGS:
+            # a string that another one starts with makes the longer one redundant
+            short = sorted(strings, key=len)
+            kept: list[str] = []
+            for s in short:
+                if not any(s.startswith(k) for k in kept):
+                    kept.append(s)
+            return frozenset(kept), digit, line
+    return None
+
+
+class Prefilter:
+    """A compiled regex with the prefixes its matches start with (see the module docstring)."""
+
+    __slots__ = ("pattern", "strings", "digit", "line")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        found = _prefixes(pattern)
+        self.strings: frozenset[str] | None = found[0] if found else None
+        self.digit = bool(found and found[1])
+        self.line = bool(found and found[2])
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        """What ``self.pattern.finditer(text, pos, endpos)`` yields, in the same order."""
+        rx = self.pattern
+        end = len(text) if endpos is None else min(endpos, len(text))
+        view = views(text) if self.strings is not None and end - pos >= _MIN_TEXT else None
+        if view is None:
+            yield from rx.finditer(text, pos, end)
+            return
+        starts = view.starts(self.strings, self.digit, self.line)
+        i = _bisect(starts, pos)
+        n = len(starts)
+        while i < n:
+            at = starts[i]
+            if at >= end:
+                return
+            m = rx.match(text, at, end)
+            if m is None:
+                i += 1
+                continue
+            yield m
+            i = _bisect(starts, m.end(), i + 1)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """What ``self.pattern.search(text, pos, endpos)`` gives."""
+        return next(self.finditer(text, pos, endpos), None)
+
+
+def _bisect(starts: list[int], pos: int, lo: int = 0) -> int:
+    hi = len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+class _View:
+    """One text's lower-cased form and the positions of the prefixes asked for so far."""
+
+    __slots__ = ("text", "low", "_found", "_starts")
+
+    def __init__(self, text: str, low: str) -> None:
+        self.text = text
+        self.low = low
+        self._found: dict[str, list[int]] = {}
+        self._starts: dict[tuple[frozenset[str], bool, bool], list[int]] = {}
+
+    def positions(self, s: str) -> list[int]:
+        got = self._found.get(s)
+        if got is None:
+            got = []
+            find = self.low.find
+            i = find(s)
+            while i >= 0:
+                got.append(i)
+                i = find(s, i + 1)
+            self._found[s] = got
+        return got
+
+    def starts(self, strings: frozenset[str], digit: bool, line: bool) -> list[int]:
+        key = (strings, digit, line)
+        got = self._starts.get(key)
+        if got is None:
+            acc: set[int] = set()
+            for s in strings:
+                acc.update(self.positions(s))
+            if digit:
+                acc.update(self._digits())
+            if line:
+                acc.update(self._lines())
+            got = sorted(acc)
+            self._starts[key] = got
+        return got
+
+    def _digits(self) -> list[int]:
+        got = self._found.get(_DIGIT)
+        if got is None:
+            got = [m.start() for m in _DIGIT_RE.finditer(self.text)]
+            self._found[_DIGIT] = got
+        return got
+
+    def _lines(self) -> list[int]:
+        got = self._found.get(_LINE)
+        if got is None:
+            got = [0]
+            find = self.text.find
+            i = find("\n")
+            while i >= 0:
+                got.append(i + 1)
+                i = find("\n", i + 1)
+            self._found[_LINE] = got
+        return got
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+@lru_cache(maxsize=16)
+def views(text: str) -> _View | None:
+    """The per-text view the prefilters share (None where lower-casing changes the length)."""
+    low = text.lower()
+    return _View(text, low) if len(low) == len(text) else None
+
+
+__all__ = ["Prefilter", "views"]
