@@ -19,9 +19,11 @@ string) is run as it is. Texts whose lower-cased form changes length ("İ") are 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
+from itertools import chain, product
 
 try:  # the parser of the standard library's ``re`` (Python 3.11+), else sre_parse
     from re import _constants as _c
@@ -132,14 +134,46 @@ class _Unreadable(Exception):
     pass
 
 
-def _prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | None:
-    """(literal prefixes, may start with a digit, may start at a line start) that every
-    match of ``pattern`` starts with, or None when they cannot be told."""
+# A look-behind that refuses a letter or a digit before the match ("(?<![^\W_])", "(?<!\w)",
+# "(?<![\w/.-])"): a match then starts only where no letter or digit stands before it.
+_NOT_ALNUM = [(_c.NEGATE, None), (_c.CATEGORY, _c.CATEGORY_NOT_WORD), (_c.LITERAL, ord("_"))]
+
+
+def _boundary(data: list[tuple[object, object]], flags: int) -> bool:
+    """Whether every match opens with a look-behind refusing a letter or digit before it."""
+    if flags & re.ASCII:
+        return False  # ASCII \w: a letter such as "đ" would not be refused
+    while data and data[0][0] is _c.SUBPATTERN:
+        data = list(data[0][1][-1])  # type: ignore[index]
+    if not data or data[0][0] is not _c.ASSERT_NOT or data[0][1][0] != -1:  # type: ignore[index]
+        return False
+    behind = list(data[0][1][1])  # type: ignore[index]
+    if len(behind) != 1 or behind[0][0] is not _c.IN:
+        return False
+    items = list(behind[0][1])  # type: ignore[arg-type]
+    return items == _NOT_ALNUM or ((_c.CATEGORY, _c.CATEGORY_WORD) in items and (_c.NEGATE, None) not in items)
+
+
+@dataclass(frozen=True)
+class _Starts:
+    """Where a pattern's matches may start: at one of ``strings`` (in the lower-cased
+    text), at a decimal digit, at a line start; with ``boundary``, never right after a
+    letter or a digit."""
+
+    strings: frozenset[str]
+    digit: bool
+    line: bool
+    boundary: bool
+
+
+def _starts_of(pattern: re.Pattern[str]) -> _Starts | None:
+    """The starts every match of ``pattern`` has, or None when they cannot be told."""
     try:
         parsed = _p.parse(pattern.pattern, pattern.flags)
         if parsed.getwidth()[0] == 0:
             return None  # an empty match: finditer's stepping rules differ
         paths = _extend(list(parsed.data), {((), False)})
+        boundary = _boundary(list(parsed.data), pattern.flags)
     except (_Unreadable, RecursionError, Exception):  # noqa: BLE001 - a parser we do not know: no prefilter
         return None
     digit = line = False
@@ -147,12 +181,12 @@ def _prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | N
     for sets, _ in paths:
         if not sets:
             return None
-        if sets[0] is _DIGIT:
-            digit = True
+        if sets[0] is _DIGIT or (isinstance(sets[0], frozenset) and sets[0] >= _ASCII_DIGITS):
+            digit = True  # "\d", "0?[1-9]|[12][0-9]": every digit is cheaper than each string of digits
         elif sets[0] is _LINE:
             line = True
         elif sets[0] <= _ASCII_DIGITS:  # type: ignore[operator]
-            digit = True  # "0?[1-9]|[12][0-9]": every digit is cheaper than each string of digits
+            seqs.add((sets[0],))  # "6 tháng": a digit of its own
         else:
             seqs.add(tuple(s for s in sets if isinstance(s, frozenset)))
     for width in range(_MAX_PREFIX, 0, -1):
@@ -164,112 +198,130 @@ def _prefixes(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | N
                     break
         if len(strings) <= _MAX_STRINGS:
             # a string that another one starts with makes the longer one redundant
-            short = sorted(strings, key=len)
             kept: list[str] = []
-            for s in short:
+            for s in sorted(strings, key=len):
                 if not any(s.startswith(k) for k in kept):
                     kept.append(s)
-            return frozenset(kept), digit, line
+            return _Starts(frozenset(kept), digit, line, boundary)
     return None
 
 
 class Prefilter:
-    """A compiled regex with the prefixes its matches start with (see the module docstring)."""
+    """A compiled regex with the places its matches can start (see the module docstring)."""
 
-    __slots__ = ("pattern", "strings", "digit", "line")
+    __slots__ = ("pattern", "starts")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        found = _prefixes(pattern)
-        self.strings: frozenset[str] | None = found[0] if found else None
-        self.digit = bool(found and found[1])
-        self.line = bool(found and found[2])
+        self.starts = _starts_of(pattern)
+
+    @property
+    def strings(self) -> frozenset[str] | None:
+        """The literal prefixes (lower case) a match starts with; None: no prefilter."""
+        return self.starts.strings if self.starts else None
+
+    @property
+    def digit(self) -> bool:
+        return bool(self.starts and self.starts.digit)
+
+    @property
+    def line(self) -> bool:
+        return bool(self.starts and self.starts.line)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         """What ``self.pattern.finditer(text, pos, endpos)`` yields, in the same order."""
         rx = self.pattern
         end = len(text) if endpos is None else min(endpos, len(text))
-        view = views(text) if self.strings is not None and end - pos >= _MIN_TEXT else None
+        view = views(text) if self.starts is not None and end - pos >= _MIN_TEXT else None
         if view is None:
             yield from rx.finditer(text, pos, end)
             return
-        starts = view.starts(self.strings, self.digit, self.line)
-        i = _bisect(starts, pos)
+        starts = view.starts(self.starts)  # type: ignore[arg-type]
+        i = bisect_left(starts, pos)
         n = len(starts)
+        match = rx.match
         while i < n:
             at = starts[i]
             if at >= end:
                 return
-            m = rx.match(text, at, end)
+            m = match(text, at, end)
             if m is None:
                 i += 1
                 continue
             yield m
-            i = _bisect(starts, m.end(), i + 1)
+            i = bisect_left(starts, m.end(), i + 1)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """What ``self.pattern.search(text, pos, endpos)`` gives."""
         return next(self.finditer(text, pos, endpos), None)
 
 
-def _bisect(starts: list[int], pos: int, lo: int = 0) -> int:
-    hi = len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 class _View:
-    """One text's lower-cased form and the positions of the prefixes asked for so far."""
+    """One text's lower-cased form and the places found in it so far (each kind of place
+    looked for once per text, whichever patterns ask)."""
 
-    __slots__ = ("text", "low", "_found", "_starts")
+    __slots__ = ("text", "low", "_found", "_starts", "_absent")
 
     def __init__(self, text: str, low: str) -> None:
         self.text = text
         self.low = low
-        self._found: dict[str, list[int]] = {}
-        self._starts: dict[tuple[frozenset[str], bool, bool], list[int]] = {}
+        self._found: dict[tuple[str, bool], list[int]] = {}
+        self._starts: dict[_Starts, list[int]] = {}
+        self._absent: dict[str, bool] = {}
 
-    def positions(self, s: str) -> list[int]:
-        got = self._found.get(s)
+    def _has(self, ch: str) -> bool:
+        absent = self._absent.get(ch)
+        if absent is None:
+            absent = self._absent[ch] = ch not in self.low
+        return not absent
+
+    def positions(self, s: str, boundary: bool = False) -> list[int]:
+        """Every offset where ``s`` stands in the lower-cased text (with ``boundary``, only
+        where no letter or digit stands before it)."""
+        key = (s, boundary)
+        got = self._found.get(key)
         if got is None:
             got = []
-            find = self.low.find
-            i = find(s)
-            while i >= 0:
-                got.append(i)
-                i = find(s, i + 1)
-            self._found[s] = got
+            if all(self._has(ch) for ch in s if ch in _RARE):  # "ſ", "ı": rarely there at all
+                find = self.low.find
+                i = find(s)
+                while i >= 0:
+                    got.append(i)
+                    i = find(s, i + 1)
+                if boundary:
+                    got = _after_boundary(self.text, got)
+            self._found[key] = got
         return got
 
-    def starts(self, strings: frozenset[str], digit: bool, line: bool) -> list[int]:
-        key = (strings, digit, line)
-        got = self._starts.get(key)
+    def starts(self, spec: _Starts) -> list[int]:
+        """The sorted offsets where a match of a pattern with these starts may begin."""
+        got = self._starts.get(spec)
         if got is None:
-            acc: set[int] = set()
-            for s in strings:
-                acc.update(self.positions(s))
-            if digit:
-                acc.update(self._digits())
-            if line:
-                acc.update(self._lines())
-            got = sorted(acc)
-            self._starts[key] = got
+            lists = [self.positions(s, spec.boundary) for s in spec.strings]
+            if spec.digit:
+                lists.append(self._digits(spec.boundary))
+            if spec.line:
+                lists.append(self._lines(spec.boundary))
+            # strings none of which starts another never share an offset; digits and lines may
+            got = sorted(set().union(*lists)) if spec.digit or spec.line else sorted(chain.from_iterable(lists))
+            self._starts[spec] = got
         return got
 
-    def _digits(self) -> list[int]:
-        got = self._found.get(_DIGIT)
+    def _digits(self, boundary: bool) -> list[int]:
+        """Every decimal digit (with ``boundary``: the first of a run, after no letter)."""
+        key = (_DIGIT, boundary)
+        got = self._found.get(key)
         if got is None:
-            got = [m.start() for m in _DIGIT_RE.finditer(self.text)]
-            self._found[_DIGIT] = got
+            if boundary:
+                got = _after_boundary(self.text, [m.start() for m in _DIGIT_RUN_RE.finditer(self.text)])
+            else:
+                got = [m.start() for m in _DIGIT_RE.finditer(self.text)]
+            self._found[key] = got
         return got
 
-    def _lines(self) -> list[int]:
-        got = self._found.get(_LINE)
+    def _lines(self, boundary: bool) -> list[int]:
+        key = (_LINE, boundary)
+        got = self._found.get(key)
         if got is None:
             got = [0]
             find = self.text.find
@@ -277,10 +329,22 @@ class _View:
             while i >= 0:
                 got.append(i + 1)
                 i = find("\n", i + 1)
-            self._found[_LINE] = got
+            self._found[key] = got  # after a line break no letter stands: boundary holds
         return got
 
 
+def _after_boundary(text: str, offsets: list[int]) -> list[int]:
+    """The offsets that no letter or digit stands right before."""
+    return [p for p in offsets if p == 0 or not text[p - 1].isalnum()]
+
+
+# Characters only a case-equivalence brings in ("ſ" for "s", "ı" for "i"): a prefix holding
+# one is looked for only where the text has that character at all.
+_RARE = frozenset(chr(c).lower() for extras in _EXTRA_CASES.values() for c in extras) - frozenset(
+    "abcdefghijklmnopqrstuvwxyz"
+)
+_RUNS = "\0runs"
+_DIGIT_RUN_RE = re.compile(r"\d+")
 _DIGIT_RE = re.compile(r"\d")
 
 

@@ -61,9 +61,12 @@ class Section:
     end: int  # start of the next heading at the same or a higher level
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def fold(text: str) -> str:
     """Upper-case ASCII skeleton ("Tổ chức" → "TO CHUC") for tolerant title matching."""
-    return re.sub(r"\s+", " ", skeleton(text)).strip()  # one table lookup a character
+    return _SPACES.sub(" ", skeleton(text)).strip()  # one table lookup a character
 
 
 def _classify(line: str) -> tuple[str, str, str, int, int] | None:
@@ -207,8 +210,15 @@ def organisation_part(text: str) -> Section | None:
     return articles[-1] if articles else None
 
 
+_KEY_ROOM = 4 * max(map(len, ORGANISATION_KEYS))
+
+
 def _is_organisation(title: str) -> bool:
-    folded = fold(title)
+    # The fold of a title's start is a start of the title's fold: an item's long title is
+    # folded only as far as the keys reach (whole where marks or spaces shrink it below them).
+    folded = fold(title[:_KEY_ROOM])
+    if len(folded) < _KEY_ROOM // 4 and len(title) > _KEY_ROOM:
+        folded = fold(title)
     return any(folded.startswith(key) for key in ORGANISATION_KEYS)
 
 

@@ -27,7 +27,7 @@ from pipeline.structure.cues import (
 from pipeline.structure.head import head
 from pipeline.structure.lines import TextLine, document_lines
 from pipeline.structure.parts import Part
-from pipeline.structure.skeleton import skeleton
+from pipeline.structure.skeleton import prime, skeleton
 from pipeline.structure.view import Structure, ZoneLine
 
 # Kinds whose consecutive parts make one zone even across paragraphs.
@@ -45,7 +45,9 @@ def find_zones(doc: Document) -> tuple[Zone, ...]:
 
 def structure_of_document(doc: Document) -> Structure:
     """Zones and the printed lines in each (``Structure``) of ``doc``."""
-    return _structure(doc.text, document_lines(doc))
+    lines = document_lines(doc)
+    prime(doc.text, [(ln.start, ln.end) for ln in lines])  # every cue reads a line's skeleton
+    return _structure(doc.text, lines)
 
 
 def zones_of_text(text: str, tables: Sequence[Table] = ()) -> tuple[Zone, ...]:
