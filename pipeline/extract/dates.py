@@ -38,6 +38,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_DIGIT = re.compile(r"\d")
 # Each form tried only where a match can start ("ngày", "tháng", "năm", a digit).
 _PREFILTERED = tuple((kind, Prefilter(rx)) for kind, rx in _PATTERNS)
 
@@ -100,6 +101,8 @@ def _build(kind: str, m: re.Match[str], offset: int) -> DateMatch | None:
 def find_dates(text: str, start: int = 0, end: int | None = None) -> tuple[DateMatch, ...]:
     """All dates in ``text[start:end]``, in text order, spans as offsets into ``text``."""
     chunk = text[start:end]
+    if _DIGIT.search(chunk) is None:
+        return ()  # every form holds a digit
     taken: list[tuple[int, int]] = []
     found: list[DateMatch] = []
     for kind, rx in _PREFILTERED:
