@@ -132,6 +132,7 @@ def _plain_letters(s: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def norm_code(code: str) -> str:
     """Upper-case a type/issuer code, keeping the mixed-case codes (CTr, ThU, TTg)."""
     mixed, _ = _code_tables()
@@ -274,6 +275,7 @@ def normalise_symbol(s: str) -> str | None:
 # ------------------------------------------------------------------------------- keys
 
 
+@lru_cache(maxsize=4096)
 def _key_date(date: str | None) -> str:
     """The date part of a key: a real ISO day, or a year; anything else gives ``""``."""
     if not date:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.identity import UPPER
@@ -103,6 +103,7 @@ def doc_type(word: str) -> DocType | None:
     return tables().type_by_name.get(" ".join(fold_tones(word).lower().split()))
 
 
+@lru_cache(maxsize=4096)
 def normalise_issuer(name: str | None) -> str | None:
     """One spelling per body: "BCH Trung ương Đảng khóa XIII" → "Ban Chấp hành Trung ương"."""
     if not name:
