@@ -24,7 +24,9 @@ from pipeline.pattern_tables import load
 from pipeline.structure.skeleton import skeleton
 
 _MAX_SPAN = 8  # words: longer stretches are rarely repeated word for word
-_SPACES = re.compile(r"\s+")
+# A run of whitespace other than a single space: from a space, two or more characters; else
+# the whole run from its first (tab, line break, ...) character.
+_WIDE_SPACES = re.compile(r" \s+|[^\S ]\s*")
 
 
 @lru_cache(maxsize=8)
@@ -46,12 +48,11 @@ def _squashed(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     starts: list[int] = []
     shifts: list[int] = []
     shift = 0
-    for m in _SPACES.finditer(sk):
-        if m.group() != " ":
-            starts.append(m.start() - shift + 1)
-            shift += m.end() - m.start() - 1
-            shifts.append(shift)
-    return _SPACES.sub(" ", sk), tuple(starts), tuple(shifts)
+    for m in _WIDE_SPACES.finditer(sk):  # the runs that are not one space already
+        starts.append(m.start() - shift + 1)
+        shift += m.end() - m.start() - 1
+        shifts.append(shift)
+    return _WIDE_SPACES.sub(" ", sk), tuple(starts), tuple(shifts)
 
 
 def _in_text(pos: int, starts: tuple[int, ...], shifts: tuple[int, ...]) -> int:

@@ -21,6 +21,7 @@ from pipeline.normalise import fold_tones
 # letter or a digit/bullet starts a new sentence.
 _SENT_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=[\"“(\[]?[A-ZÀ-ỸĐ0-9•\-+*])""")
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|tp|TX|Tx|v\.v|St|Th\.S|ThS|TS|PGS|GS|Đ/c|đ/c|No|Số|số)\.|\b[A-ZĐ]\.)$")
+_ABBREV_WIDTH = 8  # the longest abbreviation ("Th.S.") and the character before it, with room
 _LINE = re.compile(r"[^\n]+")
 # A numbering token alone ("1.", "I.", "1.2.", "a.") is not a sentence of its own.
 _BULLET = re.compile(r"[*#\s]*(?:[0-9]+|[IVXLC]+|[a-zđ])(?:\.[0-9]+)*\.?")
@@ -36,8 +37,10 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     for line in _LINE.finditer(text):
         start = line.start()
         for cut in _SENT_END.finditer(line.group()):
-            head = text[start : line.start() + cut.start()]
-            if _ABBREV.search(head) or _BULLET.fullmatch(head.strip()):
+            stop = line.start() + cut.start()
+            # an abbreviation ends the head: only its last characters are read (``start``
+            # follows a line break or a cut's spaces, so the text before it is no word)
+            if _ABBREV.search(text, max(start, stop - _ABBREV_WIDTH), stop) or _BULLET.fullmatch(text[start:stop].strip()):
                 continue
             _add(spans, text, start, line.start() + cut.start())
             start = line.start() + cut.end()
