@@ -49,9 +49,12 @@ _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 _BEGINNINGS = {_c.AT_BEGINNING, _c.AT_BEGINNING_LINE, _c.AT_BEGINNING_STRING}
 
 
-def _keys(code: int) -> frozenset[str]:
+def _keys(code: int, exact: bool = False) -> frozenset[str]:
     """The lower-case characters a text character must have to match ``chr(code)`` under
-    IGNORECASE (``re`` compares the simple lower case, plus its extra case-equivalents)."""
+    IGNORECASE (``re`` compares the simple lower case, plus its extra case-equivalents);
+    with ``exact``, the character itself (a pattern that tells case)."""
+    if exact:
+        return frozenset(chr(code))
     low = chr(code).lower()
     if len(low) != 1:
         low = chr(code)
@@ -61,18 +64,18 @@ def _keys(code: int) -> frozenset[str]:
     return frozenset(out)
 
 
-def _class(items: list[tuple[object, object]]) -> frozenset[str] | str | None:
+def _class(items: list[tuple[object, object]], exact: bool = False) -> frozenset[str] | str | None:
     """The keys a character class (``IN``) accepts; ``_DIGIT`` for ``\\d``; None if open."""
     out: set[str] = set()
     for op, av in items:
         if op is _c.LITERAL:
-            out |= _keys(av)  # type: ignore[arg-type]
+            out |= _keys(av, exact)  # type: ignore[arg-type]
         elif op is _c.RANGE:
             lo, hi = av  # type: ignore[misc]
             if hi - lo > _MAX_RANGE:
                 return None
             for code in range(lo, hi + 1):
-                out |= _keys(code)
+                out |= _keys(code, exact)
         elif op is _c.CATEGORY and av is _c.CATEGORY_DIGIT and len(items) == 1:
             return _DIGIT
         else:
@@ -84,20 +87,22 @@ def _class(items: list[tuple[object, object]]) -> frozenset[str] | str | None:
 _Path = tuple[tuple[frozenset[str] | str, ...], bool]
 
 
-def _extend(data: list[tuple[object, object]], paths: set[_Path]) -> set[_Path]:
+def _extend(
+    data: list[tuple[object, object]], paths: set[_Path], width: int = _MAX_PREFIX, exact: bool = False
+) -> set[_Path]:
     for op, av in data:
         if all(closed for _, closed in paths):
             break
         out: set[_Path] = set()
         for path in paths:
             sets, closed = path
-            if closed or len(sets) >= _MAX_PREFIX:
+            if closed or len(sets) >= width:
                 out.add((sets, True))
                 continue
             if op is _c.LITERAL:
-                out.add((sets + (_keys(av),), False))  # type: ignore[arg-type]
+                out.add((sets + (_keys(av, exact),), False))  # type: ignore[arg-type]
             elif op is _c.IN:
-                cls = _class(av)  # type: ignore[arg-type]
+                cls = _class(av, exact)  # type: ignore[arg-type]
                 if cls is _DIGIT:
                     out.add((sets + (_DIGIT,), True) if not sets else (sets, True))
                 elif cls is None:
@@ -111,15 +116,15 @@ def _extend(data: list[tuple[object, object]], paths: set[_Path]) -> set[_Path]:
                     out.add(path)
             elif op is _c.SUBPATTERN or (hasattr(_c, "ATOMIC_GROUP") and op is _c.ATOMIC_GROUP):
                 inner = av[-1] if op is _c.SUBPATTERN else av  # type: ignore[index]
-                out |= _extend(list(inner), {path})
+                out |= _extend(list(inner), {path}, width, exact)
             elif op is _c.BRANCH:
                 for alt in av[1]:  # type: ignore[index]
-                    out |= _extend(list(alt), {path})
+                    out |= _extend(list(alt), {path}, width, exact)
             elif op in _REPEATS:
                 lo, hi, inner = av  # type: ignore[misc]
                 if lo == 0:
                     out.add(path)  # skipped
-                taken = _extend(list(inner), {path})
+                taken = _extend(list(inner), {path}, width, exact)
                 # after one pass the item may repeat: the prefix ends there, unless it is once only
                 out |= taken if (lo, hi) == (1, 1) else {(s, True) for s, _ in taken}
             else:
@@ -204,6 +209,48 @@ def _starts_of(pattern: re.Pattern[str]) -> _Starts | None:
                     kept.append(s)
             return _Starts(frozenset(kept), digit, line, boundary)
     return None
+
+
+def _ignores_case(data: list[tuple[object, object]]) -> bool:
+    """Whether some group of the parsed pattern turns IGNORECASE on ("(?i:...)")."""
+    for op, av in data:
+        if op is _c.SUBPATTERN:
+            if av[1] & re.IGNORECASE or _ignores_case(list(av[-1])):  # type: ignore[index, operator]
+                return True
+        elif op is _c.BRANCH:
+            if any(_ignores_case(list(alt)) for alt in av[1]):  # type: ignore[index]
+                return True
+        elif op in _REPEATS:
+            if _ignores_case(list(av[2])):  # type: ignore[index]
+                return True
+        elif op in (_c.ASSERT, _c.ASSERT_NOT):
+            if _ignores_case(list(av[1])):  # type: ignore[index]
+                return True
+    return False
+
+
+def first_keys(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | None:
+    """The first characters of every match of ``pattern`` (a "^" before them passed over),
+    whether a decimal digit may come first, and whether they are lower-cased keys (the
+    pattern, or a part of it, ignores case); None when any character may come first."""
+    try:
+        data = list(_p.parse(pattern.pattern, pattern.flags).data)
+        folded = bool(pattern.flags & re.IGNORECASE) or _ignores_case(data)
+        while data and data[0][0] is _c.AT and data[0][1] in _BEGINNINGS:
+            data = data[1:]
+        paths = _extend(data, {((), False)}, 1, exact=not folded)
+    except (_Unreadable, RecursionError, Exception):  # noqa: BLE001
+        return None
+    keys: set[str] = set()
+    digit = False
+    for sets, _ in paths:
+        if not sets or sets[0] is _LINE:
+            return None
+        if sets[0] is _DIGIT:
+            digit = True
+        else:
+            keys |= sets[0]  # type: ignore[arg-type]
+    return frozenset(keys), digit, folded
 
 
 class Prefilter:
@@ -355,4 +402,4 @@ def views(text: str) -> _View | None:
     return _View(text, low) if len(low) == len(text) else None
 
 
-__all__ = ["Prefilter", "views"]
+__all__ = ["Prefilter", "first_keys", "views"]

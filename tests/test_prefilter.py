@@ -66,3 +66,23 @@ def test_search_is_the_first_match() -> None:
     text = FILLER + "trong NĂM 2026 và năm 2027"
     assert Prefilter(rx).search(text).span() == rx.search(text).span()  # type: ignore[union-attr]
     assert Prefilter(rx).search(FILLER) is None
+
+
+def test_first_keys() -> None:
+    from pipeline.prefilter import first_keys
+
+    assert first_keys(re.compile(r"^(?:PHẦN|Chương)\s+\d")) == (frozenset("PC"), False, False)
+    assert first_keys(re.compile(r"^\d{1,2}\.")) == (frozenset(), True, False)
+    assert first_keys(re.compile(r"(?i:phần)\s")) == (frozenset("p"), False, True)  # folded keys
+    assert first_keys(re.compile(r"^\w+")) is None
+
+
+def test_label_gate_changes_no_label(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``label_at`` skips its patterns for a line whose first character no label has."""
+    from pipeline.structure import cues
+
+    lines = [ln for p in sorted(CORPUS.glob("*.txt")) for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["III. TỔ CHỨC", "Phần thứ nhất", "Điều 3. Giao", "a) Nội dung", "- Lưu: VT", "١. x", "Ⅳ. y", "İ. z", ""]
+    gated = [cues.label_at.__wrapped__(ln) for ln in lines]
+    monkeypatch.setattr(cues, "_label_starts", lambda: None)
+    assert gated == [cues.label_at.__wrapped__(ln) for ln in lines]

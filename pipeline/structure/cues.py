@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.normalise import fold_tones
 from pipeline.pattern_tables import load
+from pipeline.prefilter import first_keys
 from pipeline.structure.skeleton import skeleton
 
 if TYPE_CHECKING:
@@ -338,11 +339,31 @@ _BULLET = re.compile(r"^[-+•–*·]\s*(?=\S)")
 _DATE_LIKE = re.compile(r"^\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
 
 
+@cache
+def _label_starts() -> tuple[frozenset[str], bool] | None:
+    """The first characters a label can have (read from the label patterns, which tell
+    case), or None."""
+    keys: set[str] = set()
+    digit = False
+    for rx in (_PART, _ROMAN, _ARTICLE, _NUMBER, _NUMBER_BARE, _LETTER, _BULLET):
+        first = first_keys(rx)
+        if first is None or first[2]:
+            return None
+        keys |= first[0]
+        digit = digit or first[1]
+    return frozenset(keys), digit
+
+
 @lru_cache(maxsize=4096)
 def label_at(text: str) -> Label | None:
     """The label opening ``text``: part/chapter, roman, article, number, letter or bullet."""
     t = text.lstrip("#>* \t")
     lead = len(text) - len(t)
+    starts = _label_starts()
+    if starts is not None:  # most lines open with a letter no label opens with
+        first = t[:1]
+        if first and first not in starts[0] and not (starts[1] and first.isdecimal()):
+            return None
     m = _PART.match(t)
     if m:
         return Label("part", m.group().strip(), 0, lead + m.end())
