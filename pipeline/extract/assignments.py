@@ -352,9 +352,12 @@ def _occurrences(text: str, deadlines: tuple[Deadline, ...], start: int, end: in
     for d in deadlines:
         if not d.text:
             continue
-        for m in re.finditer(re.escape(d.text), flat):
-            if not (m.start() and flat[m.start() - 1].isalnum()) and not (m.end() < len(flat) and flat[m.end()].isalnum()):
-                spots.append((m.start(), m.end(), d))
+        at = flat.find(d.text)
+        while at != -1:  # the phrase's non-overlapping occurrences, as a literal finditer gives them
+            end = at + len(d.text)
+            if not (at and flat[at - 1].isalnum()) and not (end < len(flat) and flat[end].isalnum()):
+                spots.append((at, end, d))
+            at = flat.find(d.text, end)
     kept: list[tuple[int, int, Deadline]] = []
     for s, e, d in sorted(spots, key=lambda x: (x[0], -x[1])):
         if not any(s < ke and ks < e for ks, ke, _ in kept):

@@ -74,7 +74,10 @@ def normalised_tokens(text: str, folded: str | None = None) -> tuple[list[tuple[
     else:  # a letter whose lower case is longer: fold word by word
         norms = [fold(text[s:e]) for s, e in spans]
     variants = _variants()
+    opens = _variant_firsts()
     for i in range(len(norms) - 1):
+        if norms[i] not in opens:
+            continue  # no misread pair starts with this word
         right = variants.get(f"{norms[i]} {norms[i + 1]}")
         if right:
             norms[i], norms[i + 1] = right.split(" ", 1)
@@ -84,6 +87,12 @@ def normalised_tokens(text: str, folded: str | None = None) -> tuple[list[tuple[
 @cache
 def _variants() -> dict[str, str]:
     return {fold(k): fold(v) for k, v in patterns.load("units")["ocr_variants"].items()}
+
+
+@cache
+def _variant_firsts() -> frozenset[str]:
+    """The first words of the misread pairs (the text before a pair's first space)."""
+    return frozenset(k.split(" ", 1)[0] for k in _variants())
 
 
 def unit_key(name: str) -> str:
@@ -129,6 +138,11 @@ def _variant_pattern() -> re.Pattern[str]:
 @dataclass(frozen=True)
 class _Tables:
     phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word → (words, kind) of each phrase
+    # (first word, second word) → the phrases of ``phrases[first]`` that can match there:
+    # the one-word ones and those whose second word it is, in the same order
+    pairs: dict[tuple[str, str], tuple[tuple[tuple[str, ...], str], ...]]
+    singles: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word → its one-word phrases
+    firsts: frozenset[str]  # the words some phrase or proper head opens with
     proper: dict[str, tuple[tuple[str, ...], ...]]  # first word → words of heads naming a unit before a capital
     roles: dict[str, str]
     levels: frozenset[str]
@@ -155,6 +169,20 @@ def _index(entries: list[tuple[str, str]]) -> dict[str, tuple[tuple[tuple[str, .
     return {k: tuple(v) for k, v in index.items()}
 
 
+def _pairs(
+    phrases: dict[str, tuple[tuple[tuple[str, ...], str], ...]],
+) -> tuple[dict[tuple[str, str], tuple[tuple[tuple[str, ...], str], ...]], dict[str, tuple[tuple[tuple[str, ...], str], ...]]]:
+    """``phrases`` narrowed by the word after the first ("ban" has 40 phrases, "ban chỉ" a
+    few), each list in its first-word order (the order the finder meets kinds in)."""
+    pairs: dict[tuple[str, str], tuple[tuple[tuple[str, ...], str], ...]] = {}
+    singles: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {}
+    for first, entries in phrases.items():
+        singles[first] = tuple(e for e in entries if len(e[0]) == 1)
+        for second in {e[0][1] for e in entries if len(e[0]) > 1}:
+            pairs[first, second] = tuple(e for e in entries if len(e[0]) == 1 or e[0][1] == second)
+    return pairs, singles
+
+
 @cache
 def _tables() -> _Tables:
     units = patterns.load("units")
@@ -169,9 +197,14 @@ def _tables() -> _Tables:
     for head in units["proper_heads"]:
         words = tuple(normalised_tokens(head)[1])
         proper.setdefault(words[0], []).append(words)
+    phrases = _index(entries)
+    pairs, singles = _pairs(phrases)
     return _Tables(
-        phrases=_index(entries),
+        phrases=phrases,
+        pairs=pairs,
+        singles=singles,
         proper={k: tuple(v) for k, v in proper.items()},
+        firsts=frozenset(phrases) | frozenset(proper),
         roles={fold(k): v for k, v in verbs["roles"].items()},
         levels=frozenset(fold(w) for w in units["levels"]),
         cells=tuple(sorted((fold(c) for c in units["cells"]), key=len, reverse=True)),
@@ -216,8 +249,12 @@ class UnitFinder:
         # token index → longest match of each kind starting there
         self.at: dict[int, dict[str, int]] = {}
         n = len(norms)
-        for i, word in enumerate(norms):
-            for words, kind in t.phrases.get(word, ()):
+        firsts = t.firsts
+        pairs, singles = t.pairs, t.singles
+        for i in [i for i, word in enumerate(norms) if word in firsts]:  # most words open nothing
+            word = norms[i]
+            nxt = pairs.get((word, norms[i + 1])) if i + 1 < n else None
+            for words, kind in singles.get(word, ()) if nxt is None else nxt:
                 e = i + len(words)
                 if e > n or (len(words) > 1 and tuple(norms[i + 1 : e]) != words[1:]):
                     continue
