@@ -649,8 +649,10 @@ def _protected(text: str) -> tuple[tuple[int, int], ...]:
     folded = fold(text)
     spans = []
     for name in _tables().names:
-        for m in re.finditer(re.escape(name), folded):
-            spans.append(m.span())
+        at = folded.find(name) if name else -1
+        while at != -1:  # non-overlapping, as a literal finditer gives them
+            spans.append((at, at + len(name)))
+            at = folded.find(name, at + len(name))
     return tuple(spans)
 
 

@@ -57,6 +57,8 @@ class _Cues:
     purpose: re.Pattern[str]
     narrative: re.Pattern[str]
     type_skeletons: tuple[tuple[str, DocType], ...]
+    # each type skeleton as a pattern its words may be spaced in ("KE  HOACH"), same order
+    type_spaced: tuple[tuple[re.Pattern[str], str, DocType], ...]
 
 
 @cache
@@ -93,6 +95,10 @@ def cues() -> _Cues:
         separator=re.compile(p["separator"]),
         name_prefix=re.compile(rf"^(?:(?:{'|'.join(re.escape(w) for w in sorted(p['name_prefixes'], key=len, reverse=True))})\s*)+"),
         type_skeletons=tuple(sorted(skeletons, key=lambda s: -len(s[0]))),
+        type_spaced=tuple(
+            (re.compile(r"\s*".join(re.escape(w) for w in word.split()) + r"(?![A-Z])"), word, kind)
+            for word, kind in sorted(skeletons, key=lambda s: -len(s[0]))
+        ),
         surnames=frozenset(skeleton(w).split()[0] for w in p["surnames"]),
         purpose=re.compile(rf"\(\s*(?:{_words(p['purpose_marks'])})(?![A-Z0-9])[^()]*\)"),
         narrative=re.compile("^[-+•*\\s]{0,3}(?:" + "|".join(p["narrative_openers"]) + r")(?![A-Z])"),
@@ -267,8 +273,8 @@ def doc_type_at(text: str) -> tuple[DocType, int] | None:
     if not is_upper(s[:40], 0.9):
         return None
     sk = skeleton(s)
-    for word, kind in cues().type_skeletons:  # marks a scan misread: "GIÁY PHÉP", "KÉ HOẠCH"
-        m = re.match(r"\s*".join(re.escape(w) for w in word.split()) + r"(?![A-Z])", sk)
+    for rx, word, kind in cues().type_spaced:  # marks a scan misread: "GIÁY PHÉP", "KÉ HOẠCH"
+        m = rx.match(sk)
         if m and len(word) >= 6:
             return kind, lead + m.end()
     if len(s) > 40:
