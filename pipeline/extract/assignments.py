@@ -177,9 +177,13 @@ def _speaks(text: str, pos: int) -> bool:
 def _shouted(text: str, pos: int) -> bool:
     """Whether ``pos`` stands on an upper-case line (a header's body names, a title)."""
     start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
-    line = text[start : len(text) if end < 0 else end]
-    letters = [ch for ch in line if ch.isalpha()]
-    return len(letters) > 3 and all(ch.isupper() for ch in letters)
+    letters = 0
+    for ch in text[start : len(text) if end < 0 else end]:
+        if ch.isalpha():
+            if not ch.isupper():
+                return False  # most lines: their first lower-case letter settles it
+            letters += 1
+    return letters > 3
 
 
 # Column heads of a task table naming who acts: "Trách nhiệm thực hiện", "Đơn vị chủ trì",

@@ -68,11 +68,18 @@ def normalised_tokens(text: str, folded: str | None = None) -> tuple[list[tuple[
     word pairs put right: "chỉ bộ" → "chi bộ"); names keep the source spelling by offset.
     ``folded`` is ``fold(text)`` where the caller has it (one folding per text)."""
     spans = tokens(text)
-    folded = fold(text) if folded is None else folded
+    return spans, _put_right(_folded_words(text, fold(text) if folded is None else folded, spans))
+
+
+def _folded_words(text: str, folded: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Each token's folded form (``folded`` is ``fold(text)``)."""
     if len(folded) == len(text):
-        norms = [folded[s:e] for s, e in spans]
-    else:  # a letter whose lower case is longer: fold word by word
-        norms = [fold(text[s:e]) for s, e in spans]
+        return [folded[s:e] for s, e in spans]
+    return [fold(text[s:e]) for s, e in spans]  # a letter whose lower case is longer: word by word
+
+
+def _put_right(norms: list[str]) -> list[str]:
+    """``norms`` with the OCR variants of word pairs put right, in place."""
     variants = _variants()
     opens = _variant_firsts()
     for i in range(len(norms) - 1):
@@ -81,7 +88,7 @@ def normalised_tokens(text: str, folded: str | None = None) -> tuple[list[tuple[
         right = variants.get(f"{norms[i]} {norms[i + 1]}")
         if right:
             norms[i], norms[i + 1] = right.split(" ", 1)
-    return spans, norms
+    return norms
 
 
 @cache
@@ -241,9 +248,10 @@ class UnitFinder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.folded = fold(text)
-        self.spans, norms = normalised_tokens(text, self.folded)
+        self.spans = tokens(text)
         # each token's folded form, before OCR variants (what the helpers compare)
-        self.words = [self.folded[a:b] for a, b in self.spans] if len(self.folded) == len(text) else [fold(text[a:b]) for a, b in self.spans]
+        self.words = _folded_words(text, self.folded, self.spans)
+        norms = _put_right(list(self.words))
         self._starts = [s for s, _ in self.spans]
         t = _tables()
         # token index → longest match of each kind starting there

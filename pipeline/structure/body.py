@@ -29,6 +29,13 @@ _LINKING = re.compile(
 _HEADING_WORDS = 16  # a numbered title longer than this is an item with content
 
 
+def _ends_linking(line: str) -> bool:
+    """Whether ``line`` ends on a linking word. Only its last word is folded and read: a
+    match is that word's end, after no letter (folding moves marks inside a word only)."""
+    last = line.rsplit(None, 1)
+    return bool(last) and bool(_LINKING.search(fold_tones(last[-1])))
+
+
 def _wrap_width(lines: list[TextLine]) -> int:
     """The width a fixed-width copy wraps at (0 when lines are paragraphs)."""
     lengths = sorted(len(ln.text) for ln in lines if ln.table is None)
@@ -49,7 +56,7 @@ def _continues(first: TextLine, prev: TextLine, ln: TextLine, width: int) -> boo
     if not t or not p:
         return False
     lab = label_at(t)
-    if lab is not None and (lab.kind == "bullet" or not _LINKING.search(fold_tones(p))):
+    if lab is not None and (lab.kind == "bullet" or not _ends_linking(p)):
         return False
     if p.endswith("./.") or (is_opener(t) and p.endswith((".", ";", ":"))):
         return False
@@ -63,7 +70,7 @@ def _continues(first: TextLine, prev: TextLine, ln: TextLine, width: int) -> boo
         return True  # a clause listing documents, wrapped at the width right after one of its ";"
     if p[-1] in ".!?;:":
         return False
-    if p.endswith(",") or _LINKING.search(fold_tones(p)):
+    if p.endswith(",") or _ends_linking(p):
         return True
     if opening:
         return True  # a legal-basis clause runs until its ";"
