@@ -19,7 +19,8 @@ from pipeline.normalise import fold_tones
 
 # A full stop, "!" or "?" (optionally closing quotes/brackets) + space + an upper-case
 # letter or a digit/bullet starts a new sentence.
-_SENT_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=[\"“(\[]?[A-ZÀ-ỸĐ0-9•\-+*])""")
+# The match opens with the stop itself (a class: ``re`` skips to one in C); the cut is after it.
+_SENT_END = re.compile(r"""[.!?]["'”’)\]]*\s+(?=[\"“(\[]?[A-ZÀ-ỸĐ0-9•\-+*])""")
 _ABBREV = re.compile(r"(?:\b(?:TP|Tp|tp|TX|Tx|v\.v|St|Th\.S|ThS|TS|PGS|GS|Đ/c|đ/c|No|Số|số)\.|\b[A-ZĐ]\.)$")
 _ABBREV_WIDTH = 8  # the longest abbreviation ("Th.S.") and the character before it, with room
 _LINE = re.compile(r"[^\n]+")
@@ -36,14 +37,14 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for line in _LINE.finditer(text):
         start = line.start()
-        for cut in _SENT_END.finditer(line.group()):
-            stop = line.start() + cut.start()
+        for cut in _SENT_END.finditer(text, line.start(), line.end()):
+            stop = cut.start() + 1
             # an abbreviation ends the head: only its last characters are read (``start``
             # follows a line break or a cut's spaces, so the text before it is no word)
             if _ABBREV.search(text, max(start, stop - _ABBREV_WIDTH), stop) or _BULLET.fullmatch(text[start:stop].strip()):
                 continue
-            _add(spans, text, start, line.start() + cut.start())
-            start = line.start() + cut.end()
+            _add(spans, text, start, stop)
+            start = cut.end()
         _add(spans, text, start, line.end())
     return tuple(spans)
 
