@@ -108,15 +108,26 @@ def _spans(words: list[str], pick: object, longest: int = _MAX_SPAN) -> list[str
     return out
 
 
-def _in_known_phrases(words: list[str]) -> set[int]:
-    """Indexes of the words that stand inside a phrase whose case is known (issuers.json)."""
+@lru_cache(maxsize=1)
+def _known_phrases() -> dict[str, tuple[list[str], ...]]:
+    """The phrases whose case is known (issuers.json), lower-cased words, by first word."""
     from pipeline.extract.patterns import tables
 
-    lower = [w.lower() for w in words]
-    fixed: set[int] = set()
+    out: dict[str, list[list[str]]] = {}
     for phrase in tables().upper_phrases:
         p = phrase.lower().split()
-        for i in range(len(lower) - len(p) + 1):
+        if p:
+            out.setdefault(p[0], []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _in_known_phrases(words: list[str]) -> set[int]:
+    """Indexes of the words that stand inside a phrase whose case is known (issuers.json)."""
+    lower = [w.lower() for w in words]
+    known = _known_phrases()
+    fixed: set[int] = set()
+    for i, w in enumerate(lower):
+        for p in known.get(w, ()):
             if lower[i : i + len(p)] == p:
                 fixed.update(range(i, i + len(p)))
     return fixed
