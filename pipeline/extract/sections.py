@@ -147,7 +147,9 @@ _HEADING_START = re.compile(r"[ \t#*]*(?:\d+(?:\.\d+)*[.)]\s|(?=[IVXl]*[IVX])[IV
 # A line ending in a word that cannot end a sentence (a preposition, a conjunction, a verb
 # waiting for its object) goes on on the next line: "... Công văn số 1866/BTP gửi | Ủy ban
 # nhân dân tỉnh, thành phố ...".
-_DANGLING = re.compile(r"(?<![^\W\d_])(?:của|cho|với|và|hoặc|các|những|gửi|tại|về|theo|từ|trong|để|là|được|thuộc|như|đối với)[ \t]*$")
+_DANGLING_WORDS = "của|cho|với|và|hoặc|các|những|gửi|tại|về|theo|từ|trong|để|là|được|thuộc|như|đối với".split("|")
+_DANGLING = re.compile(rf"(?<![^\W\d_])(?:{'|'.join(_DANGLING_WORDS)})[ \t]*$")
+_DANGLING_WIDTH = max(map(len, _DANGLING_WORDS))  # a match of a right-stripped line starts this near its end
 
 
 @lru_cache(maxsize=32)
@@ -180,7 +182,7 @@ def paragraphs(text: str) -> str:
             continue  # a label starts a line; a table row (cells joined by " | ") is its own line
         lower = lines[j].lstrip()[:1].islower()
         long_line = wrapped and j == i + 1 and len(body) >= 0.8 * full and body[-1] not in ".:;!?"
-        dangling = j == i + 1 and bool(_DANGLING.search(body)) and not _HEADING_START.match(line)
+        dangling = j == i + 1 and bool(_DANGLING.search(body, len(body) - _DANGLING_WIDTH)) and not _HEADING_START.match(line)
         if lower or dangling or (long_line and not _HEADING_START.match(line)):
             for k in range(i, j):
                 joins[k] = True
