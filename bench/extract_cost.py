@@ -6,16 +6,21 @@ extracts each document once (cold: the per-text caches do not help) and counts t
 process's CPU time (``time.process_time``), so the figures hold on a shared machine where
 wall time does not. The stages are timed the way ``measure_extract.py`` times them (the
 functions ``extract`` looks up, wrapped), in CPU time. Run it with another checkout on
-``PYTHONPATH`` to measure that revision.
+``PYTHONPATH`` to measure that revision. ``--probe pipeline.extract.units:UnitFinder.__init__``
+(repeatable) also times any function or method on the corpus, wherever a module imported
+it by name, and reports its CPU ms a plan (nested probes overlap; each adds ~1 µs a call).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +46,45 @@ def measure(docs: list[Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@contextlib.contextmanager
+def probed(specs: list[str], totals: dict[str, float]) -> Iterator[None]:
+    """Wrap each ``module:attr[.attr]`` callable (and every ``pipeline`` module's name for
+    it) so that its CPU seconds add up in ``totals[spec]``."""
+    saved: list[tuple[Any, str, Any]] = []
+    for spec in specs:
+        mod_name, path = spec.split(":")
+        owner: Any = importlib.import_module(mod_name)
+        *outer, attr = path.split(".")
+        for name in outer:
+            owner = getattr(owner, name)
+        fn = getattr(owner, attr)
+
+        def wrapper(*a: Any, __fn: Any = fn, __spec: str = spec, **k: Any) -> Any:
+            t = time.process_time()
+            try:
+                return __fn(*a, **k)
+            finally:
+                totals[__spec] += time.process_time() - t
+
+        places = [(owner, attr)]
+        if not outer:  # a function other modules may have imported by name
+            places += [(m, attr) for n, m in list(sys.modules.items()) if n.startswith("pipeline") and m is not owner and getattr(m, attr, None) is fn]
+        for obj, name in places:
+            saved.append((obj, name, fn))
+            setattr(obj, name, wrapper)
+    try:
+        yield
+    finally:
+        for obj, name, fn in reversed(saved):
+            setattr(obj, name, fn)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--archive", type=Path, default=HERE / "out" / "arch-extract-cost")
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "corpus")
+    ap.add_argument("--probe", action="append", default=[], help="module:function (or module:Class.method) to time on the corpus")
     args = ap.parse_args(argv)
     from pipeline.read import read
 
@@ -59,7 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.extract import extract
 
     extract(synthetic[0])  # imports and pattern tables loaded before the clock starts
-    out = {"synthetic": measure(synthetic[1:]), "corpus": measure(corpus)}
+    out = {"synthetic": measure(synthetic[1:])}
+    probes: dict[str, float] = defaultdict(float)
+    with probed(args.probe, probes):
+        out["corpus"] = measure(corpus)
+    if args.probe:
+        out["corpus_probe_cpu_ms_per_doc"] = {k: round(1000 * probes[k] / len(corpus), 2) for k in args.probe}
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return 0
 
