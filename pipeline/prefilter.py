@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, product
@@ -354,30 +354,20 @@ class _View:
             self._starts[spec] = got
         return got
 
-    def _digits(self, boundary: bool) -> list[int]:
-        """Every decimal digit (with ``boundary``: the first of a run, after no letter)."""
-        key = (_DIGIT, boundary)
+    def _memo(self, key: tuple[str, bool], compute: Callable[[], list[int]]) -> list[int]:
         got = self._found.get(key)
         if got is None:
-            if boundary:
-                got = _after_boundary(self.text, [m.start() for m in _DIGIT_RUN_RE.finditer(self.text)])
-            else:
-                got = [m.start() for m in _DIGIT_RE.finditer(self.text)]
-            self._found[key] = got
+            got = self._found[key] = compute()
         return got
 
+    def _digits(self, boundary: bool) -> list[int]:
+        """Every decimal digit (with ``boundary``: the first of a run, after no letter)."""
+        rx = _DIGIT_START_RE if boundary else _DIGIT_RE
+        return self._memo((_DIGIT, boundary), lambda: [m.start() for m in rx.finditer(self.text)])
+
     def _lines(self, boundary: bool) -> list[int]:
-        key = (_LINE, boundary)
-        got = self._found.get(key)
-        if got is None:
-            got = [0]
-            find = self.text.find
-            i = find("\n")
-            while i >= 0:
-                got.append(i + 1)
-                i = find("\n", i + 1)
-            self._found[key] = got  # after a line break no letter stands: boundary holds
-        return got
+        """Every line start (after a line break no letter stands: ``boundary`` holds)."""
+        return self._memo((_LINE, boundary), lambda: [0, *(m.end() for m in _NEWLINE_RE.finditer(self.text))])
 
 
 def _after_boundary(text: str, offsets: list[int]) -> list[int]:
@@ -390,9 +380,11 @@ def _after_boundary(text: str, offsets: list[int]) -> list[int]:
 _RARE = frozenset(chr(c).lower() for extras in _EXTRA_CASES.values() for c in extras) - frozenset(
     "abcdefghijklmnopqrstuvwxyz"
 )
-_RUNS = "\0runs"
-_DIGIT_RUN_RE = re.compile(r"\d+")
 _DIGIT_RE = re.compile(r"\d")
+# A digit that no letter or digit stands before: the look-behind after it, so that the
+# pattern opens with a class (``re`` scans for digits in C).
+_DIGIT_START_RE = re.compile(r"\d(?<![^\W_]\d)")
+_NEWLINE_RE = re.compile("\n")
 
 
 @lru_cache(maxsize=16)

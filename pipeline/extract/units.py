@@ -150,6 +150,7 @@ class _Tables:
     pairs: dict[tuple[str, str], tuple[tuple[tuple[str, ...], str], ...]]
     singles: dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word → its one-word phrases
     firsts: frozenset[str]  # the words some phrase or proper head opens with
+    alone: frozenset[str]  # those a one-word phrase is, or a proper head opens
     proper: dict[str, tuple[tuple[str, ...], ...]]  # first word → words of heads naming a unit before a capital
     roles: dict[str, str]
     levels: frozenset[str]
@@ -212,6 +213,7 @@ def _tables() -> _Tables:
         singles=singles,
         proper={k: tuple(v) for k, v in proper.items()},
         firsts=frozenset(phrases) | frozenset(proper),
+        alone=frozenset(w for w, entries in singles.items() if entries) | frozenset(proper),
         roles={fold(k): v for k, v in verbs["roles"].items()},
         levels=frozenset(fold(w) for w in units["levels"]),
         cells=tuple(sorted((fold(c) for c in units["cells"]), key=len, reverse=True)),
@@ -262,10 +264,12 @@ class UnitFinder:
         for i in [i for i, word in enumerate(norms) if word in firsts]:  # most words open nothing
             word = norms[i]
             nxt = pairs.get((word, norms[i + 1])) if i + 1 < n else None
+            if nxt is None and word not in t.alone:
+                continue  # only longer phrases start with it, and not with this next word
             for words, kind in singles.get(word, ()) if nxt is None else nxt:
                 e = i + len(words)
-                if e > n or (len(words) > 1 and tuple(norms[i + 1 : e]) != words[1:]):
-                    continue
+                if e > n or (len(words) > 2 and tuple(norms[i + 2 : e]) != words[2:]):
+                    continue  # a second word is the next one already (``pairs``)
                 if kind == "stop" and not text[self.spans[i][0]].islower():
                     continue  # only a lower-case verb ends a name
                 here = self.at.setdefault(i, {})
