@@ -253,14 +253,63 @@ def first_keys(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, bool] | 
     return frozenset(keys), digit, folded
 
 
-class Prefilter:
-    """A compiled regex with the places its matches can start (see the module docstring)."""
+def _required(pattern: re.Pattern[str]) -> tuple[tuple[str, ...], bool]:
+    """Runs of literal characters (two or more) that every match of ``pattern`` holds, read
+    from the top level of its parse tree and the groups there ("tháng", "năm"), and whether
+    they are case-folded (the pattern ignores case: a run is then kept only where each of
+    its characters matches no other character than its own upper and lower case)."""
+    folded = bool(pattern.flags & re.IGNORECASE)
+    runs: list[str] = []
 
-    __slots__ = ("pattern", "starts")
+    def walk(data: list[tuple[object, object]]) -> None:
+        run: list[str] = []
+        for op, av in data:
+            if op is _c.LITERAL and (not folded or _plain_case(av)):  # type: ignore[arg-type]
+                run.append(chr(av).lower() if folded else chr(av))  # type: ignore[arg-type]
+                continue
+            if len(run) >= 2:
+                runs.append("".join(run))
+            run = []
+            if op is _c.SUBPATTERN and not av[1] and not av[2]:  # type: ignore[index]
+                walk(list(av[-1]))  # type: ignore[index]  # a group with no flags of its own
+        if len(run) >= 2:
+            runs.append("".join(run))
+
+    try:
+        walk(list(_p.parse(pattern.pattern, pattern.flags).data))
+    except Exception:  # noqa: BLE001 - a parser we do not know: nothing required
+        return (), folded
+    return tuple(runs), folded
+
+
+def _plain_case(code: int) -> bool:
+    """Whether IGNORECASE matches ``chr(code)`` only with itself, its upper and its lower
+    case (one character each), so that a lower-cased text shows every match of it."""
+    ch = chr(code)
+    return len(ch.lower()) == 1 and len(ch.upper()) == 1 and len(_keys(code)) == 1 and not _EXTRA_CASES.get(ord(ch.lower()))
+
+
+class Prefilter:
+    """A compiled regex with the places its matches can start (see the module docstring),
+    and the literal runs each match holds (a short text without one is not scanned)."""
+
+    __slots__ = ("pattern", "starts", "required", "folded")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self.starts = _starts_of(pattern)
+        self.required, self.folded = _required(pattern)
+
+    def _may_hold(self, text: str, pos: int, end: int) -> bool:
+        """Whether ``text[pos:end]`` holds every required run (always, when none is known)."""
+        if not self.required:
+            return True
+        chunk = text[pos:end]
+        if self.folded:
+            chunk = chunk.lower()
+            if len(chunk) != end - pos:
+                return True
+        return all(r in chunk for r in self.required)
 
     @property
     def strings(self) -> frozenset[str] | None:
@@ -281,7 +330,8 @@ class Prefilter:
         end = len(text) if endpos is None else min(endpos, len(text))
         view = views(text) if self.starts is not None and end - pos >= _MIN_TEXT else None
         if view is None:
-            yield from rx.finditer(text, pos, end)
+            if end - pos >= _MIN_TEXT or self._may_hold(text, pos, end):
+                yield from rx.finditer(text, pos, end)
             return
         starts = view.starts(self.starts)  # type: ignore[arg-type]
         i = bisect_left(starts, pos)

@@ -52,6 +52,26 @@ def test_same_matches_as_finditer(pattern: str, flags: int) -> None:
         _same(rx, text, 37, len(text) - 50)
 
 
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS + [(r"ngày\s+(\d+)\s+tháng\s+(\d+)\s+năm", re.IGNORECASE), (r"(?:Số|số)\s+(\d+)", 0)])
+def test_short_windows(pattern: str, flags: int) -> None:
+    """A short text is scanned only when it holds the literal runs every match holds."""
+    rx = re.compile(pattern, flags)
+    text = (CORPUS / sorted(p.name for p in CORPUS.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    text += " NGÀY 5 THÁNG 6 NĂM 2026, Ngày 7 Tháng 8 Năm 2026, ſố 3 KELVIN ıt İT ngày 1 tháng 2 năm"
+    for start in range(0, len(text) - 80, 97):
+        window = text[start : start + 80]
+        _same(rx, window)
+        _same(rx, text, start, start + 80)
+
+
+def test_reads_required_runs() -> None:
+    pf = Prefilter(re.compile(r"(?:ngày\s*)?(\d+)\s*tháng\s*(\d+)\s*(?:,\s*)?năm", re.IGNORECASE))
+    assert pf.required == ("tháng", "năm") and pf.folded
+    assert Prefilter(re.compile(r"ſố|số")).required == ()  # a branch: no run every match holds
+    assert Prefilter(re.compile(r"(?i:số) (\d+)")).required == ()  # a group with flags of its own
+    assert "kelvin" not in "".join(Prefilter(re.compile(r"kelvin", re.IGNORECASE)).required)  # "K" (Kelvin sign)
+
+
 def test_reads_literal_prefixes() -> None:
     pf = Prefilter(re.compile(r"(?<![^\W_])(?:trước|chậm)\s+ngày", re.IGNORECASE))
     assert pf.strings == frozenset({"trư", "chậ"}) and not pf.digit
