@@ -4,7 +4,9 @@
   text found by flattening a private copy of page 1): this process's CPU, best of 3;
 - marks: ``marks.respell`` over every OCR'd line of a scan page (this process's CPU);
 - fields: page 1's number and day read again from crops (``fields.reread``): this
-  process's CPU plus the Tesseract children's CPU (``os.times``).
+  process's CPU plus the Tesseract children's CPU (``os.times``);
+- digits: what reading hand-written digits adds to ``fields``: page 1 rendered again in
+  colour, and the ink of the two blanks classified (``digits``).
 
     PYTHONPATH=$PWD python bench/measure_ocr_extras.py [--shared ../shared]
 """
@@ -37,7 +39,8 @@ def main() -> None:
     import pypdfium2 as pdfium
 
     from pipeline.read import ReadSettings, read
-    from pipeline.read.fields import reread
+    from pipeline.read import digits
+    from pipeline.read.fields import _where, reread
     from pipeline.read.marks import respell
     from pipeline.read.ocr import ocr_images
     from pipeline.read.pdf import _render
@@ -68,9 +71,18 @@ def main() -> None:
         reread(im, page.blocks, "vie", str(f))
         fields = cpu() - t
         t = cpu()
+        colour = _render(pdf, 0, 300, native=True, colour=True)
+        render = cpu() - t
+        boxes = [w[2] for b in page.blocks for ln in b.lines for kind in ("number", "day") if (w := _where(ln, kind, im.height))]
+        t = cpu()
+        for box in boxes:
+            digits.read(colour.crop(box))
+        hand = cpu() - t
+        t = cpu()
         ocr_images([im], workers=1, rotate=False, marks=False)
         whole = cpu() - t
-        print(f"scan {f.name} page 1: OCR {whole:.2f} s CPU; marks {1000 * marks:.1f} ms; fields {fields:.2f} s CPU")
+        print(f"scan {f.name} page 1: OCR {whole:.2f} s CPU; marks {1000 * marks:.1f} ms; fields {fields:.2f} s CPU; "
+              f"digits: colour render {1000 * render:.0f} ms + {len(boxes)} blanks read {1000 * hand:.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ word). The readings vote, with the page OCR's own reading as one more vote:
 - an e-signature's date on the page ("Thời gian ký: 16.12.2025", "SAO Y; …; 06/01/2026")
   is never taken as the date by itself, but when its month and year are the printed ones
   it confirms the reading of its day over the others, and a day after it is not taken;
+- where the vote leaves the field blank, the blank's ink is read by the hand-written
+  digits' classifier (``digits``: the coloured ink of a colour scan, the dark pixels of a
+  grey one); its day is taken when it is a day of the printed month (and not after an
+  e-signature of that month), its number only when Tesseract read that number too;
 - otherwise the field is left blank: a number that cannot be read with confidence is no
   number (the header then has no symbol or no date), never a wrong one.
 
@@ -26,16 +30,19 @@ from dataclasses import replace
 
 from PIL import Image, ImageOps
 
+from pipeline.read import digits
 from pipeline.read.assemble import RawBlock, RawLine, RawWord
 
 SURE = 88.0  # Tesseract confidence of a printed number read right
 MIN_VOTES = 4
+HAND_NUMBER_VOTES = 2  # Tesseract's readings a hand-read number must be among
 TOP = 0.4  # the header's share of the page height
 _M = "[\u0300-\u036f]*"  # Tesseract may give a letter's marks as combining characters
 _NUMBER = re.compile(rf"^\W{{0,2}}S[oóồốôơở0ÓỐÔ6]{_M}[ \t]*[:;.,]?")
 _CODE = re.compile(r"[/\-–]\s*[A-ZĐ]|[A-ZĐ][A-Za-zĐ]+[-/]")
 _DAY = re.compile(rf"[,.]\W{{0,2}}\bng[aà]{_M}y", re.IGNORECASE)  # the place-date line's: "Gia Lai, ngày"
 _MONTH = re.compile(rf"th[aá]{_M}ng\b", re.IGNORECASE)
+_YEAR = re.compile(rf"\S?[aă]{_M}m\s*\d{{4}}", re.IGNORECASE)  # "năm 2026", "»ăm 2026" (its n misread)
 _MONTH_YEAR = re.compile(rf"th[aá]{_M}ng\s*(\d{{1,2}})\s*n[aă]{_M}m\s*(\d{{4}})", re.IGNORECASE)
 # A signing or certifying stamp's date: "Thời gian ký: 13/11/2025", "SAO Y; ...; 06/01/2026; 16:42:26".
 _ESIGN = re.compile(
@@ -44,9 +51,12 @@ _ESIGN = re.compile(
 )
 
 
-def reread(im: Image.Image, blocks: tuple[RawBlock, ...], lang: str, path: str | None = None) -> tuple[RawBlock, ...]:
-    """``blocks`` (one OCR'd page 1, ``im`` the image read) with the number and the day
-    read again, or left blank where they cannot be read with confidence."""
+def reread(
+    im: Image.Image, blocks: tuple[RawBlock, ...], lang: str, path: str | None = None, colour: Image.Image | None = None
+) -> tuple[RawBlock, ...]:
+    """``blocks`` (one OCR'd page 1, ``im`` the image read, ``colour`` the same in colour
+    when there is one) with the number, the day and a month not read as one read again,
+    or left blank where they cannot be read with confidence."""
     text = "\n".join(ln.text for b in blocks for ln in b.lines)
     esign = _esign_dates(text)
     out = []
@@ -54,7 +64,12 @@ def reread(im: Image.Image, blocks: tuple[RawBlock, ...], lang: str, path: str |
         lines = []
         for ln in b.lines:
             if ln.bbox and ln.bbox[1] < TOP * im.height:
-                ln = _field(im, ln, "number", lang, esign, path) or _field(im, ln, "day", lang, esign, path) or ln
+                number = _field(im, ln, "number", lang, esign, path, colour)
+                if number is None:  # the place-date line: its month first, as the day must fit it
+                    ln = _field(im, ln, "month", lang, esign, path, colour) or ln
+                    ln = _field(im, ln, "day", lang, esign, path, colour) or ln
+                else:
+                    ln = number
             lines.append(ln)
         out.append(replace(b, lines=tuple(lines)))
     return tuple(out)
@@ -65,7 +80,8 @@ def _esign_dates(text: str) -> list[tuple[int, int, int]]:
 
 
 def _span(ln: RawLine, kind: str) -> tuple[int, int] | None:
-    """The field's characters in the line: after "Số:" up to the code, or between "ngày" and "tháng"."""
+    """The field's characters in the line: after "Số:" up to the code, between "ngày" and
+    "tháng", or (the month) between "tháng" and "năm"."""
     if kind == "number":
         m = _NUMBER.match(ln.text)
         if not m:
@@ -76,7 +92,12 @@ def _span(ln: RawLine, kind: str) -> tuple[int, int] | None:
     if not m:
         return None
     month = _MONTH.search(ln.text, m.end())
-    return (m.end(), month.start()) if month and month.start() - m.end() <= 12 else None
+    if not month or month.start() - m.end() > 12:
+        return None
+    if kind == "day":
+        return m.end(), month.start()
+    year = _YEAR.search(ln.text, month.end())
+    return (month.end(), year.start()) if year and year.start() - month.end() <= 10 else None
 
 
 def _x_at(ln: RawLine, i: int) -> float | None:
@@ -92,9 +113,10 @@ def _x_at(ln: RawLine, i: int) -> float | None:
     return None
 
 
-def _field(
-    im: Image.Image, ln: RawLine, kind: str, lang: str, esign: list[tuple[int, int, int]], path: str | None
-) -> RawLine | None:
+def _where(ln: RawLine, kind: str, height: int) -> tuple[int, int, tuple[int, int, int, int]] | None:
+    """The field's characters ``a:b`` in the line and the box of its blank on the page
+    (with room above and below for a hand that leaves the line); None when the line has no
+    such field or it was printed and read surely."""
     span = _span(ln, kind)
     if span is None or ln.bbox is None:
         return None
@@ -103,6 +125,8 @@ def _field(
     field = ln.text[a:b].strip()
     if field.isdigit() and inside and min(w.confidence for w in inside) >= SURE:
         return None  # printed, and read surely
+    if kind == "month" and field.isdigit() and 1 <= int(field) <= 12:
+        return None  # a month as read: left as it is
     x0, x1 = _x_at(ln, a), _x_at(ln, b)
     if x0 is None or x1 is None:
         return None
@@ -111,12 +135,26 @@ def _field(
     if x1 - x0 < 4:
         return None
     h = ln.bbox[3] - ln.bbox[1]
-    crop = im.crop((int(x0), int(max(0, ln.bbox[1] - 0.5 * h)), int(x1), int(min(im.height, ln.bbox[3] + 0.4 * h))))
-    votes = Counter(_readings(crop, lang, path))
-    own = re.sub(r"\D", "", field)
+    return a, b, (int(x0), int(max(0, ln.bbox[1] - 0.5 * h)), int(x1), int(min(height, ln.bbox[3] + 0.4 * h)))
+
+
+def _field(
+    im: Image.Image, ln: RawLine, kind: str, lang: str, esign: list[tuple[int, int, int]], path: str | None,
+    colour: Image.Image | None = None,
+) -> RawLine | None:
+    where = _where(ln, kind, im.height)
+    if where is None:
+        return None
+    a, b, box = where
+    votes = Counter(_readings(im.crop(box), lang, path))
+    own = re.sub(r"\D", "", ln.text[a:b])
     if own:
         votes[own] += 1
     value = _choose(votes, kind, ln.text[b:], esign)
+    hand = digits.read((colour if colour is not None else im).crop(box)) if value is None else None
+    value = _agreed(value, hand.text if hand and hand.prob >= digits.MIN_PROB else None, kind, ln.text[b:], esign, votes)
+    if value is None and kind == "month":
+        return None  # a month not read again keeps what the page's OCR made of it
     new = f" {value} " if value else " "
     return _replaced(ln, a, b, new, 100.0 if value else 0.0)
 
@@ -153,6 +191,8 @@ def _choose(votes: Counter[str], kind: str, after: str, esign: list[tuple[int, i
                 if f"{d:02d}" in votes:
                     return f"{d:02d}"  # the e-signature confirms one reading
             votes = Counter({v: n for v, n in votes.items() if int(v) <= max(signed)})  # not dated after it was signed
+    elif kind == "month":
+        votes = Counter({str(int(v)).zfill(2): n for v, n in votes.items() if len(v) <= 2 and 1 <= int(v) <= 12})
     else:
         votes = Counter({v: n for v, n in votes.items() if len(v) <= 6})
     ranked = votes.most_common(2)
@@ -161,6 +201,34 @@ def _choose(votes: Counter[str], kind: str, after: str, esign: list[tuple[int, i
     best, n = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0
     return best if n >= MIN_VOTES and n >= 2 * runner else None
+
+
+def _agreed(
+    voted: str | None, hand: str | None, kind: str, after: str, esign: list[tuple[int, int, int]], votes: Counter[str] | None = None
+) -> str | None:
+    """The field's value once the hand-written digits' classifier has read it too: it only
+    fills a blank Tesseract's vote left. A day it reads must be a day of the printed month
+    (and not after an e-signature of that month); a number, which has no such check and
+    names the document, must also be among Tesseract's readings ``HAND_NUMBER_VOTES`` times."""
+    if voted is not None or not hand:
+        return voted
+    if kind == "day":
+        return hand.zfill(2) if len(hand) <= 2 and _valid_day(int(hand), after, esign) else None
+    if kind == "month":
+        return hand.zfill(2) if len(hand) <= 2 and 1 <= int(hand) <= 12 else None
+    return hand if (votes or Counter())[hand] >= HAND_NUMBER_VOTES else None
+
+
+def _valid_day(day: int, after: str, esign: list[tuple[int, int, int]]) -> bool:
+    import calendar
+
+    m = _MONTH_YEAR.search(after)
+    if m is None or not 1 <= int(m.group(1)) <= 12:
+        return 1 <= day <= 31
+    month, year = int(m.group(1)), int(m.group(2))
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return False
+    return all(day <= d for d, mo, y in esign if (mo, y) == (month, year))
 
 
 def _replaced(ln: RawLine, a: int, b: int, new: str, conf: float) -> RawLine:

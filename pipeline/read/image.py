@@ -32,9 +32,10 @@ def read_image(path: Path, data: bytes, settings: ReadSettings) -> RawRead:
         raise KehoachError(Reason.no_text, spath, "an image needs OCR, which is off")
     check_tesseract(settings.ocr_lang, spath)
     pages = load_pages(data, spath, settings.max_pages)
+    colour = _first_in_colour(data, pages[0].size) if settings.header_ocr and pages else None
     results = ocr_images(
         pages, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
-        marks=settings.ocr_marks, header_fields=settings.header_ocr,
+        marks=settings.ocr_marks, header_fields=settings.header_ocr, header_colour=colour,
     )  # fmt: skip
     notes = tuple(f"page {i}: turned {r.rotated}° before OCR" for i, r in enumerate(results, 1) if r.rotated)
     notes += tuple(f"page {i}: straightened {r.skew:+.1f}° before OCR" for i, r in enumerate(results, 1) if r.skew)
@@ -67,12 +68,28 @@ def load_pages(data: bytes, spath: str, max_pages: int) -> list[Image.Image]:
     return frames
 
 
-def _grey(im: Image.Image) -> Image.Image:
+def _first_in_colour(data: bytes, size: tuple[int, int]) -> Image.Image | None:
+    """The first page in colour (the top of the first frame, as ``load_pages`` cut it), for
+    the header's hand-written digits; None when it cannot be had."""
+    try:
+        im = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+        im = _flat(im).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    return im.crop((0, 0, *size)) if im.width == size[0] and im.height >= size[1] else None
+
+
+def _flat(im: Image.Image) -> Image.Image:
+    """``im`` with any transparency laid on white."""
     if im.mode in ("RGBA", "LA", "P"):
         im = im.convert("RGBA")
         white = Image.new("RGBA", im.size, (255, 255, 255, 255))
         im = Image.alpha_composite(white, im)
-    return im.convert("L")
+    return im
+
+
+def _grey(im: Image.Image) -> Image.Image:
+    return _flat(im).convert("L")
 
 
 def split_tall(im: Image.Image, ratio: float = A4_RATIO) -> list[Image.Image]:

@@ -93,6 +93,7 @@ def ocr_images(
     deskew: bool = True,
     marks: bool = True,
     header_fields: bool = False,
+    header_colour: Image.Image | None = None,
 ) -> list[OcrPage]:
     """OCR page images in parallel, in order.
 
@@ -108,6 +109,8 @@ def ocr_images(
         marks: choose again the marks of words Tesseract was unsure of (``marks``).
         header_fields: the first image is a document's first page: read its header's
             number and day again from tight crops (``fields``).
+        header_colour: the first page in colour, the size of ``images[0]``, where the
+            header's digits may be written by hand in coloured ink (``digits``).
 
     Raises:
         MissingDependency: tesseract or the language data is not installed.
@@ -124,7 +127,7 @@ def ocr_images(
     def one(k: int) -> OcrPage:
         return _ocr_page(
             images[k], lang, config, can_rotate, deskew and psm not in (7, 8, 10, 13), path, marks and not whitelist,
-            fields=header_fields and k == 0,
+            fields=header_fields and k == 0, colour=header_colour if header_fields and k == 0 else None,
         )  # fmt: skip
 
     if n == 1:
@@ -135,18 +138,22 @@ def ocr_images(
 
 def _ocr_page(
     im: Image.Image, lang: str, config: str, can_rotate: bool, deskew: bool, path: str | None, marks: bool = True,
-    *, fields: bool = False,
+    *, fields: bool = False, colour: Image.Image | None = None,
 ) -> OcrPage:
     skew = skew_angle(im) if deskew else 0.0
+    if colour is not None and colour.size != im.size:
+        colour = None
     if abs(skew) >= MIN_SKEW:
         im = _turn(im, -skew)
+        colour = _turn(colour, -skew) if colour is not None else None
     else:
         skew = 0.0
-    page = _read(im, lang, config, path, skew=round(skew, 2), marks=marks, fields=fields)
+    page = _read(im, lang, config, path, skew=round(skew, 2), marks=marks, fields=fields, colour=colour)
     if can_rotate and _poor(page):
         angle = _orientation(im, path)
         if angle:
-            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew, marks=marks, fields=fields)
+            turned = _turn(colour, -angle) if colour is not None else None
+            again = _read(_turn(im, -angle), lang, config, path, rotated=angle, skew=page.skew, marks=marks, fields=fields, colour=turned)
             if (again.confidence or 0) > (page.confidence or 0):
                 return again
     return page
@@ -162,13 +169,13 @@ def _poor(page: OcrPage) -> bool:
 
 def _turn(im: Image.Image, degrees: float) -> Image.Image:
     """``im`` turned counter-clockwise by ``degrees`` on a white ground."""
-    fill = 255 if im.mode == "L" else None
+    fill = 255 if im.mode == "L" else (255, 255, 255) if im.mode == "RGB" else None
     return im.rotate(degrees, expand=True, fillcolor=fill, resample=Image.Resampling.BICUBIC)  # type: ignore[arg-type]
 
 
 def _read(
     im: Image.Image, lang: str, config: str, path: str | None, *, rotated: int = 0, skew: float = 0.0, marks: bool = True,
-    fields: bool = False,
+    fields: bool = False, colour: Image.Image | None = None,
 ) -> OcrPage:
     import pytesseract
 
@@ -184,7 +191,7 @@ def _read(
     if fields:
         from pipeline.read.fields import reread
 
-        blocks = reread(im, blocks, lang, path)
+        blocks = reread(im, blocks, lang, path, colour=colour)
     confs = [w.confidence for s in segments for w in s.words]
     text = "".join(ln.text + "\n" for b in blocks for ln in b.lines)
     conf = round(sum(confs) / len(confs), 2) if confs else None

@@ -335,16 +335,17 @@ def _plumber_tables(data: bytes, index: int) -> list[tuple[tuple[float, float, f
 MIN_OCR_DPI = 200
 
 
-def _render(pdf: object, index: int, dpi: int, *, native: bool = False) -> object:
-    """Page image in grey; with ``native``, at the scan's own resolution when that is at
-    least 200 dpi (up-sampling a 200-dpi scan to 300 dpi doubles OCR time, gains nothing)."""
+def _render(pdf: object, index: int, dpi: int, *, native: bool = False, colour: bool = False) -> object:
+    """Page image in grey (in colour with ``colour``); with ``native``, at the scan's own
+    resolution when that is at least 200 dpi (up-sampling a 200-dpi scan to 300 dpi
+    doubles OCR time, gains nothing)."""
     page = pdf[index]  # type: ignore[index]
     try:
         if native:
             scan_dpi = _image_dpi(page)
             if scan_dpi:
                 dpi = int(min(dpi, max(MIN_OCR_DPI, scan_dpi)))
-        return page.render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_pil()
+        return page.render(scale=dpi / 72, grayscale=not colour, may_draw_forms=True).to_pil()
     finally:
         page.close()
 
@@ -371,9 +372,11 @@ def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: s
 
     check_tesseract(settings.ocr_lang, spath)
     images = [_render(pdf, i, settings.ocr_dpi, native=True) for i in indices]  # PDFium is not thread-safe: render here
+    fields = settings.header_ocr and indices[0] == 0
+    colour = _render(pdf, 0, settings.ocr_dpi, native=True, colour=True) if fields else None
     results = ocr_images(
         images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
-        marks=settings.ocr_marks, header_fields=settings.header_ocr and indices[0] == 0,
+        marks=settings.ocr_marks, header_fields=fields, header_colour=colour,  # type: ignore[arg-type]
     )  # fmt: skip
     return dict(zip(indices, results))
 
