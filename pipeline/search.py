@@ -102,12 +102,17 @@ def index(con: duckdb.DuckDBPyConnection, sources: Mapping[str, str] | None = No
     return len(rows)
 
 
-def index_nodes(con: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite the ``node`` rows (the graph rebuild calls it after rewriting the nodes)."""
+def index_nodes(con: duckdb.DuckDBPyConnection, page: int = 5000) -> None:
+    """Rewrite the ``node`` rows (the graph rebuild calls it after rewriting the nodes), a
+    page of nodes at a time: all of them at once took ~140 MB of Python objects at
+    100,000 documents (bench/RESULTS.md, "Scale and run")."""
     con.execute("DELETE FROM search WHERE kind = 'node'")
-    rows = con.execute(_NODE_ROWS).fetchall()
-    _append(con, {"doc_id": [None] * len(rows), "path": [None] * len(rows), "node_id": [r[0] for r in rows],
-                  "kind": ["node"] * len(rows), "text": [r[1] or "" for r in rows]})
+    last = ""
+    while rows := con.execute(f"SELECT * FROM ({_NODE_ROWS}) WHERE node_id > ? ORDER BY node_id LIMIT ?",
+                              [last, page]).fetchall():  # fmt: skip
+        _append(con, {"doc_id": [None] * len(rows), "path": [None] * len(rows), "node_id": [r[0] for r in rows],
+                      "kind": ["node"] * len(rows), "text": [r[1] or "" for r in rows]})
+        last = rows[-1][0]
 
 
 def _append(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> None:
