@@ -398,7 +398,10 @@ class Tally:
     """A run's counts, built as outcomes come in (the outcomes themselves are not kept)."""
 
     def __init__(self, the_plan: Plan) -> None:
-        self.plan = the_plan
+        # counts of the unchanged files, not the files: a run over a large archive should
+        # not hold one FileInfo per unchanged file to its end (bench/RESULTS.md, issue 14)
+        self.unchanged = len(the_plan.unchanged)
+        self.deleted = the_plan.deleted
         self._changed = {f.path for f in the_plan.changed}
         self.stored = {"new": 0, "changed": 0}
         self.formats: dict[str, Counter[str]] = {}
@@ -421,9 +424,9 @@ class Tally:
         """Counts for ``runs``: new/changed count files stored this run, failed the failures."""
         return {
             **self.stored,
-            "unchanged": len(self.plan.unchanged),
+            "unchanged": self.unchanged,
             "failed": len(self.failures),
-            "deleted": len(self.plan.deleted),
+            "deleted": len(self.deleted),
         }  # keys: COUNT_KEYS
 
     def summary(self, **extra: Any) -> dict[str, Any]:
@@ -435,7 +438,7 @@ class Tally:
             "counts": self.counts(),
             "formats": {k: dict(v) for k, v in sorted(self.formats.items())},
             "failures": sorted(self.failures, key=lambda f: f["path"]),
-            "deleted": list(self.plan.deleted),
+            "deleted": list(self.deleted),
             **extra,
         }
 

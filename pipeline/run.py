@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -238,9 +239,10 @@ def _run(settings: IngestSettings, engine: Engine | None, logger: Logger, *, onl
                 with stages("discover"):
                     the_plan = scan(store, s)
             tally = Tally(the_plan)
+            the_plan = replace(the_plan, unchanged=())  # only counted from here on
             logger.info(
                 "%s: %d new, %d changed, %d unchanged, %d deleted", s.archive, len(the_plan.new),
-                len(the_plan.changed), len(the_plan.unchanged), len(the_plan.deleted),
+                len(the_plan.changed), tally.unchanged, len(the_plan.deleted),
             )  # fmt: skip
             if the_plan.deleted:
                 store.mark_deleted(run_id, list(the_plan.deleted))
