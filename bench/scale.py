@@ -7,8 +7,11 @@ Usage::
     python bench/scale.py                       # everything (the 100,000 run takes an hour or more on 2 cores)
     python bench/scale.py --parts throughput,rerun
     python bench/scale.py --sizes 1000,10000    # a smaller memory check
+    python bench/scale.py --parts seeded        # memory per stage at 10,000 and 100,000 on seeded rows (~1 h)
+    python bench/scale.py --parts throughput --runners processx2
 
-Each ingest runs in its own process (``bench/e2e_child.py``), so its peak RSS is its own.
+``--parts seeded`` answers the memory question without extracting 100,000 plans: see
+``bench/seed_db.py`` for what is seeded and what runs for real. Each ingest runs in its own process (``bench/e2e_child.py``), so its peak RSS is its own.
 Results go to ``bench/results-scale.json`` and the section "Scale and run (issue 14)" of
 ``bench/RESULTS.md``. Nothing here is run by the tests.
 """
@@ -35,6 +38,7 @@ from machine import describe  # noqa: E402
 from run import archive, log  # noqa: E402
 
 SECTION = "## Scale and run (issue 14)"
+PARTS = ("rerun", "throughput", "memory", "seeded")
 RUNNERS = [("thread", 1), ("thread", 2), ("process", 2), ("dask", 1), ("dask", 2)]
 
 
@@ -55,32 +59,74 @@ def child(archive_dir: Path, work: Path, label: str, *extra: str) -> dict[str, A
     return res
 
 
+def sized(out: Path, n: int) -> Path:
+    """The n-plan text archive under ``out/scale-n`` (generated if missing, in a process of
+    its own: a child inherits its parent's peak RSS across fork and exec, Linux ``ru_maxrss``,
+    so this process must stay small for each ingest's peak to be its own)."""
+    src = out / f"scale-{n}"
+    if not (src / "archive").is_dir():
+        code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(HERE)!r}); from run import archive; "
+                "archive(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), 1, 'txt=1')")
+        subprocess.run([sys.executable, "-c", code, str(out), f"scale-{n}", str(n)], cwd=REPO, check=True)
+    return src / "archive"
+
+
+def workdir(path: Path) -> Path:
+    """``path`` as a new empty folder."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def run_args(runner: str, workers: int) -> tuple[str, ...]:
+    """``bench/e2e_child.py`` arguments of a library run drawing the reports."""
+    return ("--mode", "run", "--runner", runner, "--workers", str(workers), "--batch-size", "16", "--reports")
+
+
 def memory(out: Path, sizes: list[int], runner: str, workers: int, save: Any) -> dict[str, Any]:
     """First run and unchanged re-run at each size (library run, reports drawn); ``save``
     gets the results after each size (the largest takes hours)."""
     res: dict[str, Any] = {}
     for n in sizes:
-        src = out / f"scale-{n}"
-        if not (src / "archive").is_dir():
-            src = archive(out, f"scale-{n}", n, 1, "txt=1")
-        work = out / f"scale-run-{n}"
-        shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
-        args = ("--mode", "run", "--runner", runner, "--workers", str(workers), "--batch-size", "16", "--reports")
+        src, work, args = sized(out, n), workdir(out / f"scale-run-{n}"), run_args(runner, workers)
         log(f"memory: {n} documents, first run ({runner} x{workers})")
-        first = child(src / "archive", work, f"run {n} first", *args)
+        first = child(src, work, f"run {n} first", *args)
         log(f"memory: {n} documents, unchanged re-run")
-        rerun = child(src / "archive", work, f"run {n} rerun", *args)
+        rerun = child(src, work, f"run {n} rerun", *args)
         res[str(n)] = {"first": first, "rerun": rerun}
         save(res)
     return res
 
 
-def throughput(out: Path, n: int) -> dict[str, Any]:
+def seeded(out: Path, sizes: list[int], template_n: int, fresh: int, runner: str, workers: int, save: Any
+           ) -> dict[str, Any]:
+    """At each size N: a database seeded with the rows of N - ``fresh`` documents
+    (``bench/seed_db.py``, copied from the real ingest of ``template_n`` plans), then a real
+    ``pipeline.run.ingest`` of the N-plan archive over it: ``fresh`` files read, extracted
+    and stored, then discover, graph, Parquet and reports over all N."""
+    template = out / f"scale-run-{template_n}" / "kehoach.duckdb"
+    if not template.exists():
+        memory(out, [template_n], runner, workers, lambda res: None)
+    res: dict[str, Any] = {}
+    for n in sizes:
+        src, work = sized(out, n), workdir(out / f"seeded-{n}")
+        log(f"seeded: {n} documents, seeding {n - fresh} from {template}")
+        # in a process of its own, like the archive (see ``sized``)
+        proc = subprocess.run([sys.executable, str(HERE / "seed_db.py"), str(work / "kehoach.duckdb"), str(src),
+                               str(template), "--fresh", str(fresh)], cwd=REPO, stdout=subprocess.PIPE, text=True,
+                              check=True)  # fmt: skip
+        info = json.loads(proc.stdout.splitlines()[-1])
+        log(f"  {info}")
+        res[str(n)] = {"seed": info, "run": child(src, work, f"seeded {n}", *run_args(runner, workers))}
+        save(res)
+    return res
+
+
+def throughput(out: Path, n: int, runners: list[tuple[str, int]] = RUNNERS) -> dict[str, Any]:
     """``kehoach ingest`` through Prefect (embedded API) on ``n`` text files, per runner."""
     src = archive(out, f"arch-{n}", n, 1, "txt=1")
     res: dict[str, Any] = {}
-    for runner, workers in RUNNERS:
+    for runner, workers in runners:
         work = out / f"throughput-{runner}-{workers}"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
@@ -90,10 +136,10 @@ def throughput(out: Path, n: int) -> dict[str, Any]:
     return res
 
 
-def rerun(out: Path) -> dict[str, Any]:
-    """``kehoach ingest data/raw`` twice: the second finds nothing to do; its wall time."""
+def rerun(out: Path, tries: int = 5) -> dict[str, Any]:
+    """``kehoach ingest data/raw`` once (skipped in effect when ``out`` already holds a
+    current database), then ``tries`` times more: these find nothing to do; their wall time."""
     work = out / "rerun-sample"
-    shutil.rmtree(work, ignore_errors=True)
     db = work / "kehoach.duckdb"
     kehoach = [sys.executable, "-c", "from pipeline.cli import main; main()", "ingest", "data/raw", "--db", str(db),
                "--no-progress", "--json"]  # fmt: skip
@@ -101,14 +147,15 @@ def rerun(out: Path) -> dict[str, Any]:
     subprocess.run([*kehoach, "--local", "--runner", "process", "--workers", "2"], cwd=REPO, env=env,
                    stdout=subprocess.DEVNULL, check=True)  # fmt: skip
     times = []
-    for _ in range(3):
+    for _ in range(tries):
         load = os.getloadavg()[0]
         t = time.perf_counter()
         p = subprocess.run(kehoach, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True, check=True)
         times.append({"wall_s": round(time.perf_counter() - t, 2), "load": round(load, 2),
                       "counts": json.loads(p.stdout)["counts"]})  # fmt: skip
     log(f"  unchanged re-run of data/raw: {[t['wall_s'] for t in times]} s")
-    return {"runs": times, "best_wall_s": min(t["wall_s"] for t in times)}
+    walls = sorted(t["wall_s"] for t in times)
+    return {"runs": times, "best_wall_s": walls[0], "median_wall_s": walls[len(walls) // 2]}
 
 
 def _table(title: str, intro: str, columns: list[str]) -> list[str]:
@@ -118,8 +165,11 @@ def _table(title: str, intro: str, columns: list[str]) -> list[str]:
 def render(r: dict[str, Any]) -> str:
     """The RESULTS.md section."""
     m = r["machine"]
-    lines = [SECTION, "", f"`python bench/scale.py {r['argv']}`, {r['when']}; {m['nproc']} cores ({m['cpu_model']}), "
-             "shared with other sessions: the load average (1 min) is given per row.", ""]  # fmt: skip
+    lines = [SECTION, "", f"{m['nproc']} cores ({m['cpu_model']}), {m['ram_gb']} GB, shared with other sessions: the "
+             "load average (1 min) is given per row. Each part as last run:", ""]  # fmt: skip
+    for part, run in (r.get("parts") or {"all": {"argv": r["argv"], "when": r["when"]}}).items():
+        lines.append(f"- {part}: `python bench/scale.py {run['argv']}`, {run['when']}")
+    lines.append("")
     if "memory" in r:
         lines += _table(
             "Memory and time per stage",
@@ -147,6 +197,8 @@ def render(r: dict[str, Any]) -> str:
                 lines += ["", f"Peak RSS at {int(sizes[-1]):,} documents is **{ratio:.2f}×** that at "
                           f"{int(sizes[0]):,} ({lo['peak_rss_mb']} → {hi['peak_rss_mb']} MB; wanted ≤ 1.5×)."]  # fmt: skip
         lines.append("")
+    if "seeded" in r:
+        lines += _seeded_table(r["seeded"])
     if "throughput" in r:
         lines += _table(
             f"Documents per second after start-up ({r['n']} text files, `kehoach ingest` through Prefect)",
@@ -176,14 +228,58 @@ def render(r: dict[str, Any]) -> str:
         )
         for i, x in enumerate(r["rerun"]["runs"], 1):
             lines.append(f"| {i} | {x['wall_s']} | {x['load']} | {x['counts']} |")
+        if "median_wall_s" in r["rerun"]:
+            lines += ["", f"Median **{r['rerun']['median_wall_s']} s** (best {r['rerun']['best_wall_s']} s; wanted ≤ 3 s)."]
         lines.append("")
     return "\n".join(lines)
 
 
+def _seeded_table(seeded: dict[str, Any]) -> list[str]:
+    """Peak RSS per stage of a real ingest of fresh files over a seeded database."""
+    some = next(iter(seeded.values()))
+    lines = _table(
+        "Memory per stage at N documents (seeded database, real ingest of the newcomers)",
+        f"`--parts seeded`: the database first holds the rows of N − {some['seed']['fresh']} documents, real "
+        f"extraction rows copied from the {some['seed']['template_documents']:,}-plan ingest of the memory part "
+        "onto the files of a real N-plan archive (`bench/seed_db.py`: beyond the template, each copy gets its "
+        "numbers shifted so it forms its own cluster of documents and citations). Then `pipeline.run.ingest` "
+        f"(process runner) runs for real on the N-plan archive: it discovers all N files (the seeded ones by stat "
+        f"only), reads, extracts and stores the {some['seed']['fresh']} new ones, rebuilds the graph over all N, "
+        "exports Parquet and draws the reports (own process). Peak RSS (`ru_maxrss`, MB) of the run's process at "
+        "the end of each stage; the reports process and workers are children.",
+        ["documents", "seeded rows", "wall s", "open", "discover", "read/extract", "store", "graph", "parquet",
+         "reports", "children peak", "load", "stages (s)"],
+    )  # fmt: skip
+    for n, x in seeded.items():
+        run = x["run"]
+        if "error" in run:
+            lines.append(f"| {int(n):,} | {x['seed']['seeded']:,} | {run['wall_s']} | {run['error']} |" + " |" * 9)
+            continue
+        peak = run["peak_rss_mb_by_stage"]
+        rows = x["seed"]["rows"]
+        cells = [f"{int(n):,}", f"{rows['documents']:,} docs, {rows['citations']:,} citations", str(run["wall_s"])]
+        cells += [str(peak.get(k, "")) for k in ("open", "discover", "read_extract", "store", "graph", "parquet", "reports")]
+        cells += [str(run["children_peak_rss_mb"]), f"{run['load_before']}–{run['load_after']}",
+                  ", ".join(f"{k} {v}" for k, v in run["phases"].items())]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    sizes = sorted((k for k in seeded if "error" not in seeded[k]["run"]), key=int)
+    if len(sizes) > 1:
+        lo, hi = (seeded[s]["run"] for s in (sizes[0], sizes[-1]))
+        ratio = hi["peak_rss_mb"] / lo["peak_rss_mb"]
+        kids = hi["children_peak_rss_mb"] / lo["children_peak_rss_mb"] if lo["children_peak_rss_mb"] else 0
+        lines += ["", f"Peak RSS of the ingest process at {int(sizes[-1]):,} documents is **{ratio:.2f}×** that at "
+                  f"{int(sizes[0]):,} ({lo['peak_rss_mb']} → {hi['peak_rss_mb']} MB; wanted ≤ 1.5×). Its largest "
+                  f"child (the reports process): {lo['children_peak_rss_mb']} → {hi['children_peak_rss_mb']} MB "
+                  f"({kids:.2f}×)."]  # fmt: skip
+    return lines + [""]
+
+
 def write(results: dict[str, Any]) -> None:
     path = HERE / "results-scale.json"
-    old = json.loads(path.read_text()) if path.exists() else {}
+    old = json.loads(path.read_text()) if path.exists() else {}  # other parts' results stay
+    parts = {**old.get("parts", {}), **{p: {"argv": results["argv"], "when": results["when"]} for p in PARTS if p in results}}
     old.update(results)
+    old["parts"] = parts
     path.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n")
     md = HERE / "RESULTS.md"
     text = md.read_text(encoding="utf-8")
@@ -194,11 +290,15 @@ def write(results: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--parts", default="memory,throughput,rerun")
+    ap.add_argument("--parts", default="memory,throughput,rerun", help="also: seeded")
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--runner", default="process", help="memory runs: thread | process")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--n", type=int, default=200, help="files for the throughput part")
+    ap.add_argument("--runners", default=",".join(f"{r}x{w}" for r, w in RUNNERS),
+                    help="throughput part: runner x workers, e.g. processx2,daskx2")
+    ap.add_argument("--template", type=int, default=10000, help="seeded part: plans really ingested for the rows")
+    ap.add_argument("--fresh", type=int, default=500, help="seeded part: new files the real ingest reads")
     ap.add_argument("--out", type=Path, default=HERE / "out")
     args = ap.parse_args(argv)
     parts = set(args.parts.split(","))
@@ -210,12 +310,17 @@ def main(argv: list[str] | None = None) -> int:
         results["rerun"] = rerun(out)
         write(results)
     if "throughput" in parts:
-        results["throughput"] = throughput(out, args.n)
+        runners = [(r, int(w)) for r, _, w in (x.partition("x") for x in args.runners.split(","))]
+        results["throughput"] = throughput(out, args.n, runners)
         results["n"] = args.n
         write(results)
     if "memory" in parts:
         sizes = [int(s) for s in args.sizes.split(",")]
         results["memory"] = memory(out, sizes, args.runner, args.workers, lambda res: write({**results, "memory": res}))
+    if "seeded" in parts:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        results["seeded"] = seeded(out, sizes, args.template, args.fresh, args.runner, args.workers,
+                                   lambda res: write({**results, "seeded": res}))  # fmt: skip
     return 0
 
 
