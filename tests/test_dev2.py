@@ -12,6 +12,11 @@ generalisation. A floor sits a little under the score reached (2026-12-02):
 | deadlines | 0.947 | 0.91 |
 | numbers | 0.993 | 0.96 |
 
+heldout3 (9 real documents, ``tests/resources/heldout3``) was kept out of the repository
+until the extractor was scored on it once (its README holds that unseen figure); its floors
+sit a little under that score: citations .923, implements .765, assignments .534,
+deadlines .651, recipients .919, numbers .761, header 40/54.
+
 Do NOT copy gold values into code or pattern tables; fix the general rule a failure
 points to. Reading the scans takes OCR, so the module is slow.
 """
@@ -26,25 +31,46 @@ from pipeline.evaluate import Report, evaluate
 
 pytestmark = pytest.mark.slow
 
-GOLD = Path(__file__).parent / "resources" / "dev2" / "gold"
-FLOORS = {"citations": 0.92, "implements": 0.90, "assignments": 0.85, "deadlines": 0.91, "numbers": 0.96}
+RESOURCES = Path(__file__).parent / "resources"
+# set → (field F1 floors, header fields exact floor or None); files in ../shared/dev2/files
+SETS: dict[str, tuple[dict[str, float], int | None]] = {
+    "dev2": ({"citations": 0.92, "implements": 0.90, "assignments": 0.85, "deadlines": 0.91, "numbers": 0.96}, None),
+    "heldout3": (
+        {"citations": 0.90, "implements": 0.74, "assignments": 0.50, "deadlines": 0.62, "recipients": 0.89, "numbers": 0.73},
+        38,
+    ),
+}
+FIELDS = sorted({f for floors, _ in SETS.values() for f in floors})
 
 
-@pytest.fixture(scope="module")
-def report(shared: Path) -> Report:
+@pytest.fixture(scope="module", params=sorted(SETS))
+def scored(request: pytest.FixtureRequest, shared: Path) -> tuple[str, Report]:
     files = shared / "dev2" / "files"
     if not files.is_dir():
         pytest.skip(f"{files} is not here")
-    return evaluate(GOLD, [files])
+    return request.param, evaluate(RESOURCES / request.param / "gold", [files])
 
 
-def test_every_gold_document_is_found(report: Report) -> None:
+def test_every_gold_document_is_found(scored: tuple[str, Report]) -> None:
+    name, report = scored
     assert not report.missing
-    assert len(report.docs) == len(list(GOLD.glob("*.json")))
+    assert len(report.docs) == len(list((RESOURCES / name / "gold").glob("*.json")))
 
 
-@pytest.mark.parametrize("field", sorted(FLOORS))
-def test_field_f1_floor(report: Report, field: str) -> None:
-    score = report.micro()[field]
+@pytest.mark.parametrize("field", FIELDS)
+def test_field_f1_floor(scored: tuple[str, Report], field: str) -> None:
+    name, report = scored
+    floor = SETS[name][0].get(field)
+    if floor is None:
+        pytest.skip(f"{name} has no floor for {field}")
     failures = [f"{d.doc}: {f}" for d in report.docs for f in d.failures if f.startswith(field)]
-    assert score.f1 >= FLOORS[field], "\n".join(failures)
+    assert report.micro()[field].f1 >= floor, "\n".join(failures)
+
+
+def test_header_floor(scored: tuple[str, Report]) -> None:
+    name, report = scored
+    floor = SETS[name][1]
+    if floor is None:
+        pytest.skip(f"{name}'s header floors are in tests/test_dev2_structure.py")
+    ok, total = report.header_exact()
+    assert ok >= floor, f"header exact {ok}/{total}"
