@@ -42,10 +42,6 @@ _CLOCK = re.compile(
 )
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class _Tables:
     percent: re.Pattern[str]
@@ -84,29 +80,29 @@ def _opens_any(phrases: list[str]) -> re.Pattern[str]:
 def _tables() -> _Tables:
     m = patterns.load("units")["measures"]
     stops = tuple(patterns.load("role_verbs")["stops"])
-    nouns = _alt(m["count_nouns"])
-    mult = _alt(list(m["multipliers"]))
+    nouns = patterns.alternation(m["count_nouns"])
+    mult = patterns.alternation(list(m["multipliers"]))
     fractions = {k: float(v) for k, v in m["fractions"].items()}
-    num = rf"(?:{_NUM}|(?P<frac>{_alt(list(fractions))}))"
+    num = rf"(?:{_NUM}|(?P<frac>{patterns.alternation(list(fractions))}))"
     flags = re.IGNORECASE
     return _Tables(
         percent=re.compile(rf"{_AROUND}{_NUM}\s*%(?P<after>(?:\s+[^\W\d_]+){{0,8}})", flags),
-        rate=re.compile(rf"{_AROUND}{_NUM}\s+(?P<unit>{nouns})\s*/\s*(?P<per>{_alt(m['per'])})(?![^\W\d_])", flags),
-        money=re.compile(rf"{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{_alt(m['money'])})(?![^\W\d_])", flags),
+        rate=re.compile(rf"{_AROUND}{_NUM}\s+(?P<unit>{nouns})\s*/\s*(?P<per>{patterns.alternation(m['per'])})(?![^\W\d_])", flags),
+        money=re.compile(rf"{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{patterns.alternation(m['money'])})(?![^\W\d_])", flags),
         # any count: a number, an optional "(một)" spelling it out, then the word it counts
         count=re.compile(
             rf"{_AROUND}{num}(?![.,/]?\d)(?:\s*\((?P<spelled>[^\W\d_]+)\))?(?:[ \t]+(?P<mult>{mult})(?![^\W\d_]))?[ \t]+(?P<word>{_WORD})",
             flags,
         ),
         share=re.compile(rf"{_AROUND}(?P<a>\d{{1,4}})\s*/\s*(?P<b>\d{{1,5}})(?![\d/])[ \t]+(?P<word>{_WORD})"),
-        spelled=re.compile(rf"(?<![^\W\d_])(?P<w>{_alt(list(m['word_numbers']))})[ \t]+(?P<word>{_WORD})"),
+        spelled=re.compile(rf"(?<![^\W\d_])(?P<w>{patterns.alternation(list(m['word_numbers']))})[ \t]+(?P<word>{_WORD})"),
         noun=re.compile(rf"(?:{nouns})(?![^\W\d_])", flags),
-        qualifier=re.compile(rf"(?<![^\W\d_])({_alt(m['qualifiers'])})\s+$", flags),
-        label_before=re.compile(rf"(?:{_alt(m['not_numbers'])})\s*[:.]?\s*$"),
-        time_before=re.compile(rf"(?<![^\W\d_])(?:{_alt(m['time_labels'])})\s*$"),
+        qualifier=re.compile(rf"(?<![^\W\d_])({patterns.alternation(m['qualifiers'])})\s+$", flags),
+        label_before=re.compile(rf"(?:{patterns.alternation(m['not_numbers'])})\s*[:.]?\s*$"),
+        time_before=re.compile(rf"(?<![^\W\d_])(?:{patterns.alternation(m['time_labels'])})\s*$"),
         durations=frozenset(m["durations"]),
-        target_before=re.compile(rf"(?:{_alt(m['targets'])})[^.;\n]{{0,40}}$", flags),
-        names_before=re.compile(rf"(?<![^\W\d_])(?:{_alt(m['names_before'])})\s*$", flags),
+        target_before=re.compile(rf"(?:{patterns.alternation(m['targets'])})[^.;\n]{{0,40}}$", flags),
+        names_before=re.compile(rf"(?<![^\W\d_])(?:{patterns.alternation(m['names_before'])})\s*$", flags),
         multipliers={k: int(v) for k, v in m["multipliers"].items()},
         stops=tuple(sorted(stops, key=len, reverse=True)),
         verbs_after=tuple(fold_tones(v).lower() for v in m["verbs_after"]),

@@ -55,7 +55,8 @@ class Tables:
 NAME_WORD = rf"[{UPPER}][^\W\d_]*"
 
 
-def _alternation(words: list[str]) -> str:
+def alternation(words: list[str]) -> str:
+    """The words as one regex alternation, longest first (so a longer phrase wins over its prefix)."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
@@ -68,9 +69,9 @@ def tables() -> Tables:
         for t in dt["types"]
     )
     by_name = {t.name.lower(): t for t in types}
-    type_re = re.compile(rf"(?<!\w)(?:{_alternation([t.name for t in types])})(?!\w)", re.IGNORECASE)
+    type_re = re.compile(rf"(?<!\w)(?:{alternation([t.name for t in types])})(?!\w)", re.IGNORECASE)
     header_words = tuple(dt["header_words"])
-    header_re = re.compile(rf"^(?:{_alternation(list(header_words))})")
+    header_re = re.compile(rf"^(?:{alternation(list(header_words))})")
     ic = load("issuer_codes")
     iss = load("issuers")
     rules = tuple((re.compile(p), r) for p, r in iss["normalise"])
