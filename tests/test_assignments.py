@@ -363,3 +363,31 @@ def test_letter_quotes_another_commits_itself_and_sends_for_action() -> None:
         "Trên đây là ý kiến của Bộ Tài chính gửi Sở Tài chính tỉnh Bình Minh biết, thực hiện./.\nNơi nhận:\n- Như trên;\n"
     )
     assert _units(text, "Công văn", issuer="Bộ Tài chính") == ["Bộ Tài chính", "Sở Tài chính tỉnh Bình Minh"]
+
+
+def test_role_columns_and_cells_that_only_name() -> None:
+    from pipeline.models import Table
+
+    rows = (("TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Theo dõi, đôn đốc"),
+            ("1", "Rà soát trụ sở", "Các sở, ban, ngành, địa phương", "Các đơn vị có trụ sở trên địa bàn", "Sở Tài chính"),
+            ("2", "Sắp xếp trường học", "Sở Tài chính", "Cơ quan quản lý cấp trên của trường công lập; các cơ quan liên quan", ""))  # fmt: skip
+    head = "III. TỔ CHỨC THỰC HIỆN\nPhân công theo bảng sau:\n"
+    lines = [" | ".join(r) for r in rows]
+    text = head + "\n".join(lines) + "\n"
+    starts = tuple(len(head) + sum(len(x) + 1 for x in lines[:i]) for i in range(len(lines)))
+    table = Table(0, len(head), len(text) - 1, rows, starts)
+    assert _units(text, "Kế hoạch", tables=(table,)) == [
+        "Các sở, ban, ngành", "các địa phương", "Các đơn vị có trụ sở trên địa bàn", "Sở Tài chính",
+        "Cơ quan quản lý cấp trên của trường công lập",
+    ]  # a column of role words assigns; a cell names to its end; "các" reaches a class; generic partners go
+
+
+def test_main_clause_after_a_condition_and_no_narration() -> None:
+    text = (
+        "HƯỚNG DẪN\nTổ chức hội nghị chi hội\n1. Nếu đã có ý kiến của cơ quan (Sở Y tế, Sở Giáo dục) thì làm theo.\n"
+        "2. Để chuẩn bị tài liệu, Ban Chấp hành các chi hội cần họp thống nhất.\n"
+        "3. Sau khi kết thúc hội nghị, Ban Chấp hành lâm thời gửi biên bản về Trung ương Hội.\n"
+        "4. Ban Kiểm tra đã ban hành quy chế. Văn phòng Trung ương Hội là cơ quan giúp việc.\n"
+    )
+    assert _units(text, "Hướng dẫn") == ["Ban Chấp hành các chi hội", "Ban Chấp hành lâm thời"]
+    # a plan type without an organisation part tells throughout; a comma inside brackets opens no clause

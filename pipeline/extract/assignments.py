@@ -69,15 +69,47 @@ _SENT = re.compile(r"(?<![^\W\d_])gửi[ \t]+")
 _TO_ACT = re.compile(r"[ \t]*(?:biết[ \t]*(?:,|và)[ \t]*)?(?:để[ \t]+)?(?:triển khai |tổ chức )?(?:thực hiện|tổng hợp)(?!\w)")
 # "sẽ" after the issuer's own name: a task it takes on ("Sở Nội vụ sẽ tập huấn ...").
 _FUTURE = re.compile(r"[ \t]*sẽ(?!\w)")
-# "để" / "nhằm" after a name open a purpose, not the unit's own predicate.
-_PURPOSE = re.compile(r"[ \t]*(?:để|nhằm)(?!\w)")
+# "để" / "nhằm" after a name open a purpose, not the unit's own predicate, and "là" defines
+# the body; "đã" / "vừa" narrate what it did ("Sở Y tế đã tổ chức ..."): no task.
+_PURPOSE = re.compile(r"[ \t]*(?:để|nhằm|là)(?!\w)")
+_NARRATES = re.compile(r"[ \t]*(?:đã|vừa)(?!\w)(?![ \t]+được)")  # "X đã được chỉ định cần ...": a relative clause
 
 
 def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...]) -> list[int]:
     starts = {start} | {s.body_start for s in sections if s.kind in ("item", "letter") and start <= s.start < end}
     for m in _CLAUSE.finditer(text, start, end):
         starts.add(m.end())
+    for c in list(starts):
+        if _opener().match(text, c):  # "Sau khi có kết quả, Sở Y tế gửi ...": the main clause
+            starts.update(_main_clause(text, c, end))
     return sorted(starts)
+
+
+def _main_clause(text: str, pos: int, end: int) -> list[int]:
+    """Where the main clause may start after the subordinate one opening at ``pos``: after
+    its first comma outside brackets and after "thì", before the sentence ends."""
+    stop = _SENTENCE_END.search(text, pos, end)
+    stop_at = stop.start() if stop else end
+    out = [m.end() for m in _THEN.finditer(text, pos, stop_at)]
+    depth = 0
+    for m in re.finditer(r",[ \t]*", text[pos:stop_at]):
+        depth = text.count("(", pos, pos + m.start()) - text.count(")", pos, pos + m.start())
+        if depth <= 0:
+            out.append(pos + m.end())
+            break
+    return out
+
+
+# The main clause after a condition: "Nếu ... thì các trường ... thực hiện".
+_THEN = re.compile(r"(?<![^\W\d_])thì[ \t]+")
+_SENTENCE_END = re.compile(r"[.;:\n]")
+
+
+@cache
+def _opener() -> re.Pattern[str]:
+    words = patterns.load("role_verbs")["clause_openers"]
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[ \t(]*(?:{alt})(?!\w)", re.IGNORECASE)
 
 
 def _composition(text: str, pos: int) -> bool:
@@ -133,7 +165,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
         if not hit:
             continue
         s, e, kind, verb = hit
-        if _composition(text, c) or _speaks(text, e + body) or _shouted(text, c):
+        if _composition(text, c) or _speaks(text, e + body) or _shouted(text, c) or _NARRATES.match(text, e + body):
             continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"
@@ -204,9 +236,12 @@ def _table_units(doc: Document, text: str) -> list[tuple[int, str, str]]:
             continue
         columns = {}
         for c, head in enumerate(table.rows[0]):
-            m = _COLUMN.match(fold(squash(head)).strip(" :*"))
+            folded = fold(squash(head)).strip(" :*")
+            m = _COLUMN.match(folded)
             if m:
                 columns[c] = _COLUMN_ROLES.get(m.group("r1") or m.group("r2") or "", "thực hiện")
+            elif _role_head(folded):
+                columns[c] = _role_head(folded)
         for _, c, at, cell in table_cells(doc.text, table):
             if c not in columns or not cell.strip():
                 continue
@@ -215,9 +250,45 @@ def _table_units(doc: Document, text: str) -> list[tuple[int, str, str]]:
                 s0 = seg.start() + len(seg.group()) - len(seg.group().lstrip())
                 hit = finder.unit_at(s0, seg.end(), bare_level=True)
                 if hit:
-                    for s, e in finder.split(hit[0], hit[1], hit[2]):
-                        out.append((at + s, squash(cell[s:e]).strip(" ,;:.-–"), columns[c]))
+                    rest = cell[hit[1] : seg.end()]
+                    if rest.strip() and rest.lstrip()[:1] != "(" and not finder.roles(hit[1], seg.end()) and not _ROLE_IN.search(fold(rest)):
+                        # a cell names, it does not predicate: "Các đơn vị có trụ sở trên địa bàn"
+                        hit = (hit[0], seg.start() + len(seg.group().rstrip(" ,.")), hit[2], hit[3])
+                    for name, s, _ in _members(finder, hit[0], hit[1], hit[2]):
+                        if not (is_generic(name) and "liên quan" in name):  # "các sở, ngành liên quan": no unit named
+                            out.append((at + s, name, columns[c]))
     return out
+
+
+def _members(finder: UnitFinder, start: int, end: int, kind: str) -> list[tuple[str, int, int]]:
+    """The names of a list of units in ``finder``'s text, with their spans; a list under one
+    quantifier ("Các sở, ban, ngành, đoàn thể") gives its "các" to the class words after the first."""
+    members = finder.split(start, end, kind)
+    plural = bool(_PLURAL_LIST.match(finder.text, start)) and len(members) > 1
+    out = []
+    for n, (s, e) in enumerate(members):
+        name = ocr_correct(squash(finder.text[s:e]).strip(" ,;:.-–"))
+        if plural and n and _CLASS.match(name):
+            name = f"các {name}"
+        out.append((name, s, e))
+    return out
+
+
+_ROLE_IN = re.compile(r"\b(?:CHU TRI|PHOI HOP|THAM MUU|HUONG DAN|THUC HIEN|TRIEN KHAI|CHI DAO|BAO CAO)\b")
+
+
+@cache
+def _role_words() -> dict[str, str]:
+    """Role words, folded as column heads are ("THEO DOI" → "theo dõi")."""
+    return {fold(k): v for k, v in patterns.load("role_verbs")["roles"].items()}
+
+
+def _role_head(folded: str) -> str:
+    """The role a column head made only of role words gives ("Kiểm tra, giám sát" →
+    "kiểm tra"), "" for any other head."""
+    words = [w.strip() for w in re.split(r",|\bVA\b", folded)]
+    roles = _role_words()
+    return roles[words[0]] if words and all(w in roles for w in words) else ""
 
 
 # The closing clause of a decision: "<list> chịu trách nhiệm thi hành Quyết định này".
@@ -403,6 +474,10 @@ def _class_members(key: str) -> frozenset[str]:
     return frozenset(" ".join(w for w in m.split() if w not in ("các", "những")) for m in members)
 
 
+# What a cited document holds: "Thực hiện Quyết định số ... , trong đó, giao Công an tỉnh ...".
+_CITED_CONTENT = re.compile(r"(?<!\w)trong đó\s*,?\s*(?:giao|yêu cầu|đề nghị)(?:\s+cho)?\s*$")
+
+
 # Document types whose own purpose is to plan: only their organisation part assigns work.
 # Every other type (Công văn, Thông báo, Công điện, Quyết định, Tờ trình, ...) tells units
 # what to do throughout its body.
@@ -433,8 +508,8 @@ def regions(text: str, header: Header, scope: Scope) -> list[Section]:
             return [a for a in articles if _CHARGES.search(text, a.start, a.end) and not _FOUNDS.match(text, a.start)]
     parts = organisation_parts(text)
     planning = header.doc_type in PLANNING_TYPES or (header.doc_type is None and parts)
-    if planning or (parts and parts[0].kind == "article" and header.doc_type is None):
-        return parts
+    if parts and (planning or (parts[0].kind == "article" and header.doc_type is None)):
+        return parts  # a plan without an organisation part (a Hướng dẫn in letter form) tells throughout
     start = min(scope.header_end, len(text))
     end = max(start, min(scope.closing_start, len(text)))
     return [Section("body", "", "", 0, start, start, end)] if end > start else []
@@ -465,12 +540,9 @@ def find_assignments(
         for a in sorted(_scopes(anchors, text, part), key=lambda a: a.start):
             if a.source == "heading" and not text[a.end : a.scope_end].strip(" \t\n-+•*:.;,"):
                 continue  # "1. Ban Thường trực ..." over bullets naming its members: a label
-            members = finder.split(a.start - body, a.end - body, a.kind)
-            plural = bool(_PLURAL_LIST.match(text, a.start)) and len(members) > 1
-            for n, (s, e) in enumerate(members):
-                name = ocr_correct(squash(text[s + body : e + body]).strip(" ,;:.-–"))
-                if plural and n and _CLASS.match(name):
-                    name = f"các {name}"  # "Các sở, ban, ngành, đoàn thể": the list's "các" is every member's
+            if part.kind == "body" and scope.zone_at(a.start) == "legal_basis" and _CITED_CONTENT.search(text, max(0, a.start - 40), a.start):
+                continue  # "Thực hiện Quyết định ..., trong đó giao X ...": the cited document's hand-over
+            for name, s, e in _members(finder, a.start - body, a.end - body, a.kind):
                 if not name or (is_generic(name) and (a.source == "partner" or ("liên quan" in name and a.source in ("clause", "directed")))):
                     continue  # "phối hợp với các cơ quan liên quan": no unit named
                 if _personal(name) or (a.source == "partner" and not finder._named(s, e)):
