@@ -391,3 +391,13 @@ def test_main_clause_after_a_condition_and_no_narration() -> None:
     )
     assert _units(text, "Hướng dẫn") == ["Ban Chấp hành các chi hội", "Ban Chấp hành lâm thời"]
     # a plan type without an organisation part tells throughout; a comma inside brackets opens no clause
+
+
+def test_places_written_once_and_a_report_assigns_in_its_proposals() -> None:
+    letter = "Kính gửi: Các tỉnh\n1. Đề nghị UBND tỉnh Hà Giang, Cao Bằng và Lào Cai phối hợp chuẩn bị địa điểm.\n"
+    assert _units(letter, "Công văn") == ["UBND tỉnh Hà Giang", "UBND tỉnh Cao Bằng", "UBND tỉnh Lào Cai"]
+    report = (
+        "BÁO CÁO\nKết quả công tác quý I\nI. KẾT QUẢ\n- Sở Y tế chủ trì tổ chức tiêm chủng cho trẻ em.\n"
+        "II. KIẾN NGHỊ, ĐỀ XUẤT\n1. Đề nghị Sở Tài chính bố trí kinh phí.\n"
+    )
+    assert _units(report, "Báo cáo") == ["Sở Tài chính"]  # what the report narrates is done

@@ -270,8 +270,26 @@ def _members(finder: UnitFinder, start: int, end: int, kind: str) -> list[tuple[
         name = ocr_correct(squash(finder.text[s:e]).strip(" ,;:.-–"))
         if plural and n and _CLASS.match(name):
             name = f"các {name}"
-        out.append((name, s, e))
+        out += [(each, s, e) for each in _places(name)]
     return out
+
+
+_PROPER = r"[A-ZĐÀ-Ỹ][^\W\d_]*(?:[ \t]+[A-ZĐÀ-Ỹ][^\W\d_]*)*"
+
+
+@cache
+def _place_list() -> re.Pattern[str]:
+    levels = "|".join(re.escape(w) for w in sorted(patterns.load("units")["levels"], key=len, reverse=True) if " " in w or len(w) > 3)
+    return re.compile(rf"(?P<head>.*?(?<!\w)(?:{levels}))[ \t]+(?P<names>{_PROPER}(?:[ \t]*,[ \t]*{_PROPER})*[ \t]+và[ \t]+{_PROPER})$")
+
+
+def _places(name: str) -> list[str]:
+    """One body of several places written once ("UBND tỉnh Hà Giang, Cao Bằng và Lào Cai"):
+    each place with the head ("UBND tỉnh Cao Bằng"); any other name as it is."""
+    m = _place_list().fullmatch(name)
+    if not m or not m.group("head").strip():
+        return [name]
+    return [f"{m.group('head')} {place.strip()}" for place in re.split(r",|[ \t]và[ \t]", m.group("names"))]
 
 
 _ROLE_IN = re.compile(r"\b(?:CHU TRI|PHOI HOP|THAM MUU|HUONG DAN|THUC HIEN|TRIEN KHAI|CHI DAO|BAO CAO)\b")
@@ -487,6 +505,11 @@ PLANNING_TYPES = frozenset(
 )  # fmt: skip
 
 
+# Types that report or submit: what they narrate is done; only a part that proposes or
+# allocates ("KIẾN NGHỊ, ĐỀ XUẤT", "TỔ CHỨC THỰC HIỆN") tells units to act, where there is one.
+REPORTING_TYPES = frozenset({"Báo cáo"})
+
+
 # Types that enact: their articles that charge someone ("Giao ...", "... có nhiệm vụ",
 # "... chịu trách nhiệm thi hành") assign; an article that sets a scope or a rate does not.
 DECIDING_TYPES = frozenset({"Quyết định", "Nghị quyết", "Nghị định", "Thông tư", "Nghị quyết liên tịch", "Thông tư liên tịch"})
@@ -507,7 +530,7 @@ def regions(text: str, header: Header, scope: Scope) -> list[Section]:
         if articles:
             return [a for a in articles if _CHARGES.search(text, a.start, a.end) and not _FOUNDS.match(text, a.start)]
     parts = organisation_parts(text)
-    planning = header.doc_type in PLANNING_TYPES or (header.doc_type is None and parts)
+    planning = header.doc_type in PLANNING_TYPES or header.doc_type in REPORTING_TYPES or (header.doc_type is None and parts)
     if parts and (planning or (parts[0].kind == "article" and header.doc_type is None)):
         return parts  # a plan without an organisation part (a Hướng dẫn in letter form) tells throughout
     start = min(scope.header_end, len(text))
