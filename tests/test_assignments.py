@@ -401,3 +401,14 @@ def test_places_written_once_and_a_report_assigns_in_its_proposals() -> None:
         "II. KIẾN NGHỊ, ĐỀ XUẤT\n1. Đề nghị Sở Tài chính bố trí kinh phí.\n"
     )
     assert _units(report, "Báo cáo") == ["Sở Tài chính"]  # what the report narrates is done
+
+
+def test_task_part_of_a_plan_whose_organisation_part_names_no_unit() -> None:
+    plan = (
+        "KẾ HOẠCH\nPhòng chống dịch năm 2026\nI. MỤC TIÊU, NHIỆM VỤ\n1. Tiêm chủng\n- Tiêm đủ liều cho trẻ em.\n"
+        "- Giao Sở Y tế chủ trì tổ chức tiêm chủng.\nII. TỔ CHỨC THỰC HIỆN\n1. Công tác triển khai\n"
+        "Các sở, ban, ngành xây dựng kế hoạch thực hiện.\n2. Kinh phí thực hiện\nKinh phí từ ngân sách nhà nước.\n"
+    )
+    assert _units(plan, "Kế hoạch") == ["Sở Y tế", "Các sở, ban, ngành"]
+    by_unit = plan.replace("1. Công tác triển khai\n", "1. Sở Tài chính bố trí kinh phí.\n")
+    assert _units(by_unit, "Kế hoạch") == ["Sở Tài chính", "Các sở, ban, ngành"]  # it allocates by unit there only

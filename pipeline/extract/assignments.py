@@ -532,10 +532,32 @@ def regions(text: str, header: Header, scope: Scope) -> list[Section]:
     parts = organisation_parts(text)
     planning = header.doc_type in PLANNING_TYPES or header.doc_type in REPORTING_TYPES or (header.doc_type is None and parts)
     if parts and (planning or (parts[0].kind == "article" and header.doc_type is None)):
-        return parts  # a plan without an organisation part (a Hướng dẫn in letter form) tells throughout
+        return sorted(parts + _task_parts(text, parts), key=lambda p: p.start)  # a plan without an organisation part (a Hướng dẫn in letter form) tells throughout
     start = min(scope.header_end, len(text))
     end = max(start, min(scope.closing_start, len(text)))
     return [Section("body", "", "", 0, start, start, end)] if end > start else []
+
+
+def _task_parts(text: str, parts: list[Section]) -> list[Section]:
+    """The parts that set tasks ("I. MỤC TIÊU, NHIỆM VỤ"), where a plan's organisation part
+    allocates none by unit (its top items read "1. Công tác triển khai", "2. Kinh phí"): the
+    units then are told in the tasks themselves ("Giao Sở Y tế ...", "Các sở, ngành phối hợp
+    ..."). A plan whose organisation items are headed by units allocates there only."""
+    sections = find_sections(text)
+    for part in parts:
+        items = [s for s in sections if s.kind in ("item", "letter") and part.start < s.start < part.end]
+        top = min((s.level for s in items), default=0)
+        for item in (s for s in items if s.level == top):
+            line = text[item.body_start : _line_end(text, item.body_start, part.end)]
+            if UnitFinder(line).unit_at(0, len(line)):
+                return []
+    return [
+        s for s in sections
+        if s.kind == "part" and _TASKS in fold(s.title) and not any(p.start <= s.start < p.end for p in parts)
+    ]  # fmt: skip
+
+
+_TASKS = "NHIEM VU"
 
 
 def find_assignments(
