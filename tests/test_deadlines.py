@@ -237,3 +237,16 @@ def test_horizon_in_a_programme_name_is_not_a_deadline() -> None:
     assert _bounds("Triển khai Chiến lược phát triển du lịch bền vững đến năm 2035 trên địa bàn.", "2026-01-05") == []
     assert _bounds("Thực hiện Đề án chuyển đổi số, phấn đấu đến năm 2030 hoàn thành.", "2026-01-05") == [(None, "2030-12-31")]
     assert _bounds("Báo cáo số liệu tính từ ngày 01/01/2026 đến ngày 30/6/2026 gửi trước ngày 5/7/2026.", "2026-01-05") == [(None, "2026-07-05")]
+
+
+# A limit inside a month and a day counted from a recurring period (made-up wording).
+LIMIT_FORMS = [
+    ("Các đơn vị tổ chức tự kiểm tra chậm nhất trong tháng 7/2026.", [(None, "2026-07-31")]),
+    ("Báo cáo kết quả muộn nhất vào tháng 10/2026.", [(None, "2026-10-31")]),
+    ("Công bố danh mục trước ngày 15/02 năm liền kề.", [(None, None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LIMIT_FORMS)
+def test_limit_forms(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    assert _bounds(text, "2026-01-05") == expected

@@ -209,7 +209,8 @@ def _tables() -> _Tables:
         ("range", rf"(?:{parts['window']}{_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}){_G0}[-–]{_G0}(?P<m2>\d{{1,2}}{_G0}(?:/|{_GAP}năm{_GAP}){_G0}{_Y})"),
         ("labelled", rf"(?m:^[ \t*_]*(?:[\d.]+[.)]?[ \t]+|[-+•][ \t]*)?[^\W\d_][^\d:\n]{{2,80}}:{_G0})(?P<a1>{_plain('day')})"),
         ("occasion", rf"(?:{_fill(t['occasion'])})(?:{_GAP}[^\W\d_]+){{1,15}}{_GAP}(?P<a1>{_plain('day', 'dmon')})"),
-        ("before", rf"{parts['before']}{_GAP}{_CLOCK}?(?:ngày{_GAP})?(?P<a1>{a})"),
+        # "chậm nhất trong tháng 6/2026": a limit at the window's last day, not the window
+        ("before", rf"{parts['before']}{_GAP}(?:(?:trong|vào){_GAP})?{_CLOCK}?(?:ngày{_GAP})?(?P<a1>{a})"),
         ("period", rf"{_fill(t['period'])}{_GAP}(?:từ{_GAP})?(?:năm{_GAP})?(?P<y1>{_Y}){_G0}(?:[-–]|đến(?:{_GAP}năm)?){_G0}(?P<y2>{_Y})"),
         ("after", rf"{parts['after']}{_GAP}{filler}?(?P<a1>{a})"),
         ("from", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a})"),
