@@ -24,6 +24,7 @@ from functools import cache
 
 from pipeline.extract import patterns
 from pipeline.extract.dates import find_dates
+from pipeline.extract.narration import Narration
 from pipeline.prefilter import Prefilter
 from pipeline.extract.scope import Scope
 from pipeline.extract.sections import paragraphs
@@ -179,6 +180,7 @@ class _Tables:
     cited: re.Pattern[str]
     date_line: re.Pattern[str]
     named: re.Pattern[str]
+    named_caps: re.Pattern[str]  # the same words in a heading printed in capitals
     target: re.Pattern[str]
     onward: re.Pattern[str]
 
@@ -237,6 +239,7 @@ def _tables() -> _Tables:
         cited=re.compile(_fill(t["cited"]), re.IGNORECASE),
         date_line=re.compile(t["date_line"], re.IGNORECASE),
         named=re.compile(_fill(t["named_horizon"])),
+        named_caps=re.compile(_fill(t["named_horizon"]), re.IGNORECASE),
         target=re.compile(_fill(t["target_words"]), re.IGNORECASE),
         onward=re.compile(_fill(t["onward"]), re.IGNORECASE),
     )
@@ -325,26 +328,59 @@ def _describes_cited(text: str, pos: int) -> bool:
 # A clause ends at punctuation or at a line that opens a new item or sentence (not at a
 # wrapped line: "Chương trình mục tiêu quốc gia\nphòng, chống ma túy đến năm 2030").
 _CLAUSE_END = re.compile(rf"[.;:!?()]|\n(?=[ \t]*(?:[-+•*–]|\d+[.)]|[{UPPER}]))")
+_PUNCT_END = re.compile(r"[.;:!?()]")
+_LOWER = re.compile(r"[^\W\d_]")
 
 
-def _in_name(text: str, pos: int) -> bool:
+def _caps_run(text: str, pos: int) -> int | None:
+    """Where the run of upper-case lines holding ``pos`` begins (a heading printed in
+    capitals wraps over lines that each start upper-case), None if its line is not."""
+    start = text.rfind("\n", 0, pos) + 1
+    if not _is_caps(text[start:pos]):
+        return None
+    while start > 0:
+        prev = text.rfind("\n", 0, start - 1) + 1
+        if not _is_caps(text[prev : start - 1]):
+            break
+        start = prev
+    return start
+
+
+def _is_caps(line: str) -> bool:
+    letters = _LOWER.findall(line)
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _in_name(text: str, pos: int, since: int | None = None) -> bool:
     """Whether a horizon or period at ``pos`` belongs to a name written before it in its
     clause: a programme or document ("Chương trình ... đến năm 2030", "Kế hoạch số 11-KH/QU
-    về ... giai đoạn 2022 - 2026") with no target word between, or a quoted title."""
-    window = text[max(0, pos - 220) : pos]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
+    về ... giai đoạn 2022 - 2026") with no target word between, or a quoted title.
+
+    ``since`` is where the clause began when it runs over line breaks (the subject line
+    of a letter); a heading printed in capitals is read as one clause, its words in any case.
+    """
+    t = _tables()
+    named = t.named
+    if since is None and (caps := _caps_run(text, pos)) is not None and caps >= pos - 400:
+        since, named = caps, t.named_caps
+    if since is not None:
+        window = text[since:pos]
+        cut = max((m.end() for m in _PUNCT_END.finditer(window)), default=0)
+    else:
+        window = text[max(0, pos - 220) : pos]
+        cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
     clause = window[cut:]
     if clause.count("“") > clause.count("”") or clause.count('"') % 2 == 1:
         return True
-    t = _tables()
     last = None
-    for last in t.named.finditer(clause):
+    for last in named.finditer(clause):
         pass
     return last is not None and not t.target.search(clause, last.end())
 
 
-def _scan(text: str) -> list[_Hit]:
-    """All time phrases of ``text``; earlier rules win where phrases overlap."""
+def _scan(text: str, titles: list[tuple[int, int]] = ()) -> list[_Hit]:  # type: ignore[assignment]
+    """All time phrases of ``text``; earlier rules win where phrases overlap. ``titles``
+    are the subject lines: a horizon there is read against the whole line."""
     taken: list[tuple[int, int]] = []
     hits: list[_Hit] = []
     t = _tables()
@@ -356,7 +392,8 @@ def _scan(text: str) -> list[_Hit]:
             if hit is None:
                 continue
             horizon = name == "period" or (hit.kind == "until" and hit.hi is not None and hit.hi.kind == "year")
-            if _describes_cited(text, hit.start) or (horizon and _in_name(text, hit.start)):
+            since = next((a for a, b in titles if a <= hit.start < b), None)
+            if _describes_cited(text, hit.start) or (horizon and _in_name(text, hit.start, since)):
                 hit = _Hit(hit.start, hit.end, "skip")
             elif hit.kind == "window" and hit.lo is not None and (on := t.onward.match(text, hit.end)):
                 hit = _Hit(hit.start, on.end(), "from", lo=hit.lo)  # "trong năm 2024 và các năm tiếp theo"
@@ -536,7 +573,10 @@ def find_deadlines(doc: Document, header: Header, scope: Scope | None = None) ->
     ref = date.fromisoformat(header.date) if header.date else (date(doc_year, 1, 1) if doc_year else None)
     seen: set[tuple[str, str | None, str | None]] = set()
     out: list[Deadline] = []
-    for h in _fill_years(text, _structural_hits(text, _scan(text), header, scope), doc_year):
+    narration = Narration(text, scope, header.doc_type)
+    for h in _fill_years(text, _structural_hits(text, _scan(text, scope.spans("title")), header, scope), doc_year):
+        if narration.narrates(h.start, h.end):
+            continue
         d = _deadline(text, h, ref)
         if d is None or (d.text, d.start, d.end) in seen:
             continue
