@@ -250,3 +250,19 @@ LIMIT_FORMS = [
 @pytest.mark.parametrize(("text", "expected"), LIMIT_FORMS)
 def test_limit_forms(text: str, expected: list[tuple[str | None, str | None]]) -> None:
     assert _bounds(text, "2026-01-05") == expected
+
+
+# Not timings of an action, and a list of months (made-up wording).
+OTHER_FORMS = [
+    ("Kinh phí hoạt động của Ban do ngân sách nhà nước cấp hằng năm, bố trí trong dự toán chi thường xuyên.", []),
+    ("Bảo đảm hoạt động thông suốt, liên tục, hiệu quả.", []),
+    ("Tăng cường mối quan hệ thường xuyên giữa các cơ quan.", []),
+    ("Thực hiện trong tháng 10, tháng 11 năm 2025.", [("2025-10-01", "2025-11-30")]),
+    ("Các đơn vị sáp nhập kể từ ngày 01/7/2025 thực hiện theo hướng dẫn này.", []),  # before the letter's date
+    ("Áp dụng từ ngày 01/8/2025.", [("2025-08-01", None)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OTHER_FORMS)
+def test_other_forms(text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    assert _bounds(text, "2025-07-16") == expected

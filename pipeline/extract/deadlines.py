@@ -207,7 +207,7 @@ def _tables() -> _Tables:
         ("recurring_from", rf"(?:{recur}){_GAP}{parts['from']}{_GAP}(?:năm{_GAP})?(?P<a1>{_Y})"),
         ("range", rf"{parts['from']}{_GAP}(?:(?:ngày|đợt){_GAP})?(?P<a1>{a}){_G0}(?:{parts['until']}|[-–]){_G0}{filler}?(?P<a2>{a})"),
         ("range", rf"(?P<a1>{_MONTH_Y}|{_QUARTER_Y}){_GAP}(?:{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
-        ("range", rf"(?P<a1>{months}){_GAP}(?P<join>{parts['until']}|và){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
+        ("range", rf"(?P<a1>{months})(?P<join>{_GAP}(?:{parts['until']}|và)|{_G0},){_GAP}(?P<a2>{_MONTH_Y}|{_QUARTER_Y})"),
         ("range", rf"(?:{parts['window']}{_GAP})?(?P<a1>tháng{_G0}\d{{1,2}}){_G0}[-–]{_G0}(?P<m2>\d{{1,2}}{_G0}(?:/|{_GAP}năm{_GAP}){_G0}{_Y})"),
         ("labelled", rf"(?m:^[ \t*_]*(?:[\d.]+[.)]?[ \t]+|[-+•][ \t]*)?[^\W\d_][^\d:\n]{{2,80}}:{_G0})(?P<a1>{_plain('day')})"),
         ("occasion", rf"(?:{_fill(t['occasion'])})(?:{_GAP}[^\W\d_]+){{1,15}}{_GAP}(?P<a1>{_plain('day', 'dmon')})"),
@@ -307,8 +307,9 @@ def _build(name: str, m: re.Match[str], text: str) -> _Hit | None:
 
 
 def _join_word(m: re.Match[str]) -> str:
-    """The word joining a range's two atoms ("đến", "và"), lower case; "" if none."""
-    return (m.groupdict().get("join") or "").lower()
+    """The word joining a range's two atoms ("đến", "và"; a comma reads as "và"), lower case; "" if none."""
+    join = (m.groupdict().get("join") or "").strip(" \t\n*_").lower()
+    return "và" if join == "," else join
 
 
 def _period(phrase: str) -> str | None:
@@ -473,7 +474,9 @@ def _text(text: str, start: int, end: int) -> tuple[int, str]:
     return start, phrase
 
 
-def _deadline(text: str, h: _Hit, ref: date | None) -> Deadline | None:
+def _deadline(text: str, h: _Hit, ref: date | None, dated: bool = False) -> Deadline | None:
+    """The deadline of hit ``h``; None for past events. ``ref`` is the document's date
+    (``dated``) or the first day of its year."""
     lo = h.lo.bounds() if h.lo else None
     hi = h.hi.bounds() if h.hi else None
     if (h.lo and lo is None) or (h.hi and hi is None):
@@ -487,6 +490,8 @@ def _deadline(text: str, h: _Hit, ref: date | None) -> Deadline | None:
             return None  # past events and closed windows are not deadlines
         if ref and start_d and not end_d and start_d.year < ref.year - _OPEN_PAST_YEARS:
             return None  # "Từ 20-8-1945": a historical reference, not a window to act in
+        if dated and start_d and not end_d and h.lo is not None and h.lo.kind == "day" and start_d < ref:
+            return None  # "kể từ ngày 01/7 (before the letter)": a change already in force
         start, end = (start_d.isoformat() if start_d else None), (end_d.isoformat() if end_d else None)
     offset, phrase = _text(text, h.start, h.end)
     kind = "recurring" if h.recurring and start is None else h.kind
@@ -577,7 +582,7 @@ def find_deadlines(doc: Document, header: Header, scope: Scope | None = None) ->
     for h in _fill_years(text, _structural_hits(text, _scan(text, scope.spans("title")), header, scope), doc_year):
         if narration.narrates(h.start, h.end):
             continue
-        d = _deadline(text, h, ref)
+        d = _deadline(text, h, ref, dated=header.date is not None)
         if d is None or (d.text, d.start, d.end) in seen:
             continue
         seen.add((d.text, d.start, d.end))
