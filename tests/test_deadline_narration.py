@@ -60,3 +60,11 @@ def test_a_horizon_in_a_wrapped_subject_or_a_capital_heading_is_a_name() -> None
 def test_a_term_of_office_is_not_a_window() -> None:
     text = "KẾ HOẠCH\nĐại hội\n1. Nhiệm kỳ của Ban Chấp hành khóa mới từ năm 2021 đến năm 2026; Đại hội tổ chức trong Quý IV/2021.\n"
     assert _bounds(text) == [("2021-10-01", "2021-12-31")]
+
+
+def test_a_task_heading_names_the_year_of_its_tasks() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN XÃ Y\nSố: 3/CV-UBND\nY, ngày 02 tháng 12 năm 2025\nV/v cải thiện chỉ số\nKính gửi: Các thôn.\n"
+        "I. KẾT QUẢ NĂM 2025\n1. Các thôn hoàn thành 20 nhiệm vụ.\nII. NHIỆM VỤ TRỌNG TÂM NĂM 2026\n1. Các thôn rà soát hồ sơ.\n"
+    )
+    assert _bounds(text) == [("2026-01-01", "2026-12-31")]

@@ -183,6 +183,7 @@ class _Tables:
     named_caps: re.Pattern[str]  # the same words in a heading printed in capitals
     target: re.Pattern[str]
     onward: re.Pattern[str]
+    task_heading: re.Pattern[str]
 
 
 @cache
@@ -242,6 +243,7 @@ def _tables() -> _Tables:
         named_caps=re.compile(_fill(t["named_horizon"]), re.IGNORECASE),
         target=re.compile(_fill(t["target_words"]), re.IGNORECASE),
         onward=re.compile(_fill(t["onward"]), re.IGNORECASE),
+        task_heading=re.compile(_fill(t["task_heading"]), re.IGNORECASE),
     )
 
 
@@ -552,8 +554,12 @@ def _structural_hits(text: str, hits: list[_Hit], header: Header, scope: Scope |
         y = int(m.group("y"))
         add(_year_window(m.start("y") - 4, m.end("y"), y, y))
     title = scope.title if scope is not None else None
-    if title and header.doc_type in _PLANNING_TYPES:
-        for m in _TITLE_YEAR.finditer(text, *title):
+    spans = [title] if title and header.doc_type in _PLANNING_TYPES else []
+    if scope is not None:  # "II. NHIỆM VỤ, GIẢI PHÁP NĂM 2026": the year of the part's tasks
+        task = _tables().task_heading
+        spans += [(a, b) for a, b in scope.spans("heading") if task.match(text, a, b) and not text.startswith("Điều", a)]
+    for span in spans:
+        for m in _TITLE_YEAR.finditer(text, *span):
             if not _in_name(text, m.start()):
                 add(_year_window(m.start(), m.end(), int(m.group("y")), int(m.group("y"))))
     return sorted(hits + extra, key=lambda h: h.start)
