@@ -177,6 +177,7 @@ GENERAL_FORMS = [
     ("Công an phường đề xuất sắp xếp lực lượng theo hướng dẫn của cấp trên.", [(None, None)]),
     ("Đề nghị sửa đổi, thực hiện đến năm 2030, tầm nhìn đến năm 2045.", [(None, "2030-12-31")]),
     ("Căn cứ Nghị quyết số 05-NQ/HU, ngày 10/01/2024 của Ban Chấp hành về chuyển đổi số đến năm 2025;\nHoàn thành trong năm 2024.", [("2024-01-01", "2024-12-31")]),
+    ("Thực hiện Công văn số 120/UBND-VX ngày 12/01/2024 của Ủy ban nhân dân huyện về các hoạt động trong tháng 3/2024;\nHoàn thành trong năm 2024.", [("2024-01-01", "2024-12-31")]),
 ]
 # fmt: on
 
