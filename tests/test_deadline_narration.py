@@ -68,3 +68,8 @@ def test_a_task_heading_names_the_year_of_its_tasks() -> None:
         "I. KẾT QUẢ NĂM 2025\n1. Các thôn hoàn thành 20 nhiệm vụ.\nII. NHIỆM VỤ TRỌNG TÂM NĂM 2026\n1. Các thôn rà soát hồ sơ.\n"
     )
     assert _bounds(text) == [("2026-01-01", "2026-12-31")]
+
+
+def test_a_plan_s_evaluation_part_still_sets_limits() -> None:
+    text = "KẾ HOẠCH\nRà soát thủ tục năm 2026\nIV. ĐÁNH GIÁ KẾT QUẢ\n1. Các xã báo cáo kết quả trước ngày 15/12/2026.\n"
+    assert (None, "2026-12-15") in _bounds(text)
