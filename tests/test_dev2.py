@@ -9,14 +9,14 @@ generalisation. A floor sits a little under the score reached (2026-12-02):
 | citations | 0.953 | 0.92 |
 | implements | 0.939 | 0.90 |
 | assignments | 0.886 | 0.85 |
-| deadlines | 0.947 | 0.91 |
+| deadlines | 0.947 (0.985 after issue 13's narration rules) | 0.96 |
 | numbers | 0.993 | 0.96 |
 
 heldout3 (9 real documents, ``tests/resources/heldout3``) was kept out of the repository
 until the extractor was scored on it once (its README holds that unseen figure); its floors
 sit a little under that score: citations .923, implements .765, assignments .534,
 deadlines .651, recipients .919, numbers .761, header 40/54. Since then it has been developed
-against too (assignments reached .855, its floor raised to .83).
+against too (assignments reached .855, its floor raised to .83; deadlines reached .954, floor .93).
 
 Do NOT copy gold values into code or pattern tables; fix the general rule a failure
 points to. Reading the scans takes OCR, so the module is slow.
@@ -35,9 +35,9 @@ pytestmark = pytest.mark.slow
 RESOURCES = Path(__file__).parent / "resources"
 # set → (field F1 floors, header fields exact floor or None); files in ../shared/dev2/files
 SETS: dict[str, tuple[dict[str, float], int | None]] = {
-    "dev2": ({"citations": 0.92, "implements": 0.90, "assignments": 0.85, "deadlines": 0.91, "numbers": 0.96}, None),
+    "dev2": ({"citations": 0.92, "implements": 0.90, "assignments": 0.85, "deadlines": 0.96, "numbers": 0.96}, None),
     "heldout3": (
-        {"citations": 0.90, "implements": 0.74, "assignments": 0.83, "deadlines": 0.62, "recipients": 0.89, "numbers": 0.73},
+        {"citations": 0.90, "implements": 0.74, "assignments": 0.83, "deadlines": 0.93, "recipients": 0.89, "numbers": 0.73},
         38,
     ),
 }
