@@ -73,3 +73,8 @@ def test_a_task_heading_names_the_year_of_its_tasks() -> None:
 def test_a_plan_s_evaluation_part_still_sets_limits() -> None:
     text = "KẾ HOẠCH\nRà soát thủ tục năm 2026\nIV. ĐÁNH GIÁ KẾT QUẢ\n1. Các xã báo cáo kết quả trước ngày 15/12/2026.\n"
     assert (None, "2026-12-15") in _bounds(text)
+
+
+def test_a_copy_before_signing_is_dated_by_its_month() -> None:
+    text = "ỦY BAN NHÂN DÂN XÃ Y\nY, ngày    tháng 11 năm 2025\nKẾ HOẠCH\nTập huấn\n1. Tổ chức tập huấn trong tháng 10/2025.\n2. Tổng kết trong tháng 12/2025.\n"
+    assert _bounds(text) == [("2025-12-01", "2025-12-31")]

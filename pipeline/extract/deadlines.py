@@ -407,7 +407,7 @@ def _scan(text: str, titles: list[tuple[int, int]] = ()) -> list[_Hit]:  # type:
 
 # ------------------------------------------------------------------------ the year
 _DATE_LINE_YEAR = re.compile(
-    r"[^\W\d_][^\n,;:|]{0,40},\s*ngày[^\n\d]{0,40}\d{0,2}[^\n\d]{0,40}tháng[^\n\d]{0,40}\d{0,2}[^\n\d]{0,40}năm\s*((?:19|20)\d\d)",
+    r"[^\W\d_][^\n,;:|]{0,40},\s*ngày[^\n\d]{0,40}\d{0,2}[^\n\d]{0,40}tháng[^\n\d]{0,40}(?P<m>\d{0,2})[^\n\d]{0,40}năm\s*(?P<y>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
 
@@ -422,13 +422,25 @@ def document_year(doc: Document, header: Header) -> int | None:
         return int(header.date[:4])
     line = _DATE_LINE_YEAR.search(doc.text, 0, min(len(doc.text), 3000))
     if line:  # "Gia Lai, ngày    tháng 02 năm 2024": a copy before signing keeps the year
-        return int(line.group(1))
+        return int(line.group("y"))
     found = find_dates(doc.text)
     for precision in ("day", "month"):
         years = [d.year for d in found if d.precision == precision and d.year]
         if years:
             return max(years)
     return None
+
+
+def _reference_day(doc: Document, header: Header, doc_year: int | None) -> date | None:
+    """The day before which a window is past: the document's date; for a copy before
+    signing ("ngày    tháng 11 năm 2025") the first day of its month; else of its year."""
+    if header.date:
+        return date.fromisoformat(header.date)
+    if doc_year is None:
+        return None
+    line = _DATE_LINE_YEAR.search(doc.text, 0, min(len(doc.text), 3000))
+    month = int(line.group("m")) if line and line.group("m") and int(line.group("y")) == doc_year else 0
+    return date(doc_year, month if 1 <= month <= 12 else 1, 1)
 
 
 def _with_year(atom: _Atom | None, year: int | None) -> _Atom | None:
@@ -581,7 +593,7 @@ def find_deadlines(doc: Document, header: Header, scope: Scope | None = None) ->
     text = paragraphs(doc.text)  # same offsets; sentences run across PDF line wraps
     scope = scope if scope is not None else Scope(doc.text, doc.tables)
     doc_year = document_year(doc, header)
-    ref = date.fromisoformat(header.date) if header.date else (date(doc_year, 1, 1) if doc_year else None)
+    ref = _reference_day(doc, header, doc_year)
     seen: set[tuple[str, str | None, str | None]] = set()
     out: list[Deadline] = []
     narration = Narration(text, scope, header.doc_type)
