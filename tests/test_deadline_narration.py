@@ -38,6 +38,14 @@ def test_a_past_fact_is_not_a_deadline() -> None:
     assert _bounds(text) == [(None, "2026-06-30")]
 
 
+def test_a_past_marker_of_a_relative_clause_leaves_the_limit() -> None:
+    text = (
+        "KẾ HOẠCH\nThi đua\n1. Những đơn vị đã đăng ký thi đua gửi hồ sơ trước ngày 15/10/2026.\n"
+        "2. Các xã đã rà soát xong nay tiếp tục cập nhật trong tháng 11/2026.\n"
+    )
+    assert _bounds(text) == [(None, "2026-10-15"), ("2026-11-01", "2026-11-30")]
+
+
 def test_the_draft_a_submission_attaches_sets_none() -> None:
     text = (
         "CÔNG AN TỈNH X\nSố: 12/TTr-CAT\nX, ngày 25 tháng 1 năm 2026\nTỜ TRÌNH\nVề việc ban hành Kế hoạch phòng, chống ma túy\n"

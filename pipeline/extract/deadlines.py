@@ -598,7 +598,7 @@ def find_deadlines(doc: Document, header: Header, scope: Scope | None = None) ->
     out: list[Deadline] = []
     narration = Narration(text, scope, header.doc_type)
     for h in _fill_years(text, _structural_hits(text, _scan(text, scope.spans("title")), header, scope), doc_year):
-        if narration.narrates(h.start, h.end):
+        if narration.narrates(h.start, h.end, limit=h.kind == "before"):
             continue
         d = _deadline(text, h, ref, dated=header.date is not None)
         if d is None or (d.text, d.start, d.end) in seen:

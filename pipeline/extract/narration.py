@@ -42,6 +42,7 @@ _CLAUSE_END = re.compile(r"[.;:!?(),\n|]")
 class _Words:
     heading: re.Pattern[str]  # the title of a section that narrates
     past: re.Pattern[str]  # a past-tense marker in the clause before a phrase
+    ahead: re.Pattern[str]  # a marker of what is still to be done, after the past one
     report: re.Pattern[str]  # "báo cáo (kết quả …)" right before a bare period
     bare: re.Pattern[str]  # a period written without a window word
     attachment_types: frozenset[str]  # types whose appendix is submitted material
@@ -54,6 +55,7 @@ def _words() -> _Words:
     return _Words(
         heading=re.compile(fill(t["heading"]), re.IGNORECASE),
         past=re.compile(rf"(?<![^\W_])(?:{fill(t['past'])})(?![^\W_])", re.IGNORECASE),
+        ahead=re.compile(rf"(?<![^\W_])(?:{fill(t['ahead'])})(?![^\W_])", re.IGNORECASE),
         report=re.compile(rf"(?<![^\W_])(?:{fill(t['report'])})[\s*_]*$", re.IGNORECASE),
         bare=re.compile(fill(t["bare"]), re.IGNORECASE),
         attachment_types=frozenset(t["attachment_types"]),
@@ -91,13 +93,21 @@ class Narration:
         cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
         return window[cut:]
 
-    def narrates(self, start: int, end: int) -> bool:
-        """Whether the time phrase at ``text[start:end]`` narrates rather than sets a limit."""
+    def narrates(self, start: int, end: int, limit: bool = False) -> bool:
+        """Whether the time phrase at ``text[start:end]`` narrates rather than sets a limit.
+
+        A ``limit`` ("trước ngày …", "chậm nhất …") looks forward by its words, so a past
+        marker before it belongs to a relative clause ("đơn vị đã đăng ký gửi hồ sơ trước
+        ngày …"); a limit that has passed is dropped by its date instead.
+        """
         if self.in_narrating_zone(start):
             return True
         w = _words()
         clause = self.clause_before(start)
-        if w.past.search(clause):
+        past = None
+        for past in w.past.finditer(clause):
+            pass
+        if past is not None and not limit and not w.ahead.search(clause, past.end()):
             return True  # "… đã tổ chức hội nghị … năm 2024"
         return bool(w.bare.match(self.text, start, end) and w.report.search(clause))
 
