@@ -230,3 +230,43 @@ def test_teams_and_councils_are_named_under_the_body_that_sets_them_up() -> None
         "Hội đồng thẩm định, đánh giá chỉ số cải cách hành chính tỉnh Hà Tĩnh"
     )
     assert _issuer("HỘI ĐỒNG NHÂN DÂN\nTỈNH HÀ TĨNH") == "Hội đồng nhân dân tỉnh Hà Tĩnh"
+
+
+def test_subject_opening_with_its_type_keeps_it() -> None:
+    """A subject under the number that opens with a type name in ordinary case is printed
+    whole: the type word stays in the title."""
+    text = (
+        "HIỆP HỘI NGHỀ CÁ TỈNH\nBAN THƯỜNG VỤ\nSố: 12/HD-BTV\nHướng dẫn tổ chức đại hội nhiệm kỳ mới\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHuế, ngày 03 tháng 5 năm 2024\n"
+        "Kính gửi: Các hội thành viên\n"
+    )
+    h = find_header(text)
+    assert (h.doc_type, h.title) == ("Hướng dẫn", "Hướng dẫn tổ chức đại hội nhiệm kỳ mới")
+
+
+def test_scan_subject_marker_without_its_v() -> None:
+    text = (
+        "BỘ NỘI VỤ\nSố: 45/BNV-TCCB\nV/ Triển khai công tác thi đua\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 04 tháng 4 năm 2024\n"
+        "Kính gửi: Các sở, ngành\n"
+    )
+    h = find_header(text, ocr=True)
+    assert (h.doc_type, h.title, h.place) == ("Công văn", "V/v Triển khai công tác thi đua", "Hà Nội")
+
+
+def test_scan_subject_opening_ve_viec_is_capitalised() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH HÀ NAM\nSố: 17/TTr-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nHà Nam, ngày 04 tháng 4 năm 2024\nTỜ TRÌNH\nvề việc thành lập tổ công tác\n"
+        "Kính gửi: Hội đồng nhân dân tỉnh\n"
+    )
+    assert find_header(text, ocr=True).title == "Về việc thành lập tổ công tác"
+
+
+def test_misread_day_past_31_is_no_date() -> None:
+    """"ngày 99 tháng 10" (a hand-written day misread) holds no "9 tháng 10"."""
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH HÀ NAM\nSố: 17/TTr-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nHà Nam, ngày 99 tháng 10 năm 2025\nTỜ TRÌNH\nVề việc thành lập tổ công tác\n"
+    )
+    assert find_header(text, ocr=True).date is None

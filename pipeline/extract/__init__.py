@@ -53,7 +53,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
     try:
         st = structure_of(doc)
         scope = Scope.of(doc, st.zones)
-        header = find_header(text, tables_, structure=st, ocr=doc.ocr_used)
+        header = find_header(text, tables_, structure=st, ocr=_header_ocr(doc))
         citations = find_citations(text, header, tables_)
         implements = find_implements(text, citations, tables_, header, scope)
         signer = find_signer(text, tables_, structure=st)
@@ -75,6 +75,12 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
         numbers=_zoned(numbers, st),
         zones=st.zones,
     )
+
+
+def _header_ocr(doc: Document) -> bool:
+    """The header was read by OCR: page 1 was (an appendix OCR'd behind a text layer's
+    pages leaves the header's spelling as the layer gives it)."""
+    return doc.pages[0].ocr if doc.pages else doc.ocr_used
 
 
 def _zoned(facts: tuple[Any, ...], st: Structure) -> tuple[Any, ...]:

@@ -22,18 +22,19 @@ _MON = r"(?P<m>0?[1-9]|1[0-2])"
 _YEAR = r"(?P<y>(?:1[89]|20)\d{2})"
 _SEP = rf"{_SP}[/\-.–]{_SP}"
 
-# Order matters: the longest forms first; matches never overlap.
+# Order matters: the longest forms first; matches never overlap. A day is a whole number
+# ("ngày 99 tháng 10", a misread day, holds no "9 tháng 10").
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "day",
         re.compile(
-            rf"(?:(?<![\w/])ngày{_SP})?{_DAY}{_SP}tháng{_SP}{_MON}{_SP}(?:,{_SP})?năm{_SP}{_YEAR}(?!\d)",
+            rf"(?:(?<![\w/])ngày{_SP})?(?<!\d){_DAY}{_SP}tháng{_SP}{_MON}{_SP}(?:,{_SP})?năm{_SP}{_YEAR}(?!\d)",
             re.IGNORECASE,
         ),
     ),
     ("day", re.compile(rf"(?:(?<![\w/])ngày{_SP})?(?<![\d/.\-])\b{_DAY}{_SEP}{_MON}{_SEP}{_YEAR}(?![\d/])", re.IGNORECASE)),
     ("month", re.compile(rf"(?<!\w)tháng{_SP}{_MON}{_SP}(?:năm{_SP}|[/\-.]{_SP}){_YEAR}(?!\d)", re.IGNORECASE)),
-    ("daymonth", re.compile(rf"(?<![\w/])ngày{_SP}{_DAY}{_SP}(?:/|tháng{_SP}){_SP}{_MON}(?![\d/])", re.IGNORECASE)),
+    ("daymonth", re.compile(rf"(?<![\w/])ngày{_SP}(?<!\d){_DAY}{_SP}(?:/|tháng{_SP}){_SP}{_MON}(?![\d/])", re.IGNORECASE)),
     ("year", re.compile(rf"(?<!\w)năm{_SP}{_YEAR}(?![\d/])", re.IGNORECASE)),
 )
 

@@ -35,6 +35,9 @@ from pipeline.structure.skeleton import skeleton
 
 _QUOTES = "\"“”'‘’"
 _SPECKS = re.compile(r"(?<!\S)[-_~`'\"*.,]*_[-_~`'\"*.,]*(?!\S)")  # a scan's "-_" between words
+# A subject opening "về …" ("Về việc thành lập …"), which is printed with a capital: OCR
+# tells "V" from "v" by size alone and often reads it small.
+_SIZE_ONLY_CASE = re.compile(r"^v(?=ề\s)")
 _RULE_AFTER = re.compile(r"(?:\s*\n[ \t]*[-_*=.~–—]{3,}[ \t]*(?=\n|$))+")
 
 
@@ -54,6 +57,7 @@ def _type_and_title(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
     title = _bare(squash(" ".join(clean(ln.text) for ln in lines))) or None
     if title and ocr:
         title = repaired(_SPECKS.sub(" ", title).strip(), st.text, skip=(lines[0].start, lines[-1].end))
+        title = _SIZE_ONLY_CASE.sub(lambda m: m.group().upper(), title)
     if zone is not None:
         word = clean(st.text_of(zone))
         found = doc_type_at(word)
@@ -64,9 +68,11 @@ def _type_and_title(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
             kind = t.name if t else None
         elif found and len(word) > found[1] + 1:  # a compound type printed as such: "BÁO CÁO ĐỀ XUẤT"
             kind = f"{kind} {repaired(word[found[1]:].strip().lower(), st.text)}"
+        if title and zone.label == "subject":  # a subject opening with its type name: printed whole
+            title = f"{word} {title}"
         return kind, _normalise_symbols(title) if title else None
     if title and any(st.zones[ln.zone].label == "V/v" for ln in lines):
-        title = re.sub(r"^(?:[VW]\s*[/⁄]\s*[%Vv]|%)\s*", "V/v ", title)  # the marker as a scan may read it
+        title = re.sub(r"^(?:[VW]\s*[/⁄]\s*[%Vv](?!\w)|[VW]\s*[/⁄](?=\s)|%)\s*", "V/v ", title)  # the marker as a scan may read it
         return "Công văn", _normalise_symbols(title[:1].upper() + title[1:])
     return None, None
 

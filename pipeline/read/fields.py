@@ -123,8 +123,8 @@ def _where(ln: RawLine, kind: str, height: int) -> tuple[int, int, tuple[int, in
     a, b = span
     inside = [w for w in ln.words if w.start < b and w.end > a]
     field = ln.text[a:b].strip()
-    if field.isdigit() and inside and min(w.confidence for w in inside) >= SURE:
-        return None  # printed, and read surely
+    if field.isdigit() and inside and min(w.confidence for w in inside) >= SURE and (kind != "day" or 1 <= int(field) <= 31):
+        return None  # printed, and read surely (a day past 31 is no day, however sure)
     if kind == "month" and field.isdigit() and 1 <= int(field) <= 12:
         return None  # a month as read: left as it is
     x0, x1 = _x_at(ln, a), _x_at(ln, b)

@@ -187,9 +187,19 @@ def place_date_span(text: str) -> tuple[int, int] | None:
 
 
 def is_subject(text: str) -> bool:
-    """A Công văn's "V/v …" subject line (a scan may read the italic "V/v" as "%")."""
+    """A Công văn's "V/v …" subject line (a scan may read the italic "V/v" as "%", or drop
+    its small "v": "V/ Triển khai …")."""
     t = clean(text)
-    return bool(cues().subject.match(skeleton(t))) or (t[:1] == "%" and t[1:].strip()[:1].islower())
+    if cues().subject.match(skeleton(t)):
+        return True
+    if t[:1] == "%":
+        return t[1:].strip()[:1].islower()
+    m = _BARE_SUBJECT.match(t)
+    return bool(m) and t[m.end() : m.end() + 1].isupper()
+
+
+# "V/" before a word: the subject marker with its "v" lost (the word must open in capitals).
+_BARE_SUBJECT = re.compile(r"^\W{0,3}[VW]\s*[/⁄]\s+")
 
 
 def subject_body(text: str) -> str:

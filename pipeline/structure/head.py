@@ -260,14 +260,15 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
 
 def _typed_subject(pc: TextLine) -> list[Part]:
     """A subject line under the number that opens with a type name in ordinary case
-    ("Hướng dẫn một số nội dung …"): the type, then the subject."""
+    ("Hướng dẫn một số nội dung …"): the type (labelled "subject": the subject as printed
+    begins with it), then the rest of the subject."""
     from pipeline.extract.patterns import tables  # see cues.py: loaded when first used
 
     t = pc.text
     m = tables().type_re.match(fold_tones(t))
     if not m or not t[:1].isupper() or not t[m.end() : m.end() + 2].strip() or not t[m.end() :].lstrip()[:1].islower():
         return []
-    return [Part(cut(pc, 0, m.end()), "doc_type"), Part(cut(pc, m.end(), len(t)), "title")]
+    return [Part(cut(pc, 0, m.end()), "doc_type", label="subject"), Part(cut(pc, m.end(), len(t)), "title")]
 
 
 def _subject_goes_on(prev: str, pc: TextLine) -> bool:
