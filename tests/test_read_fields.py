@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from pipeline.read.assemble import RawLine, RawWord
-from pipeline.read.fields import _choose, _esign_dates, _replaced, _span
+from pipeline.read.digits import Reading
+from pipeline.read.fields import _choose, _esign_dates, _fewer_digits, _replaced, _span
 
 
 def test_readings_vote_and_an_unsure_field_stays_blank() -> None:
@@ -38,3 +39,12 @@ def test_the_field_is_found_and_replaced_in_the_line() -> None:
     a, b = _span(day, "day")  # type: ignore[misc]
     assert day.text[a:b] == " |6 "
     assert _span(RawLine("số 1189/SNV-LĐVL&TN, ngày 29/8/2025"), "number") is None  # running text, not the header's "Số"
+
+
+def test_a_voted_number_inside_a_longer_hand_reading_is_refused() -> None:
+    """Tesseract lost a digit written into the print: its number is another document's."""
+    assert _fewer_digits("214", Reading("4214", 0.8))
+    assert not _fewer_digits("214", Reading("4214", 0.2))  # the classifier unsure: no doubt cast
+    assert not _fewer_digits("4214", Reading("4214", 0.99))
+    assert not _fewer_digits("214", Reading("215", 0.99))  # as long: the vote stands
+    assert not _fewer_digits("214", None)

@@ -16,6 +16,8 @@ word). The readings vote, with the page OCR's own reading as one more vote:
   digits' classifier (``digits``: the coloured ink of a colour scan, the dark pixels of a
   grey one); its day is taken when it is a day of the printed month (and not after an
   e-signature of that month), its number only when Tesseract read that number too;
+- a number Tesseract's vote chose is refused when the classifier reads a longer number
+  that holds it (a hand-written digit lost into the print: "214" for "4214");
 - otherwise the field is left blank: a number that cannot be read with confidence is no
   number (the header then has no symbol or no date), never a wrong one.
 
@@ -36,6 +38,7 @@ from pipeline.read.assemble import RawBlock, RawLine, RawWord
 SURE = 88.0  # Tesseract confidence of a printed number read right
 MIN_VOTES = 4
 HAND_NUMBER_VOTES = 2  # Tesseract's readings a hand-read number must be among
+HAND_DOUBT = 0.5  # a hand-read number this sure that holds more digits than the vote casts doubt on it
 TOP = 0.4  # the header's share of the page height
 _M = "[\u0300-\u036f]*"  # Tesseract may give a letter's marks as combining characters
 _NUMBER = re.compile(rf"^\W{{0,2}}S[oóồốôơở0ÓỐÔ6]{_M}[ \t]*[:;.,]?")
@@ -151,12 +154,21 @@ def _field(
     if own:
         votes[own] += 1
     value = _choose(votes, kind, ln.text[b:], esign)
-    hand = digits.read((colour if colour is not None else im).crop(box)) if value is None else None
+    hand = digits.read((colour if colour is not None else im).crop(box)) if value is None or kind == "number" else None
+    if value is not None and kind == "number" and _fewer_digits(value, hand):
+        return _replaced(ln, a, b, " ", 0.0)
     value = _agreed(value, hand.text if hand and hand.prob >= digits.MIN_PROB else None, kind, ln.text[b:], esign, votes)
     if value is None and kind == "month":
         return None  # a month not read again keeps what the page's OCR made of it
     new = f" {value} " if value else " "
     return _replaced(ln, a, b, new, 100.0 if value else 0.0)
+
+
+def _fewer_digits(voted: str, hand: digits.Reading | None) -> bool:
+    """Tesseract's number is part of a longer one the hand-written digits' classifier reads
+    ("214" in "4214"): a digit written into the printed "Số:" or over the slash is lost to
+    the print, and a number short of a digit is another document's."""
+    return bool(hand and hand.prob >= HAND_DOUBT and len(hand.text) > len(voted) and voted in hand.text)
 
 
 def _readings(crop: Image.Image, lang: str, path: str | None) -> list[str]:
