@@ -373,6 +373,9 @@ def _ocr_pages(pdf: object, indices: list[int], settings: ReadSettings, spath: s
     check_tesseract(settings.ocr_lang, spath)
     images = [_render(pdf, i, settings.ocr_dpi, native=True) for i in indices]  # PDFium is not thread-safe: render here
     fields = settings.header_ocr and indices[0] == 0
+    # Page 1 is rendered twice on purpose: PDFium's grey render is not the colour render
+    # turned grey (a JPEG scan's grey comes from its luma, a widget's text is drawn
+    # otherwise), and OCR read from the converted image differs on most scans.
     colour = _render(pdf, 0, settings.ocr_dpi, native=True, colour=True) if fields else None
     results = ocr_images(
         images, lang=settings.ocr_lang, workers=settings.ocr_workers, rotate=settings.ocr_rotate, path=spath,
