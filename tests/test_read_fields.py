@@ -43,8 +43,8 @@ def test_the_field_is_found_and_replaced_in_the_line() -> None:
 
 def test_a_voted_number_inside_a_longer_hand_reading_is_refused() -> None:
     """Tesseract lost a digit written into the print: its number is another document's."""
-    assert _fewer_digits("214", Reading("4214", 0.8))
-    assert not _fewer_digits("214", Reading("4214", 0.2))  # the classifier unsure: no doubt cast
-    assert not _fewer_digits("4214", Reading("4214", 0.99))
-    assert not _fewer_digits("214", Reading("215", 0.99))  # as long: the vote stands
-    assert not _fewer_digits("214", None)
+    assert _fewer_digits("37", Reading("637", 0.8))
+    assert not _fewer_digits("37", Reading("637", 0.2))  # the classifier unsure: no doubt cast
+    assert not _fewer_digits("637", Reading("637", 0.99))
+    assert not _fewer_digits("37", Reading("38", 0.99))  # as long: the vote stands
+    assert not _fewer_digits("37", None)

@@ -17,7 +17,7 @@ word). The readings vote, with the page OCR's own reading as one more vote:
   grey one); its day is taken when it is a day of the printed month (and not after an
   e-signature of that month), its number only when Tesseract read that number too;
 - a number Tesseract's vote chose is refused when the classifier reads a longer number
-  that holds it (a hand-written digit lost into the print: "214" for "4214");
+  that holds it (a hand-written digit lost into the print: "37" for "637");
 - otherwise the field is left blank: a number that cannot be read with confidence is no
   number (the header then has no symbol or no date), never a wrong one.
 
@@ -166,7 +166,7 @@ def _field(
 
 def _fewer_digits(voted: str, hand: digits.Reading | None) -> bool:
     """Tesseract's number is part of a longer one the hand-written digits' classifier reads
-    ("214" in "4214"): a digit written into the printed "Số:" or over the slash is lost to
+    ("37" in "637"): a digit written into the printed "Số:" or over the slash is lost to
     the print, and a number short of a digit is another document's."""
     return bool(hand and hand.prob >= HAND_DOUBT and len(hand.text) > len(voted) and voted in hand.text)
 
