@@ -20,6 +20,7 @@ def test_readings_vote_and_an_unsure_field_stays_blank() -> None:
 def test_an_esignature_confirms_a_reading_but_is_never_the_date_alone() -> None:
     signed = _esign_dates("SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 06/01/2026; 16:42:26; +07:00\nThời gian ký: 13.11.2025")
     assert signed == [(6, 1, 2026), (13, 11, 2025)]
+    assert _esign_dates("P k Thời gian ký: 2024-03-04T09:15:00+07:00") == [(4, 3, 2024)]
     assert _choose(Counter({"09": 2, "06": 1}), "day", " tháng 01 năm 2026", signed) == "06"
     assert _choose(Counter(), "day", " tháng 01 năm 2026", signed) is None
     assert _choose(Counter({"19": 5}), "day", " tháng 11 năm 2025", signed) is None  # dated after it was signed

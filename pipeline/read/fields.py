@@ -52,6 +52,11 @@ _ESIGN = re.compile(
     rf"(?:(?:Th[oơờ]{_M}i\s*gian\s*k[yý]{_M}|Ng[aà]{_M}y\s*k[yý]{_M})\W{{0,4}}|;\s*)(\d{{1,2}})[/.\-](\d{{1,2}})[/.\-](\d{{4}})",
     re.IGNORECASE,
 )
+# The same stamp's time written the ISO way: "Thời gian ký: 2024-03-04T09:15:00+07:00".
+_ESIGN_ISO = re.compile(
+    rf"(?:Th[oơờ]{_M}i\s*gian\s*k[yý]{_M}|Ng[aà]{_M}y\s*k[yý]{_M})\W{{0,4}}(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?:[T\s]|$)",
+    re.IGNORECASE,
+)
 
 
 def reread(
@@ -79,7 +84,8 @@ def reread(
 
 
 def _esign_dates(text: str) -> list[tuple[int, int, int]]:
-    return [(int(d), int(m), int(y)) for d, m, y in _ESIGN.findall(text) if 1 <= int(d) <= 31 and 1 <= int(m) <= 12]
+    found = [*_ESIGN.findall(text), *((d, m, y) for y, m, d in _ESIGN_ISO.findall(text))]
+    return [(int(d), int(m), int(y)) for d, m, y in found if 1 <= int(d) <= 31 and 1 <= int(m) <= 12]
 
 
 def _span(ln: RawLine, kind: str) -> tuple[int, int] | None:
