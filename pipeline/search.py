@@ -87,7 +87,7 @@ UNION ALL SELECT doc_id, any_value(path), 'evidence', string_agg(DISTINCT senten
   ) GROUP BY doc_id
 """
 # One row per graph node (kind ``node``): documents known only from citations are found too.
-_NODE_ROWS = "SELECT node_id, concat_ws(' ', doc_type, key, symbol, issuer, scope) AS text FROM nodes"
+_NODE_ROWS = "SELECT node_id, concat_ws(' ', doc_type, key, symbol, issuer, scope) AS text FROM {nodes} ORDER BY node_id"
 
 
 def index(con: duckdb.DuckDBPyConnection, sources: Mapping[str, str] | None = None) -> int:
@@ -102,26 +102,26 @@ def index(con: duckdb.DuckDBPyConnection, sources: Mapping[str, str] | None = No
     return len(rows)
 
 
-def index_nodes(con: duckdb.DuckDBPyConnection, page: int = 5000) -> None:
-    """Rewrite the ``node`` rows (the graph rebuild calls it after rewriting the nodes), a
-    page of nodes at a time: all of them at once took ~140 MB of Python objects at
-    100,000 documents (bench/RESULTS.md, "Scale and run")."""
-    con.execute("DELETE FROM search WHERE kind = 'node'")
-    last = ""
-    while rows := con.execute(f"SELECT * FROM ({_NODE_ROWS}) WHERE node_id > ? ORDER BY node_id LIMIT ?",
-                              [last, page]).fetchall():  # fmt: skip
-        _append(con, {"doc_id": [None] * len(rows), "path": [None] * len(rows), "node_id": [r[0] for r in rows],
-                      "kind": ["node"] * len(rows), "text": [r[1] or "" for r in rows]})
-        last = rows[-1][0]
+def index_nodes(con: duckdb.DuckDBPyConnection, nodes: str = "nodes", into: str = "search", page: int = 5000) -> None:
+    """Rewrite the ``node`` rows of ``into`` from the table ``nodes``, a page of nodes at a
+    time: all of them at once took ~140 MB of Python objects at 100,000 documents
+    (bench/RESULTS.md, "Scale and run"). The graph rebuild writes them to a scratch table
+    and swaps them in with the nodes."""
+    con.execute(f"DELETE FROM {into} WHERE kind = 'node'")
+    with con.cursor() as reader:  # its own connection: the inserts below would end a result on ``con``
+        cur = reader.execute(_NODE_ROWS.format(nodes=nodes))
+        while rows := cur.fetchmany(page):
+            _append(con, {"doc_id": [None] * len(rows), "path": [None] * len(rows), "node_id": [r[0] for r in rows],
+                          "kind": ["node"] * len(rows), "text": [r[1] or "" for r in rows]}, into)
 
 
-def _append(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> None:
+def _append(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]], into: str = "search") -> None:
     if not columns["kind"]:
         return
     columns["folded"] = [fold(t) for t in columns["text"]]
     con.register("_kehoach_search", pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
     try:
-        con.execute("INSERT INTO search (doc_id, path, node_id, kind, text, folded)"
+        con.execute(f"INSERT INTO {into} (doc_id, path, node_id, kind, text, folded)"
                     " SELECT doc_id, path, node_id, kind, text, folded FROM _kehoach_search")
     finally:
         con.unregister("_kehoach_search")

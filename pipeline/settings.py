@@ -55,7 +55,7 @@ class IngestSettings:
     retry_failed: bool = False
     rehash: bool = False
     lock_wait: float = 0.0
-    db_memory: str = "256MB"
+    db_memory: str = "128MB"
     reader: str = "pipeline.read:read"
     extractor: str = "pipeline.extract:extract"
 

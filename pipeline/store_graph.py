@@ -1,19 +1,24 @@
 """Rebuilding the graph tables (``nodes``, ``edges``, ``documents.node_id``/``level``,
-``citations.target_node``) in memory that does not grow with the archive.
+``citations.target_node``, the search rows of nodes) in memory that does not grow with the
+archive.
 
 Identity groups (one key base in one scope, see ``pipeline.resolve.resolve_group``) are
 independent of each other, so the archive is resolved one group at a time:
 
 1. documents are read a page at a time (their citations with them, for the citing
    document's scope) and each one's group is written to a scratch table;
-2. the scratch table is read back in group order, a page at a time, and each group's
-   nodes and node ids go to scratch tables;
-3. one transaction swaps them in and derives the edges in SQL (DuckDB spills to disk
-   under its memory limit), so readers never see half a graph.
+2. the scratch rows are read back in buckets (a hash of the key base, so a group never
+   spans two), each bucket sorted into group order, and each group's nodes and node ids
+   go to scratch tables;
+3. the edges and the nodes' search rows are derived into scratch tables, a bucket of
+   source nodes at a time;
+4. one short transaction copies the scratch tables in, so readers never see half a graph.
 
-What Python holds at once is a page and the largest group (the citations of the most
-cited document), not the archive. ``pipeline.resolve.resolve`` is the in-memory reference
-the tests compare this with.
+Why buckets: one sort or aggregation over the whole archive does not stay under DuckDB's
+memory limit (a window's sort and a transaction's undo data do not spill), while one
+bucket's does. What Python holds at once is a page and the largest group (the citations of
+the most cited document), not the archive. ``pipeline.resolve.resolve`` is the in-memory
+reference the tests compare this with.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from pipeline.resolve import (
 )
 
 PAGE = 5000  # documents (with their citations) or scratch rows per page
+BUCKET = 50000  # scratch rows (or citations) sorted or aggregated at once
 DOC, CITE, UNKEYED = 0, 1, 2
 
 SCRATCH = """
@@ -51,22 +57,36 @@ CREATE OR REPLACE TABLE _graph_refs (
 CREATE OR REPLACE TABLE _graph_nodes AS SELECT * FROM nodes LIMIT 0;
 CREATE OR REPLACE TABLE _graph_doc_node (doc_id VARCHAR, node_id VARCHAR);
 CREATE OR REPLACE TABLE _graph_cite_node (doc_id VARCHAR, ordinal INTEGER, node_id VARCHAR);
+CREATE OR REPLACE TABLE _graph_edges AS SELECT * FROM edges LIMIT 0;
+CREATE OR REPLACE TABLE _graph_search AS SELECT * FROM search LIMIT 0;
 """
 REF_COLUMNS = (
     "kind", "doc_id", "ordinal", "gbase", "gscope", "date", "key", "symbol", "doc_type", "issuer",
     "issuer_code", "type_code", "title", "sha256", "scope",
 )  # fmt: skip
-SCRATCH_TABLES = ("_graph_refs", "_graph_sorted", "_graph_nodes", "_graph_doc_node", "_graph_cite_node")
+SCRATCH_TABLES = ("_graph_refs", "_graph_nodes", "_graph_doc_node", "_graph_cite_node", "_graph_parts",
+                  "_graph_edges", "_graph_search")
 
 # One edge per (source, target) from the citations and their nested "A ... thực hiện B"
 # (carries_out): the SQL form of pipeline.resolve._edges, order of "first" included.
-EDGES_SQL = """
+# PARTS_SQL writes every contribution to an edge from one bucket of citing documents (from
+# the scratch node maps, before they are swapped in); EDGES_SQL aggregates the parts of one
+# bucket of source nodes.
+PARTS_TABLE = """
+CREATE OR REPLACE TABLE _graph_parts (
+    src VARCHAR, tgt VARCHAR, doc_id VARCHAR, ordinal INTEGER, sub BIGINT, n INTEGER, impl BOOLEAN,
+    inf BOOLEAN, ev VARCHAR
+)
+"""
+PARTS_SQL = """
+INSERT INTO _graph_parts
 WITH c AS (
-    SELECT c.doc_id, c.ordinal, c.key, d.node_id AS src, c.target_node AS tgt,
+    SELECT c.doc_id, c.ordinal, c.key, d.node_id AS src, t.node_id AS tgt,
            greatest(coalesce(c.mentions, 1), 1) AS n, coalesce(c.implements, false) AS impl,
            coalesce(c.sentence, '') AS ev, c.carries_out
-    FROM citations c JOIN documents d ON d.doc_id = c.doc_id
-    WHERE d.node_id IS NOT NULL AND c.target_node IS NOT NULL
+    FROM citations c JOIN _graph_doc_node d ON d.doc_id = c.doc_id
+    JOIN _graph_cite_node t ON t.doc_id = c.doc_id AND t.ordinal = c.ordinal
+    WHERE d.node_id IS NOT NULL AND t.node_id IS NOT NULL AND hash(c.doc_id) % $buckets = $bucket
 ),
 key_node AS (
     SELECT doc_id, key, arg_max(tgt, ordinal) AS node FROM c GROUP BY doc_id, key
@@ -74,14 +94,16 @@ key_node AS (
 carried AS (
     SELECT tgt, doc_id, ordinal, ev, unnest(carries_out) AS carried, generate_subscripts(carries_out, 1) AS sub
     FROM c WHERE len(carries_out) > 0
-),
-parts AS (
-    SELECT src, tgt, doc_id, ordinal, 0 AS sub, n, impl, false AS inf, ev FROM c WHERE src <> tgt
-    UNION ALL
-    SELECT x.tgt, k.node, x.doc_id, x.ordinal, x.sub, 0, true, true, x.ev
-    FROM carried x JOIN key_node k ON k.doc_id = x.doc_id AND k.key = x.carried
-    WHERE k.node <> x.tgt
-),
+)
+SELECT src, tgt, doc_id, ordinal, 0 AS sub, n, impl, false AS inf, ev FROM c WHERE src <> tgt
+UNION ALL
+SELECT x.tgt, k.node, x.doc_id, x.ordinal, x.sub, 0, true, true, x.ev
+FROM carried x JOIN key_node k ON k.doc_id = x.doc_id AND k.key = x.carried
+WHERE k.node <> x.tgt
+"""
+EDGES_SQL = """
+INSERT INTO _graph_edges
+WITH parts AS (SELECT * FROM _graph_parts WHERE hash(src) % $buckets = $bucket),
 counts AS (
     SELECT src, tgt, max(n) AS n FROM (SELECT src, tgt, doc_id, sum(n) AS n FROM parts GROUP BY ALL) GROUP BY ALL
 ),
@@ -105,12 +127,17 @@ FROM typed
 """
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, *, page: int = PAGE) -> None:
-    """Resolve identity over every document and citation; rewrite the graph tables."""
+def rebuild(con: duckdb.DuckDBPyConnection, *, page: int = PAGE, bucket: int = BUCKET) -> None:
+    """Resolve identity over every document and citation; rewrite the graph tables.
+
+    ``page`` rows are fetched or appended at once; ``bucket`` rows are sorted or aggregated
+    at once."""
     con.execute(SCRATCH)
     try:
         _write_refs(con, page)
-        _resolve_groups(con, page)
+        _resolve_groups(con, page, bucket)
+        _write_edges(con, bucket)
+        search.index_nodes(con, "_graph_nodes", "_graph_search", page)
         _swap_in(con)
     finally:
         for table in SCRATCH_TABLES:
@@ -168,32 +195,34 @@ def _ref_row(kind: int, r: Ref, doc_id: str, ordinal: int, key: str | None, src:
 # ------------------------------------------------------------------ 2. resolve
 
 
-def _resolve_groups(con: duckdb.DuckDBPyConnection, page: int) -> None:
-    """Read ``_graph_refs`` in group order and resolve one group at a time."""
-    con.execute(
-        "CREATE OR REPLACE TABLE _graph_sorted AS SELECT *, row_number() OVER"
-        " (ORDER BY gbase, gscope NULLS FIRST, kind, doc_id, ordinal) AS rn FROM _graph_refs ORDER BY rn"
-    )
-    con.execute("DROP TABLE _graph_refs")
+def _resolve_groups(con: duckdb.DuckDBPyConnection, page: int, bucket_rows: int) -> None:
+    """Read ``_graph_refs`` a bucket at a time, in group order, and resolve one group at a time."""
     cols = ", ".join(REF_COLUMNS)
     out = _Output(con, page)
-    group: list[tuple[Any, ...]] = []
-    start = 0
-    while True:
-        rows = con.execute(
-            f"SELECT {cols} FROM _graph_sorted WHERE rn > ? AND rn <= ? ORDER BY rn", [start, start + page]
-        ).fetchall()
-        start += page
-        for row in rows:
-            if group and (row[3], row[4]) != (group[0][3], group[0][4]):
+    n = _buckets(con, "_graph_refs", bucket_rows)
+    with con.cursor() as reader:  # its own connection: ``out`` inserts on ``con`` while a bucket streams
+        for bucket in range(n):
+            cur = reader.execute(
+                f"SELECT {cols} FROM _graph_refs WHERE hash(gbase) % $n = $b"
+                " ORDER BY gbase, gscope NULLS FIRST, kind, doc_id, ordinal", {"n": n, "b": bucket}
+            )
+            group: list[tuple[Any, ...]] = []
+            while rows := cur.fetchmany(page):
+                for row in rows:
+                    if group and (row[3], row[4]) != (group[0][3], group[0][4]):
+                        out.add(*_resolve_rows(group))
+                        group = []
+                    group.append(row)
+            if group:
                 out.add(*_resolve_rows(group))
-                group = []
-            group.append(row)
-        if len(rows) < page:
-            break
-    if group:
-        out.add(*_resolve_rows(group))
     out.flush()
+    con.execute("DROP TABLE _graph_refs")
+
+
+def _buckets(con: duckdb.DuckDBPyConnection, table: str, bucket_rows: int) -> int:
+    """How many buckets split ``table`` into parts of about ``bucket_rows`` rows."""
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    return max(1, -(-rows // bucket_rows))
 
 
 class _Output:
@@ -254,7 +283,20 @@ def _node_row(n: Node) -> tuple[Any, ...]:
 # --------------------------------------------------------------------- 3. swap
 
 
+def _write_edges(con: duckdb.DuckDBPyConnection, bucket_rows: int) -> None:
+    """The edges into ``_graph_edges``, one bucket of source nodes at a time."""
+    con.execute(PARTS_TABLE)
+    n = _buckets(con, "citations", bucket_rows)
+    for bucket in range(n):
+        con.execute(PARTS_SQL, {"buckets": n, "bucket": bucket})
+    n = _buckets(con, "_graph_parts", bucket_rows)
+    for bucket in range(n):
+        con.execute(EDGES_SQL, {"buckets": n, "bucket": bucket})
+    con.execute("DROP TABLE _graph_parts")
+
+
 def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the scratch tables in, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM nodes")
@@ -269,8 +311,9 @@ def _swap_in(con: duckdb.DuckDBPyConnection) -> None:
             " WHERE c.doc_id = u.doc_id AND c.ordinal = u.ordinal"
         )
         con.execute("DELETE FROM edges")
-        con.execute(f"INSERT INTO edges {EDGES_SQL}")
-        search.index_nodes(con)
+        con.execute("INSERT INTO edges SELECT * FROM _graph_edges")
+        con.execute("DELETE FROM search WHERE kind = 'node'")
+        con.execute("INSERT INTO search SELECT * FROM _graph_search")
         con.execute("DELETE FROM meta WHERE name = 'graph_stale'")
         con.execute("INSERT INTO meta VALUES ('graph_stale', '0')")
     except BaseException:

@@ -57,15 +57,15 @@ def _lists(tables):
     return {t: [tuple(list(v) if isinstance(v, tuple) else v for v in row) for row in rows] for t, rows in tables.items()}
 
 
-@pytest.mark.parametrize("page", [1, 2, 7, 5000])
-def test_paged_rebuild_equals_in_memory_resolution(page):
+@pytest.mark.parametrize(("page", "bucket"), [(1, 3), (2, 1), (7, 10), (5000, 50000)])
+def test_paged_rebuild_equals_in_memory_resolution(page, bucket):
     extra = [  # two renders of a document without a symbol share one node
         archived("misc/thong_bao.txt", "THÔNG BÁO\nvề lịch họp", doc_type="Thông báo", title="về lịch họp"),
         archived("misc/thong_bao.md", "THÔNG BÁO\nvề lịch họp", doc_type="Thông báo", title="về lịch họp"),
     ]
     with Store(":memory:") as s:
         load_archive(s, related_plans_archive() + extra)
-        rebuild(s.con, page=page)
+        rebuild(s.con, page=page, bucket=bucket)
         got = _tables(s.con)
         expected = _expected(s.con)
         assert not s.graph_stale()
