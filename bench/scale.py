@@ -277,6 +277,8 @@ def _seeded_table(seeded: dict[str, Any]) -> list[str]:
 def write(results: dict[str, Any]) -> None:
     path = HERE / "results-scale.json"
     old = json.loads(path.read_text()) if path.exists() else {}  # other parts' results stay
+    if "throughput" in results:  # so do other runners' rows
+        results = {**results, "throughput": {**old.get("throughput", {}), **results["throughput"]}}
     parts = {**old.get("parts", {}), **{p: {"argv": results["argv"], "when": results["when"]} for p in PARTS if p in results}}
     old.update(results)
     old["parts"] = parts
