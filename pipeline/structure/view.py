@@ -1,6 +1,7 @@
 """``Structure``: a document's zones and the printed lines inside them, with the questions
 field extractors ask: which zone holds an offset, the header's lines, the legal basis,
-the signature, the recipients, the section tree and the organisation part.
+the signature, the recipients and the section tree (the organisation part is
+``pipeline.extract.sections.organisation_part``: one definition).
 
 ``Extraction.zones`` keeps only the zones (kinds and spans); ``Structure.lines`` also
 keeps each printed line a zone is made of, because a reader may give a two-column
@@ -15,16 +16,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from pipeline.models import Zone
-from pipeline.normalise import fold_tones
-from pipeline.structure.skeleton import skeleton
-
-# Titles of the part that assigns the work (skeletons): "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM
-# THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", a decision's "Điều 3." naming who carries it out.
-ORGANISATION_KEYS = (
-    "TO CHUC THUC HIEN", "TO CHUC TRIEN KHAI", "TRACH NHIEM THI HANH", "TRACH NHIEM THUC HIEN",
-    "TRACH NHIEM CUA CAC", "PHAN CONG THUC HIEN", "PHAN CONG NHIEM VU", "PHAN CONG TRACH NHIEM",
-    "DE XUAT, KIEN NGHI", "KIEN NGHI", "NHIEM VU CU THE CUA CAC",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -154,29 +145,10 @@ class Structure:
         """Every zone under ``section`` (nested headings and their contents included)."""
         return tuple(z for z in self.zones if section.start <= z.start < section.end and z is not self.zones[section.index])
 
-    def organisation_part(self) -> Section | None:
-        """The part that assigns the work: a heading titled "Tổ chức thực hiện" (or the like);
-        for a decision without one, the last article that names who carries it out."""
-        titled = [s for s in self.sections if any(skeleton(fold_tones(s.title)).startswith(k) for k in ORGANISATION_KEYS)]
-        if titled:
-            return min(titled, key=lambda s: (self._depth(s), s.start))
-        articles = [
-            s for s in self.sections
-            if s.label.startswith("Điều") and any(k in skeleton(self.text[s.start : s.end]) for k in _EXECUTION)
-        ]  # fmt: skip
-        return articles[-1] if articles else None
-
-    def _depth(self, s: Section) -> int:
-        depth, p = 0, s.parent
-        while p >= 0:
-            depth, p = depth + 1, self.zones[p].parent
-        return depth
-
 
 _HEADER_KINDS = frozenset(
     {"motto", "parent_body", "issuer", "number", "place_date", "doc_type", "title", "addressee", "page_furniture"}
 )
-_EXECUTION = ("THI HANH", "TO CHUC THUC HIEN", "TRIEN KHAI THUC HIEN")
 
 
 def _after_label(text: str, label: str) -> str:
@@ -193,4 +165,4 @@ def structure_of(doc: object) -> Structure:
     return structure_of_document(doc)  # type: ignore[arg-type]
 
 
-__all__ = ["ORGANISATION_KEYS", "Section", "Structure", "ZoneLine", "structure_of"]
+__all__ = ["Section", "Structure", "ZoneLine", "structure_of"]
