@@ -270,3 +270,16 @@ def test_misread_day_past_31_is_no_date() -> None:
         "Độc lập - Tự do - Hạnh phúc\nHà Nam, ngày 99 tháng 10 năm 2025\nTỜ TRÌNH\nVề việc thành lập tổ công tác\n"
     )
     assert find_header(text, ocr=True).date is None
+
+
+def test_unsure_title_word_spelt_as_the_text_spells_it() -> None:
+    """A misread mark whose neighbours stand on other lines (no phrase to match) is spelt as
+    the text writes that word, only where Tesseract was unsure of it and the text decides."""
+    from pipeline.extract.respell import as_used
+
+    text = "V/v phân bổ vôn đầu tư\nBố trí vốn năm sau; nguồn vốn đối ứng; bộ máy; bộ phận; bỏ phiếu."
+    span = (0, 22)
+    assert as_used("V/v phân bổ vôn đầu tư", text, {"vôn"}, skip=span) == "V/v phân bổ vốn đầu tư"
+    assert as_used("V/v phân bổ vôn đầu tư", text, set(), skip=span) == "V/v phân bổ vôn đầu tư"  # read surely
+    # "bổ" is never written elsewhere, but "bộ" (twice) and "bỏ" (once) split the text's votes: kept
+    assert as_used("V/v phân bổ vôn đầu tư", text, {"bổ"}, skip=span) == "V/v phân bổ vôn đầu tư"

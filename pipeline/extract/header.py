@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from pipeline.extract.dates import find_dates
 from pipeline.extract.issuer import issuer_from_lines, issuer_from_opening, org_case, scope_for, scope_of, strip_standing
 from pipeline.extract.patterns import doc_type, tables
-from pipeline.extract.respell import as_written, extended, repaired
+from pipeline.extract.respell import as_used, as_written, extended, repaired
 from pipeline.extract.text import folded, squash
 from pipeline.identity import find_symbols
-from pipeline.models import Header, Table
+from pipeline.models import Header, Table, Word
 from pipeline.normalise import fold_tones
 from pipeline.structure import Structure, structure_of_text
 from pipeline.structure.cues import clean, doc_type_at
@@ -34,6 +34,7 @@ from pipeline.structure.head import body_units
 from pipeline.structure.skeleton import skeleton
 
 _QUOTES = "\"“”'‘’"
+UNSURE = 80.0  # an OCR'd title word below this confidence may be spelt as the text spells it
 _SPECKS = re.compile(r"(?<!\S)[-_~`'\"*.,]*_[-_~`'\"*.,]*(?!\S)")  # a scan's "-_" between words
 # A subject opening "về …" ("Về việc thành lập …"), which is printed with a capital: OCR
 # tells "V" from "v" by size alone and often reads it small.
@@ -48,7 +49,7 @@ def _normalise_symbols(s: str) -> str:
     return s
 
 
-def _type_and_title(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
+def _type_and_title(st: Structure, ocr: bool, words: Sequence[Word] = ()) -> tuple[str | None, str | None]:
     """The type (the type word's, or "Công văn" for a "V/v" subject) and the title, as
     printed: a final full stop and quotes or brackets around the whole subject dropped,
     a scan's misread marks repaired from the document's own text."""
@@ -56,7 +57,10 @@ def _type_and_title(st: Structure, ocr: bool) -> tuple[str | None, str | None]:
     lines = st.column_lines("title")
     title = _bare(squash(" ".join(clean(ln.text) for ln in lines))) or None
     if title and ocr:
-        title = repaired(_SPECKS.sub(" ", title).strip(), st.text, skip=(lines[0].start, lines[-1].end))
+        span = (lines[0].start, lines[-1].end)
+        title = repaired(_SPECKS.sub(" ", title).strip(), st.text, skip=span)
+        shaky = {st.text[w.start : w.end].strip(".,;:()\"“”").lower() for w in words if span[0] <= w.start < span[1] and w.confidence < UNSURE}
+        title = as_used(title, st.text, shaky, skip=span)
         title = _SIZE_ONLY_CASE.sub(lambda m: m.group().upper(), title)
     if zone is not None:
         word = clean(st.text_of(zone))
@@ -180,12 +184,14 @@ def title_span(text: str, tables_: Sequence[Table] = (), structure: Structure | 
 
 
 def find_header(
-    text: str, tables_: Sequence[Table] = (), structure: Structure | None = None, ocr: bool = False
+    text: str, tables_: Sequence[Table] = (), structure: Structure | None = None, ocr: bool = False,
+    words: Sequence[Word] = (),
 ) -> Header:
     """The header fields of ``text`` (``Document.text``; ``tables_`` its ``Document.tables``;
-    ``structure`` its zones, found here when not given; ``ocr``: the text was read by OCR)."""
+    ``structure`` its zones, found here when not given; ``ocr``: the text was read by OCR;
+    ``words``: its OCR words with their confidences)."""
     st = structure if structure is not None else structure_of_text(text, tables_)
-    kind, title = _type_and_title(st, ocr)
+    kind, title = _type_and_title(st, ocr, words)
     symbol, code = _symbol(st)
     if symbol is None and code:
         symbol = _own_symbol_from_caption(text, code)

@@ -228,4 +228,36 @@ def extended(name: str, text: str) -> str:
     return f"{name} {word}" if count >= 0.8 * total else name
 
 
-__all__ = ["as_written", "extended", "repaired"]
+def as_used(phrase: str, text: str, shaky: set[str], skip: tuple[int, int] = (0, 0)) -> str:
+    """``phrase`` (read by OCR) with each word Tesseract was unsure of (``shaky``: such
+    words, lower-cased) spelt as ``text`` writes it elsewhere, where one word alone can
+    decide (a misread mark at a line's end, its neighbours on other lines: "vôn"): the
+    text never writes the word as read, and writes one same-skeleton word at least
+    ``MIN_USES`` times and more than twice as often as any other; ``skip``: the span
+    where the phrase itself stands. The case of each letter is kept."""
+    words = [(w, re.fullmatch(r"(\W*)([^\W\d_]+)(\W*)", w)) for w in phrase.split()]
+    if not any(m and m.group(2).lower() in shaky for _, m in words):
+        return phrase
+    uses: dict[str, Counter[str]] = {}  # skeleton → how the text spells it (the phrase's own span left out)
+    for w in re.finditer(r"[^\W\d_]+", text):
+        if not skip[0] <= w.start() < skip[1]:
+            uses.setdefault(skeleton(w.group()), Counter())[w.group().lower()] += 1
+    out = []
+    for word, m in words:
+        if not m or m.group(2).lower() not in shaky:
+            out.append(word)
+            continue
+        core = m.group(2)
+        seen = uses.get(skeleton(core), Counter())
+        ranked = seen.most_common(2)
+        if seen[core.lower()] or not ranked or ranked[0][1] < MIN_USES or (len(ranked) > 1 and ranked[0][1] <= 2 * ranked[1][1]):
+            out.append(word)
+            continue
+        out.append(m.group(1) + _cased([core], [ranked[0][0]]) + m.group(3))
+    return " ".join(out)
+
+
+MIN_USES = 2
+
+
+__all__ = ["as_used", "as_written", "extended", "repaired"]
