@@ -24,9 +24,45 @@ from pipeline.reports.tables import (
     Connection,
     has_table,
     levels_sorted,
+    query,
     result_frame,
     text,
 )
+
+# A node's short name: its symbol, else its label, key or id (what the matrix columns show).
+SHORT = "coalesce(nullif({n}.symbol, ''), nullif({n}.label, ''), nullif({n}.key, ''), {n}.node_id)"
+
+# ``traced(node, directive)``: each plan node with the central directives its ``implements``
+# links lead up to, else the documents it implements itself (a ``WITH RECURSIVE`` part).
+TRACED_CTE = f"""
+up(node, above) AS (
+    SELECT source, target FROM edges WHERE type = 'implements'
+  UNION
+    SELECT up.node, e.target FROM up JOIN edges e ON e.source = up.above AND e.type = 'implements'
+),
+central AS (
+    SELECT up.node, {SHORT.format(n="n")} AS directive
+    FROM up JOIN nodes n ON n.node_id = up.above WHERE n.level = '{CENTRAL}'
+),
+traced AS (
+    SELECT node, directive FROM central
+  UNION ALL
+    SELECT e.source, {SHORT.format(n="t")} FROM edges e JOIN nodes t ON t.node_id = e.target
+    WHERE e.type = 'implements' AND e.source NOT IN (SELECT node FROM central)
+)"""
+
+# ``best(directive, node, depth)``: every plan carrying out a central directive, directly
+# (depth 1) or through other plans, at its shortest distance (a ``WITH RECURSIVE`` part).
+REACH_CTE = f"""
+walk(directive, node, depth) AS (
+    SELECT e.target, e.source, 1 FROM edges e JOIN nodes t ON t.node_id = e.target
+    WHERE e.type = 'implements' AND t.level = '{CENTRAL}'
+  UNION
+    SELECT w.directive, e.source, w.depth + 1 FROM walk w JOIN edges e ON e.target = w.node AND e.type = 'implements'
+    WHERE w.depth < $max_depth
+),
+best AS (SELECT directive, node, min(depth) AS depth FROM walk WHERE node <> directive GROUP BY ALL)"""
+GRAPH_TABLES = ("nodes", "edges")
 
 
 def implements_graph(con: Connection) -> nx.DiGraph:
@@ -57,14 +93,18 @@ def directive_implementers(con: Connection) -> pd.DataFrame:
     directive itself; 2: it carries out a plan that names it, ...), ``path`` that
     shortest chain, and ``via`` every document it carries out on the way (a plan naming
     both the directive and a provincial plan has two). ``in_archive`` is False for
-    plans known only because an archive document cites them.
+    plans known only because an archive document cites them. A detail table: one row
+    per plan, as long as the archive.
     """
-    graph = implements_graph(con)
-    parts = []
-    for node, attrs in graph.nodes(data=True):
-        if is_central(attrs) and graph.in_degree(node):
-            found = result_frame(queries.implementers(con, node))
-            parts.append(found.assign(directive=attrs["short"], directive_node=node))
+    directives = query(
+        con, f"""SELECT DISTINCT e.target AS node, {SHORT.format(n="t")} AS short
+        FROM edges e JOIN nodes t ON t.node_id = e.target WHERE e.type = 'implements' AND t.level = '{CENTRAL}'""",
+        tables=GRAPH_TABLES, columns=["node", "short"],
+    )
+    parts = [
+        result_frame(queries.implementers(con, node)).assign(directive=short, directive_node=node)
+        for node, short in zip(directives["node"], directives["short"])
+    ]
     columns = ["directive", "directive_node", "implementer", "level", "depth", "via", "path",
                "doc_type", "date", "issuer", "in_archive", "files"]
     if not parts:
@@ -76,25 +116,37 @@ def directive_implementers(con: Connection) -> pd.DataFrame:
     return table.sort_values(["directive", "depth", "implementer"]).reset_index(drop=True)
 
 
-def directive_coverage(con: Connection) -> pd.DataFrame:
-    """One row per central directive: implementing plans counted by level, and named."""
-    graph = implements_graph(con)
-    detail = directive_implementers(con)
-    base = pd.DataFrame(
-        [
-            {"directive": a["short"], "directive_node": n, "doc_type": a.get("doc_type"),
-             "date": a.get("date"), "issuer": a.get("issuer")}
-            for n, a in graph.nodes(data=True) if is_central(a)
-        ],
-        columns=["directive", "directive_node", "doc_type", "date", "issuer"],
+def directive_coverage(con: Connection, named: int = 20, max_depth: int = 20) -> pd.DataFrame:
+    """One row per central directive: implementing plans counted by level, and named.
+
+    Counted in DuckDB (the walk of :data:`REACH_CTE`); ``plans`` names the first
+    ``named`` plans alphabetically and says how many more there are.
+    """
+    base = query(
+        con, f"""SELECT {SHORT.format(n="n")} AS directive, node_id AS directive_node, coalesce(doc_type, '') AS doc_type,
+               coalesce(date::VARCHAR, '') AS date, coalesce(issuer, '') AS issuer
+        FROM nodes n WHERE level = '{CENTRAL}'""",
+        tables=GRAPH_TABLES, columns=["directive", "directive_node", "doc_type", "date", "issuer"],
     )
-    levels = detail["level"].map(lambda v: text(v) or NONE_LABEL)
-    counts = pd.crosstab(detail["directive_node"], levels).reindex(columns=levels_sorted(levels), fill_value=0)
-    grouped = detail.groupby("directive_node")
-    direct = grouped["depth"].agg(lambda d: int((d == 1).sum())).rename("direct")
-    plans = grouped["implementer"].agg(lambda p: ", ".join(sorted(set(p)))).rename("plans")
-    table = base.join(counts, on="directive_node").join(direct, on="directive_node").join(plans, on="directive_node")
-    count_cols = list(counts.columns) + ["direct"]
+    params = {"max_depth": max_depth, "named": named, "none": NONE_LABEL}
+    levels = query(
+        con, f"""WITH RECURSIVE {REACH_CTE}
+        SELECT b.directive AS directive_node, coalesce(nullif(n.level, ''), $none) AS level, count(*) AS n
+        FROM best b JOIN nodes n ON n.node_id = b.node GROUP BY ALL""",
+        params, tables=GRAPH_TABLES, columns=["directive_node", "level", "n"],
+    )
+    summary = query(
+        con, f"""WITH RECURSIVE {REACH_CTE}
+        SELECT b.directive AS directive_node, count(*) FILTER (WHERE b.depth = 1) AS direct,
+               array_to_string(list_sort(list(coalesce(n.label, n.node_id)))[1:$named], ', ')
+               || CASE WHEN count(*) > $named THEN format(', … (+{{}} more)', count(*) - $named) ELSE '' END AS plans
+        FROM best b JOIN nodes n ON n.node_id = b.node GROUP BY ALL""",
+        params, tables=GRAPH_TABLES, columns=["directive_node", "direct", "plans"],
+    )
+    counts = levels.pivot(index="directive_node", columns="level", values="n")
+    counts = counts.reindex(columns=levels_sorted(counts.columns))
+    table = base.join(counts, on="directive_node").join(summary.set_index("directive_node"), on="directive_node")
+    count_cols = [*counts.columns, "direct"]
     table[count_cols] = table[count_cols].fillna(0).astype(int)
     table["total"] = table[list(counts.columns)].sum(axis=1).astype(int)
     table["plans"] = table["plans"].fillna("")
@@ -113,19 +165,68 @@ def uncovered_directives(con: Connection) -> pd.DataFrame:
     return result_frame(queries.uncovered(con))
 
 
-def _drawn_part(graph: nx.DiGraph, max_nodes: int) -> nx.DiGraph:
-    """The linked part of the graph, whole components at a time, those reaching a
-    central directive and the largest first, up to ``max_nodes`` nodes."""
-    components = sorted(
-        (c for c in nx.weakly_connected_components(graph) if len(c) > 1),
-        key=lambda c: (not any(is_central(graph.nodes[n]) for n in c), -len(c)),
+def _linked(con: Connection) -> int:
+    """How many nodes have an ``implements`` link."""
+    if not all(has_table(con, t) for t in GRAPH_TABLES):
+        return 0
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT source FROM edges WHERE type = 'implements'"
+        " UNION SELECT target FROM edges WHERE type = 'implements')"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _chains(con: Connection, max_nodes: int, fanout: int) -> list[str]:
+    """Chains that show the hierarchy, at most ``max_nodes`` nodes: the directives named by
+    most plans, each followed down level by level through the ``fanout`` implementers with
+    most implementers of their own. Chosen in DuckDB a level at a time: a few small queries."""
+    ranked = f"""WITH indeg AS (SELECT target AS node, count(*) AS k FROM edges WHERE type = 'implements' GROUP BY 1)
+        SELECT node FROM (
+            SELECT e.source AS node, row_number() OVER (
+                PARTITION BY e.target ORDER BY coalesce(i.k, 0) DESC, e.source) AS rank
+            FROM edges e LEFT JOIN indeg i ON i.node = e.source
+            WHERE e.type = 'implements' AND e.target IN (SELECT unnest($frontier))
+        ) WHERE rank <= $fanout ORDER BY rank, node"""
+    directives = con.execute(
+        f"""SELECT e.target FROM edges e JOIN nodes t ON t.node_id = e.target
+        WHERE e.type = 'implements' AND t.level = '{CENTRAL}' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT $n""",
+        {"n": max_nodes},
+    ).fetchall()
+    keep: dict[str, None] = {}  # ordered set
+    for (directive,) in directives:
+        frontier = [directive]
+        while frontier and len(keep) < max_nodes:
+            keep.update(dict.fromkeys(frontier[: max_nodes - len(keep)]))
+            found = con.execute(ranked, {"frontier": frontier, "fanout": fanout}).fetchall()
+            frontier = [n for (n,) in found if n not in keep]
+    return list(keep)
+
+
+def _drawn_graph(con: Connection, max_nodes: int, fanout: int) -> tuple[nx.DiGraph, int]:
+    """The part of the implements graph to draw, and how many documents are linked at all:
+    all of them while they fit in ``max_nodes``, else :func:`_chains`."""
+    linked = _linked(con)
+    if linked <= max_nodes:
+        chosen = "SELECT source FROM edges WHERE type = 'implements' UNION SELECT target FROM edges WHERE type = 'implements'"
+        params: dict[str, Any] = {}
+    else:
+        chosen, params = "SELECT unnest($keep)", {"keep": _chains(con, max_nodes, fanout)}
+    nodes = query(
+        con, f"""SELECT node_id, {SHORT.format(n="n")} AS short, coalesce(nullif(label, ''), nullif(key, ''), node_id) AS label,
+               level, date::VARCHAR AS date, scope FROM nodes n WHERE node_id IN ({chosen})""",
+        params, tables=GRAPH_TABLES, columns=["node_id", "short", "label", "level", "date", "scope"],
     )
-    keep: set[str] = set()
-    for component in components:
-        if keep and len(keep) + len(component) > max_nodes:
-            continue
-        keep |= component
-    return graph.subgraph(keep).copy()
+    graph = nx.DiGraph()
+    for row in nodes.to_dict("records"):
+        graph.add_node(row.pop("node_id"), **row)
+    if len(graph):
+        edges = con.execute(
+            "SELECT source, target FROM edges WHERE type = 'implements'"
+            " AND source IN (SELECT unnest($n)) AND target IN (SELECT unnest($n))",
+            {"n": list(graph)},
+        ).fetchall()
+        graph.add_edges_from(edges)
+    return graph, linked
 
 
 def _drawn_label(attrs: dict[str, Any]) -> str:
@@ -140,15 +241,16 @@ def _level(attrs: dict[str, Any]) -> str:
     return text(attrs.get("level")) or "unknown"
 
 
-def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None:
+def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150, fanout: int = 3) -> None:
     """The implements graph, one row per level (central on top), nodes coloured by level.
 
     Only linked documents are drawn (directives nobody carries out are listed by
-    :func:`uncovered_directives`); on a large archive, the biggest chains up to
-    ``max_nodes`` nodes, labelled only while they stay legible. Rows and colours are
-    those of ``kehoach graph --format png`` (``pipeline.graph``).
+    :func:`uncovered_directives`); on a large archive, chains up to ``max_nodes`` nodes
+    (:func:`_chains`: the directives most named, ``fanout`` plans per plan under each),
+    labelled only while they stay legible. Rows and colours are those of ``kehoach
+    graph --format png`` (``pipeline.graph``).
     """
-    graph = _drawn_part(implements_graph(con), max_nodes)
+    graph, linked = _drawn_graph(con, max_nodes, fanout)
     if graph.number_of_nodes() == 0:
         no_data(ax, "No implements links")
         return
@@ -168,5 +270,6 @@ def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150) -> None
         ax.scatter([], [], color=LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"]), label=level)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, title="level", frameon=False)
     fit(ax, pos.values())
-    ax.set_title("Plans carrying out directives (arrow: implements)")
+    shown = f" ({len(graph)} of {linked:,} linked: top directives, {fanout} plans per plan)" if linked > max_nodes else ""
+    ax.set_title("Plans carrying out directives (arrow: implements)" + shown)
     ax.axis("off")

@@ -7,39 +7,46 @@ from matplotlib.axes import Axes
 
 from pipeline.errors import REMEDIES, Reason
 from pipeline.reports.drawing import no_data
-from pipeline.reports.tables import Connection, column, frame
+from pipeline.reports.tables import Connection, frame, query, top_crosstab
 
 _REMEDIES = {reason.value: REMEDIES.get(reason, "") for reason in Reason}
 
 
+def _format_status(con: Connection) -> pd.DataFrame:
+    """Files counted by format (rows) and status (columns), in DuckDB: a handful of cells."""
+    counts = "SELECT coalesce(format, '?') AS r, coalesce(status, '?') AS c, count(*) AS n FROM files GROUP BY ALL"
+    return top_crosstab(con, counts, names=("format", "status"), others=("", ""), tables=["files"])
+
+
 def ingest_overview(con: Connection) -> pd.DataFrame:
     """Files by format (rows) and status (columns), with totals."""
-    files = frame(con, "files")
-    if files.empty:
+    table = _format_status(con)
+    if table.empty:
         return pd.DataFrame(columns=["format", "total"])
-    table = pd.crosstab(files["format"], files["status"], margins=True, margins_name="total")
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum()
     table.columns.name = None
     return table.reset_index()
 
 
 def failures(con: Connection) -> pd.DataFrame:
     """Every file whose last processing failed: why, the message, and what to do."""
-    files = frame(con, "files")
-    columns = ["path", "format", "error_reason", "error_message", "remedy"]
-    if files.empty:
-        return pd.DataFrame(columns=columns)
-    failed = files[column(files, "status") == "failed"].copy()
-    failed["remedy"] = column(failed, "error_reason").map(_REMEDIES).fillna("")
-    for c in columns:
-        failed[c] = column(failed, c)
-    return failed[columns].sort_values(["error_reason", "path"]).reset_index(drop=True)
+    columns = ["path", "format", "error_reason", "error_message"]
+    failed = query(
+        con, f"SELECT {', '.join(columns)} FROM files WHERE status = 'failed' ORDER BY error_reason, path",
+        tables=["files"], columns=columns,
+    )
+    failed["remedy"] = failed["error_reason"].map(_REMEDIES).fillna("")
+    return failed
 
 
 def failure_reasons(con: Connection) -> pd.DataFrame:
     """How many files failed for each reason."""
-    failed = failures(con)
-    counts = failed.groupby("error_reason", dropna=False).size().rename("files")
-    return counts.sort_values(ascending=False).reset_index()
+    return query(
+        con, "SELECT error_reason, count(*) AS files FROM files WHERE status = 'failed'"
+        " GROUP BY ALL ORDER BY files DESC, error_reason",
+        tables=["files"], columns=["error_reason", "files"],
+    )
 
 
 def run_history(con: Connection) -> pd.DataFrame:
@@ -52,11 +59,10 @@ def run_history(con: Connection) -> pd.DataFrame:
 
 def plot_formats(con: Connection, ax: Axes) -> None:
     """Stacked bars: files per format, split by status."""
-    files = frame(con, "files")
-    if files.empty:
+    table = _format_status(con)
+    if table.empty:
         no_data(ax, "No files ingested")
         return
-    table = pd.crosstab(files["format"], files["status"])
     table.plot.bar(ax=ax, stacked=True, rot=0)
     ax.set_xlabel("format")
     ax.set_ylabel("files")

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-import networkx as nx
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from pipeline.reports.coverage import implements_graph, is_central
+from pipeline.reports.coverage import TRACED_CTE
 from pipeline.reports.drawing import no_data
-from pipeline.reports.tables import (
-    NONE_LABEL,
-    Connection,
-    column,
-    doc_labels,
-    doc_nodes,
-    frame,
-    per_document,
-)
+from pipeline.reports.tables import DOC_TABLES, DOCS_CTE, NONE_LABEL, Connection, query, top_crosstab
+
+OTHER_PLANS = "(other plans)"
+OTHERS = ("(other units)", "(other directives)")
+DEADLINE_TABLES = (*DOC_TABLES, "deadlines")
+ASSIGNMENT_TABLES = (*DOC_TABLES, "assignments", "edges")
+
+# Each real document's dated deadlines, with its label and issue date (``DOCS_CTE`` before it).
+DATED = """
+dated AS (
+    SELECT x.*, l.label AS plan, d.date AS issued, coalesce(x.end_date, x.start_date) AS due
+    FROM deadlines x SEMI JOIN once USING (doc_id) JOIN labelled l USING (doc_id) JOIN documents d USING (doc_id)
+    WHERE coalesce(x.end_date, x.start_date) IS NOT NULL
+)"""
 
 
 def deadline_calendar(con: Connection) -> pd.DataFrame:
@@ -28,31 +32,29 @@ def deadline_calendar(con: Connection) -> pd.DataFrame:
     ``before_plan`` flags a time limit ending before its plan was issued: most likely a
     historical date taken for a deadline (worth a look, and a test case for extraction).
     """
-    deadlines = per_document(con, "deadlines")
     columns = ["plan", "text", "start_date", "end_date", "due", "month", "kind", "period", "recurring",
                "before_plan", "sentence"]
-    if deadlines.empty:
-        return pd.DataFrame(columns=columns)
-    labels = doc_labels(con)
-    docs = frame(con, "documents")
-    issued = pd.Series(pd.to_datetime(column(docs, "date")).to_numpy(), index=column(docs, "doc_id"))
-    table = deadlines.copy()
-    table["plan"] = column(table, "doc_id").map(labels)
-    table["due"] = pd.to_datetime(column(table, "end_date")).fillna(pd.to_datetime(column(table, "start_date")))
-    table = table[table["due"].notna()].copy()
-    table["month"] = table["due"].dt.to_period("M").astype(str)
-    table["before_plan"] = pd.to_datetime(table["end_date"]) < table["doc_id"].map(issued)
-    for c in columns:
-        table[c] = column(table, c)
-    return table[columns].sort_values(["due", "plan"]).reset_index(drop=True)
+    return query(
+        con,
+        f"""WITH {DOCS_CTE}, {DATED}
+        SELECT plan, text, start_date, end_date, due, strftime(due, '%Y-%m') AS month, kind, period, recurring,
+               coalesce(end_date < issued, false) AS before_plan, sentence
+        FROM dated ORDER BY due, plan""",
+        tables=DEADLINE_TABLES, columns=columns,
+    )
 
 
-def deadlines_by_month(con: Connection) -> pd.DataFrame:
-    """A month × plan count of deadlines: the calendar as a grid."""
-    calendar = deadline_calendar(con)
-    if calendar.empty:
-        return pd.DataFrame()
-    return pd.crosstab(calendar["month"], calendar["plan"])
+def deadlines_by_month(con: Connection, top: int = 30) -> pd.DataFrame:
+    """A month × plan count of deadlines: the calendar as a grid.
+
+    The ``top`` plans with most deadlines get a column each; the rest are summed into
+    one ``(other plans)`` column.
+    """
+    counts = f"""WITH {DOCS_CTE}, {DATED}
+        SELECT strftime(due, '%Y-%m') AS r, plan AS c, count(*) AS n FROM dated GROUP BY ALL"""
+    return top_crosstab(
+        con, counts, names=("month", "plan"), others=("", OTHER_PLANS), top_cols=top, tables=DEADLINE_TABLES
+    )
 
 
 def plot_deadline_timeline(
@@ -62,14 +64,11 @@ def plot_deadline_timeline(
 
     Beyond ``max_plans`` plans, the ones with fewest deadlines share one "(other plans)" colour.
     """
-    grid = deadlines_by_month(con)
+    grid = deadlines_by_month(con, top=max_plans - 1)
     if grid.empty:
         no_data(ax, "No dated deadlines")
         return
-    if grid.shape[1] > max_plans:
-        busiest = grid.sum().sort_values(ascending=False, kind="stable").index
-        kept, rest = list(busiest[: max_plans - 1]), list(busiest[max_plans - 1 :])
-        grid = grid[kept].assign(**{"(other plans)": grid[rest].sum(axis=1)})
+    plans = grid.attrs["cols"]
     months = pd.period_range(grid.index.min(), grid.index.max(), freq="M").astype(str)
     gaps = len(months) <= 48
     if gaps:  # a continuous calendar; over longer spans (or a stray 1945 date) only busy months
@@ -88,7 +87,7 @@ def plot_deadline_timeline(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("month due" if gaps else "month due (months with deadlines only)")
     ax.set_ylabel("deadlines")
-    ax.set_title("Deadline calendar")
+    ax.set_title("Deadline calendar" + (f" ({max_plans - 1} of {plans} plans with most)" if plans >= max_plans else ""))
 
 
 def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
@@ -99,78 +98,60 @@ def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
     days overdue. The archive says nothing about completion, so "overdue" means "its
     end date has passed"; an item with only a start date ("từ ngày ...") is not overdue.
     """
-    cutoff = pd.Timestamp(as_of)
-    labels = doc_labels(con)
-    paths = dict(zip(column(frame(con, "documents"), "doc_id"), column(frame(con, "documents"), "path")))
-    parts = []
-    deadlines = per_document(con, "deadlines")
-    if not deadlines.empty:
-        parts.append(
-            deadlines.assign(kind="deadline", unit=None, role=None, task=column(deadlines, "sentence"),
-                             deadline=column(deadlines, "text"), end=column(deadlines, "end_date"))
-        )
-    assignments = per_document(con, "assignments")
-    if not assignments.empty:
-        parts.append(assignments.assign(kind="assignment", end=column(assignments, "deadline_end")))
     columns = ["document", "kind", "unit", "role", "task", "deadline", "end", "days_overdue", "file"]
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    items = pd.concat(parts, ignore_index=True)
-    items["end"] = pd.to_datetime(items["end"])
-    items = items[items["end"].notna() & (items["end"] < cutoff)].copy()
-    items["document"] = items["doc_id"].map(labels)
-    items["file"] = items["doc_id"].map(paths)
-    items["days_overdue"] = (cutoff - items["end"]).dt.days
-    return items[columns].sort_values(["end", "document", "kind"]).reset_index(drop=True)
+    return query(
+        con,
+        f"""WITH {DOCS_CTE}, items AS (
+            SELECT doc_id, 'deadline' AS kind, NULL AS unit, NULL AS role, sentence AS task, text AS deadline,
+                   end_date AS "end"
+            FROM deadlines
+          UNION ALL
+            SELECT doc_id, 'assignment', unit, role, task, deadline, deadline_end FROM assignments
+        )
+        SELECT l.label AS document, i.kind, i.unit, i.role, i.task, i.deadline, i."end",
+               date_diff('day', i."end"::TIMESTAMP, $cutoff) AS days_overdue, d.path AS file
+        FROM items i SEMI JOIN once USING (doc_id) JOIN labelled l USING (doc_id) JOIN documents d USING (doc_id)
+        WHERE i."end" < $cutoff
+        ORDER BY i."end", document, i.kind""",
+        {"cutoff": pd.Timestamp(as_of).to_pydatetime()},
+        tables=(*DEADLINE_TABLES, "assignments"), columns=columns,
+    )
 
 
-def _doc_directives(con: Connection) -> dict[str, list[str]]:
-    """doc_id → the central directives its plan leads up to (else what it implements)."""
-    graph = implements_graph(con)
-    result: dict[str, list[str]] = {}
-    for doc_id, node in doc_nodes(con).items():
-        if node not in graph:
-            continue
-        central = sorted(graph.nodes[n]["short"] for n in nx.descendants(graph, node) if is_central(graph.nodes[n]))
-        direct = sorted(graph.nodes[n]["short"] for n in graph.successors(node))
-        result[doc_id] = central or direct
-    return result
-
-
-def assignment_matrix(con: Connection) -> pd.DataFrame:
+def assignment_matrix(con: Connection, top_units: int = 30, top_directives: int = 20) -> pd.DataFrame:
     """Units (rows) × central directives (columns): how many assignments link them.
 
     An assignment counts towards every central directive its plan leads up to through
     ``implements`` links; a plan with no traceable directive counts under its own
-    implemented documents, else under ``(không rõ)``.
+    implemented documents, else under ``(không rõ)``. The ``top_units`` busiest units
+    and ``top_directives`` directives are kept, the rest summed into ``(other units)``
+    and ``(other directives)``; rows busiest first.
     """
-    assignments = per_document(con, "assignments")
-    if assignments.empty:
-        return pd.DataFrame()
-    directives = _doc_directives(con)
-    pairs = [
-        (unit, directive)
-        for unit, doc_id in zip(column(assignments, "unit"), column(assignments, "doc_id"))
-        if isinstance(unit, str) and unit
-        for directive in (directives.get(str(doc_id)) or [NONE_LABEL])
-    ]
-    if not pairs:
-        return pd.DataFrame()
-    links = pd.DataFrame(pairs, columns=["unit", "directive"])
-    matrix = pd.crosstab(links["unit"], links["directive"])
-    order = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index
-    return matrix.loc[order]
+    counts = f"""WITH RECURSIVE {DOCS_CTE}, {TRACED_CTE}
+        SELECT a.unit AS r, coalesce(t.directive, $none) AS c, count(*) AS n
+        FROM assignments a SEMI JOIN once USING (doc_id) JOIN documents d USING (doc_id)
+        LEFT JOIN traced t ON t.node = d.node_id
+        WHERE a.unit <> ''
+        GROUP BY ALL"""
+    matrix = top_crosstab(
+        con, counts, {"none": NONE_LABEL}, names=("unit", "directive"), others=OTHERS,
+        top_rows=top_units, top_cols=top_directives, tables=ASSIGNMENT_TABLES,
+    )
+    if matrix.empty:
+        return matrix
+    busiest = matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    return matrix.loc[sorted(busiest, key=lambda unit: unit == OTHERS[0])]  # stable: "others" last
 
 
 def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30, top_directives: int = 20) -> None:
     """Heatmap of :func:`assignment_matrix`: the ``top`` busiest units × ``top_directives``."""
-    matrix = assignment_matrix(con)
-    if not matrix.empty:
-        busiest = matrix.sum().sort_values(ascending=False, kind="stable").index[:top_directives]
-        matrix = matrix[busiest].head(top)
+    matrix = assignment_matrix(con, top, top_directives)
+    units, directives = matrix.attrs.get("rows", 0), matrix.attrs.get("cols", 0)
+    matrix = matrix.drop(index=OTHERS[0], columns=OTHERS[1], errors="ignore")
     if matrix.empty:
         no_data(ax, "No assignments")
         return
+    matrix = matrix[matrix.sum().sort_values(ascending=False, kind="stable").index]
     values = matrix.to_numpy()
     image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(matrix.shape[1]))
@@ -182,4 +163,6 @@ def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30, top_direct
             colour = "white" if value > values.max() / 2 else "black"
             ax.text(j, i, str(value), ha="center", va="center", fontsize=7, color=colour)
     ax.figure.colorbar(image, ax=ax, label="assignments")
-    ax.set_title("Units × directives (central ones where the chain reaches them)")
+    shown = f" (busiest {len(matrix)} of {units} units × {matrix.shape[1]} of {directives} directives)"
+    bounded = units > top or directives > top_directives
+    ax.set_title("Units × directives (central ones where the chain reaches them)" + (shown if bounded else ""))

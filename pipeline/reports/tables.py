@@ -1,20 +1,21 @@
-"""Reading the store's tables for the reports: whole tables, each document once, labels.
+"""Reading the store for the reports: SQL aggregates, each document once, labels, bounded crosstabs.
 
-Every report function goes through these helpers, so that a store written by an older
-version (a missing table or column) gives empty results instead of errors, and a
-document present in several formats (one graph node, several files) counts once.
+Every report function goes through these helpers, so that a store without a table yet
+gives empty results instead of errors, a document present in several formats (one graph
+node, several files) counts once, and what reaches pandas is the size of the answer.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from pipeline.queries import FORMAT_PREFERENCE
+from pipeline.queries import representative_sql
 
 # Administrative levels from the top down (``pipeline.resolve`` writes them); levels not
 # listed here are placed after these, alphabetically.
@@ -73,65 +74,91 @@ def levels_sorted(levels: Any) -> list[str]:
     return sorted({t for t in map(text, levels) if t}, key=level_rank)
 
 
-def live_documents(con: Connection) -> pd.DataFrame:
-    """Documents whose file is still in the archive (not marked deleted)."""
-    docs = frame(con, "documents")
-    files = frame(con, "files")
-    if docs.empty or files.empty or "path" not in docs.columns:
-        return docs
-    deleted = set(files.loc[column(files, "status") == "deleted", "path"])
-    return docs[~docs["path"].isin(deleted)]
+# SQL common table expressions over ``documents``: ``once`` holds one doc_id per real
+# document (live files only; the renders of a node collapse to the best-read one, as
+# ``pipeline.queries.FORMAT_PREFERENCE`` says), ``labelled`` a human label per doc_id
+# (the node's label where the graph is built: it carries the scope, so two provinces'
+# 57-KH/TU stay apart; else ``symbol (date)``; else the file name).
+DOCS_CTE = f"""
+once AS (
+    SELECT doc_id FROM (
+        SELECT d.doc_id, row_number() OVER (
+            PARTITION BY coalesce(d.node_id, d.doc_id) ORDER BY {representative_sql("d")}) AS pick
+        FROM documents d
+        WHERE d.path NOT IN (SELECT path FROM files WHERE status = 'deleted')
+    ) WHERE pick = 1
+),
+labelled AS (
+    SELECT d.doc_id, coalesce(
+        nullif(n.label, ''),
+        nullif(d.symbol, '') || coalesce(' (' || left(d.date::VARCHAR, 10) || ')', ''),
+        regexp_extract(d.path, '[^/]*$')) AS label
+    FROM documents d LEFT JOIN nodes n ON n.node_id = d.node_id
+)"""
+DOC_TABLES = ("documents", "files", "nodes")
+
+
+def query(
+    con: Connection, sql: str, params: Mapping[str, Any] | None = None, *,
+    tables: Sequence[str] = DOC_TABLES, columns: Sequence[str] = (),
+) -> pd.DataFrame:
+    """``sql`` as a DataFrame, or an empty one with ``columns`` while one of ``tables`` is missing.
+
+    The reports aggregate in DuckDB and fetch only what they show, so their memory
+    follows the size of the answer, not of the archive.
+    """
+    if not all(has_table(con, t) for t in tables):
+        return pd.DataFrame(columns=list(columns))
+    used = set(re.findall(r"\$(\w+)", sql))  # DuckDB refuses parameters the SQL does not name
+    return con.execute(sql, {k: v for k, v in (params or {}).items() if k in used}).df()
 
 
 def representative_docs(con: Connection) -> set[str]:
     """One doc_id per real document: the renders of a node collapse to the best-read file."""
-    docs = live_documents(con)
-    if docs.empty:
-        return set()
-    ranked = docs.assign(
-        _node=column(docs, "node_id").fillna(docs["doc_id"]),
-        _ocr=column(docs, "ocr_used").fillna(False).astype(bool),
-        _fmt=[FORMAT_PREFERENCE.index(f) if f in FORMAT_PREFERENCE else 99 for f in column(docs, "format")],
-    ).sort_values(["_node", "_ocr", "_fmt", "path"])
-    return set(ranked.drop_duplicates("_node")["doc_id"].astype(str))
-
-
-def per_document(con: Connection, table: str) -> pd.DataFrame:
-    """A per-document table, each real document counted once (see FORMAT_PREFERENCE)."""
-    rows = frame(con, table)
-    if rows.empty:
-        return rows
-    return rows[rows["doc_id"].astype(str).isin(representative_docs(con))]
+    rows = query(con, f"WITH {DOCS_CTE} SELECT doc_id FROM once", columns=["doc_id"])
+    return set(rows["doc_id"].astype(str))
 
 
 def doc_labels(con: Connection) -> dict[str, str]:
-    """doc_id → a human label, unique per real document.
+    """doc_id → a human label, unique per real document (see :data:`DOCS_CTE`)."""
+    rows = query(con, f"WITH {DOCS_CTE} SELECT doc_id, label FROM labelled", columns=["doc_id", "label"])
+    return dict(zip(rows["doc_id"].astype(str), rows["label"]))
 
-    The graph node's label where the graph has been built (it carries the scope:
-    ``57-KH/TU@2022-01-24 (Hà Tĩnh)`` and Phú Yên's 57-KH/TU stay apart), else
-    ``symbol (date)``, else the file name.
+
+def top_crosstab(
+    con: Connection, counts: str, params: Mapping[str, Any] | None = None, *,
+    names: tuple[str, str], others: tuple[str, str], top_rows: int | None = None,
+    top_cols: int | None = None, tables: Sequence[str] = DOC_TABLES,
+) -> pd.DataFrame:
+    """A crosstab summed in DuckDB: the ``top_rows`` largest rows and ``top_cols`` largest columns.
+
+    ``counts`` is SQL yielding ``(r, c, n)`` rows (``r`` and ``c`` not null). Rows
+    (columns) beyond the top are summed into one named by ``others``, so a
+    100,000-plan archive gives a table an analyst can read, at the memory of a small
+    one's; ``None`` keeps all. Rows and columns come sorted, ``others`` last; ``attrs``
+    holds how many distinct rows and columns there were (``rows``, ``cols``). An empty
+    frame when there is nothing to count.
     """
-    docs = frame(con, "documents")
-    nodes = frame(con, "nodes")
-    node_labels = dict(zip(column(nodes, "node_id"), column(nodes, "label")))
-    labels: dict[str, str] = {}
-    for doc_id, node, symbol, day, path in zip(
-        column(docs, "doc_id"), column(docs, "node_id"), column(docs, "symbol"), column(docs, "date"),
-        column(docs, "path"),
-    ):
-        symbol, day = text(symbol), text(day)
-        if text(node_labels.get(node)):
-            labels[str(doc_id)] = str(node_labels[node])
-        elif symbol:
-            labels[str(doc_id)] = f"{symbol} ({day[:10]})" if day else symbol
-        else:
-            labels[str(doc_id)] = Path(str(path)).name
-    return labels
+    big = 2**62
+    bound = {"top_r": top_rows or big, "top_c": top_cols or big, "other_r": others[0], "other_c": others[1]}
+    ranks = "SELECT {k}, row_number() OVER (ORDER BY sum(n) DESC, {k}) AS rank FROM counts GROUP BY {k}"
+    sql = f"""
+    WITH counts AS ({counts}), rr AS ({ranks.format(k="r")}), cr AS ({ranks.format(k="c")})
+    SELECT CASE WHEN rr.rank <= $top_r THEN counts.r ELSE $other_r END AS r,
+           CASE WHEN cr.rank <= $top_c THEN counts.c ELSE $other_c END AS c,
+           sum(counts.n)::BIGINT AS n, (SELECT count(*) FROM rr) AS rows, (SELECT count(*) FROM cr) AS cols
+    FROM counts JOIN rr USING (r) JOIN cr USING (c)
+    GROUP BY ALL
+    """
+    cells = query(con, sql, {**(params or {}), **bound}, tables=tables, columns=["r", "c", "n"])
+    if cells.empty:
+        return pd.DataFrame()
+    table = cells.pivot(index="r", columns="c", values="n").fillna(0).astype("int64")
+    table = table.loc[_others_last(table.index, others[0]), _others_last(table.columns, others[1])]
+    table.index.name, table.columns.name = names
+    table.attrs = {"rows": int(cells["rows"].iloc[0]), "cols": int(cells["cols"].iloc[0])}
+    return table
 
 
-def doc_nodes(con: Connection) -> dict[str, str]:
-    """doc_id → node_id, from ``documents.node_id`` (set when the graph is rebuilt)."""
-    docs = frame(con, "documents")
-    return {
-        str(d): str(n) for d, n in zip(column(docs, "doc_id"), column(docs, "node_id")) if not missing(n)
-    }
+def _others_last(labels: Any, other: str) -> list[Any]:
+    return sorted(labels, key=lambda v: (v == other, v))
