@@ -133,6 +133,55 @@ def test_number_targets_keep_their_evidence(con) -> None:
     assert reports.number_summary(con).loc["57-KH/TU@2022-01-24 (Hà Tĩnh)", "percent"] == 1
 
 
+# ------------------------------------------------- bounded at scale (issue 14)
+# A large archive's tables keep their top N rows/columns and sum the rest into "others",
+# so what reaches pandas and the figures is the size of the answer, not of the archive.
+
+
+def test_deadlines_by_month_keeps_the_top_plans_and_sums_the_others(con) -> None:
+    full, top = reports.deadlines_by_month(con), reports.deadlines_by_month(con, top=1)
+    assert list(top.columns[1:]) == ["(other plans)"] and top.columns[0] in full.columns
+    assert top.attrs["cols"] == full.shape[1] == 4
+    assert (top.sum(axis=1) == full.sum(axis=1)).all()  # nothing lost, only folded
+
+
+def test_assignment_matrix_keeps_the_busiest_units_and_directives(con) -> None:
+    full = reports.assignment_matrix(con)
+    top = reports.assignment_matrix(con, top_units=2, top_directives=1)
+    assert top.shape == (3, 2) and top.index[-1] == "(other units)" and top.columns[-1] == "(other directives)"
+    assert list(top.columns[:1]) == ["23-KL/TW"]  # the directive with most assignments
+    assert top.to_numpy().sum() == full.to_numpy().sum()
+    assert (top.attrs["rows"], top.attrs["cols"]) == full.shape
+
+
+def test_directive_coverage_names_the_first_plans_and_counts_the_rest(con) -> None:
+    kl23 = reports.directive_coverage(con, named=2).set_index("directive").loc["23-KL/TW"]
+    assert kl23["total"] == 7
+    assert kl23["plans"].count("@") == 2 and kl23["plans"].endswith("… (+5 more)")
+
+
+@pytest.mark.parametrize(
+    ("plot", "kwargs", "title"),
+    [
+        (reports.plot_deadline_timeline, {"max_plans": 2}, "(1 of 4 plans with most)"),
+        (reports.plot_assignment_heatmap, {"top": 2, "top_directives": 1}, "\n(busiest 2 of 8 units × 1 of 2 directives)"),
+        (reports.plot_coverage_graph, {"max_nodes": 4, "fanout": 1}, "(4 of 10 linked; top directives, ≤ 1 implementers each)"),
+    ],
+)
+def test_bounded_figures_state_what_they_show(con, plot, kwargs: dict, title: str) -> None:
+    ax = Figure().subplots()
+    plot(con, ax, **kwargs)
+    assert ax.get_title().endswith(title)
+
+
+def test_small_figures_say_nothing_about_bounds(con) -> None:
+    for plot in (reports.plot_deadline_timeline, reports.plot_assignment_heatmap, reports.plot_coverage_graph,
+                 reports.plot_number_kinds):
+        ax = Figure().subplots()
+        plot(con, ax)
+        assert " of " not in ax.get_title(), plot.__name__
+
+
 # -------------------------------------------------------------------------- figures
 
 

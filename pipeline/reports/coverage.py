@@ -2,9 +2,9 @@
 
 Coverage follows ``implements`` edges transitively: a commune plan carrying out a
 district plan that carries out a provincial plan of Kết luận 21 covers Kết luận 21.
-The walk is ``pipeline.queries.implementers`` (the recursive SQL behind ``kehoach
-implementers``) and the graph is ``pipeline.graph.build_graph``, so the notebook, the
-CLI and the graph exports agree.
+The counts walk the edges in DuckDB (:data:`REACH_CTE`), so a 100,000-document archive
+never reaches pandas whole; the per-plan detail is ``pipeline.queries.implementers``
+(the recursive SQL behind ``kehoach implementers``), so the notebook and the CLI agree.
 """
 
 from __future__ import annotations
@@ -32,36 +32,34 @@ from pipeline.reports.tables import (
 # A node's short name: its symbol, else its label, key or id (what the matrix columns show).
 SHORT = "coalesce(nullif({n}.symbol, ''), nullif({n}.label, ''), nullif({n}.key, ''), {n}.node_id)"
 
-# ``traced(node, directive)``: each plan node with the central directives its ``implements``
-# links lead up to, else the documents it implements itself (a ``WITH RECURSIVE`` part).
-TRACED_CTE = f"""
-up(node, above) AS (
-    SELECT source, target FROM edges WHERE type = 'implements'
-  UNION
-    SELECT up.node, e.target FROM up JOIN edges e ON e.source = up.above AND e.type = 'implements'
-),
-central AS (
-    SELECT up.node, {SHORT.format(n="n")} AS directive
-    FROM up JOIN nodes n ON n.node_id = up.above WHERE n.level = '{CENTRAL}'
-),
-traced AS (
-    SELECT node, directive FROM central
-  UNION ALL
-    SELECT e.source, {SHORT.format(n="t")} FROM edges e JOIN nodes t ON t.node_id = e.target
-    WHERE e.type = 'implements' AND e.source NOT IN (SELECT node FROM central)
-)"""
+MAX_DEPTH = 20  # implements chains longer than this are cycles, not a hierarchy
 
 # ``best(directive, node, depth)``: every plan carrying out a central directive, directly
 # (depth 1) or through other plans, at its shortest distance (a ``WITH RECURSIVE`` part).
+# Nodes are walked by ``nodes.rowid``, not by their long text ids: the walk's hash
+# tables, which DuckDB cannot spill, are then a fraction of the size.
 REACH_CTE = f"""
-walk(directive, node, depth) AS (
-    SELECT e.target, e.source, 1 FROM edges e JOIN nodes t ON t.node_id = e.target
-    WHERE e.type = 'implements' AND t.level = '{CENTRAL}'
-  UNION
-    SELECT w.directive, e.source, w.depth + 1 FROM walk w JOIN edges e ON e.target = w.node AND e.type = 'implements'
-    WHERE w.depth < $max_depth
+impl AS MATERIALIZED (
+    SELECT s.rowid AS source, t.rowid AS target, t.level = '{CENTRAL}' AS central
+    FROM edges e JOIN nodes s ON s.node_id = e.source JOIN nodes t ON t.node_id = e.target
+    WHERE e.type = 'implements'
 ),
-best AS (SELECT directive, node, min(depth) AS depth FROM walk WHERE node <> directive GROUP BY ALL)"""
+walk(directive, node, depth) AS (
+    SELECT target, source, 1 FROM impl WHERE central
+  UNION
+    SELECT w.directive, i.source, w.depth + 1 FROM walk w JOIN impl i ON i.target = w.node WHERE w.depth < {MAX_DEPTH}
+),
+best AS MATERIALIZED (SELECT directive, node, min(depth) AS depth FROM walk WHERE node <> directive GROUP BY ALL)"""
+
+# ``traced(node, directive)``: each plan node (by rowid) with the central directives it
+# leads up to, else the documents it implements itself (after :data:`REACH_CTE`).
+TRACED_CTE = f"""{REACH_CTE},
+traced AS (
+    SELECT b.node, {SHORT.format(n="n")} AS directive FROM best b JOIN nodes n ON n.rowid = b.directive
+  UNION ALL
+    SELECT i.source, {SHORT.format(n="t")} FROM impl i JOIN nodes t ON t.rowid = i.target
+    WHERE i.source NOT IN (SELECT node FROM best)
+)"""
 GRAPH_TABLES = ("nodes", "edges")
 
 
@@ -116,7 +114,7 @@ def directive_implementers(con: Connection) -> pd.DataFrame:
     return table.sort_values(["directive", "depth", "implementer"]).reset_index(drop=True)
 
 
-def directive_coverage(con: Connection, named: int = 20, max_depth: int = 20) -> pd.DataFrame:
+def directive_coverage(con: Connection, named: int = 20) -> pd.DataFrame:
     """One row per central directive: implementing plans counted by level, and named.
 
     Counted in DuckDB (the walk of :data:`REACH_CTE`); ``plans`` names the first
@@ -128,19 +126,19 @@ def directive_coverage(con: Connection, named: int = 20, max_depth: int = 20) ->
         FROM nodes n WHERE level = '{CENTRAL}'""",
         tables=GRAPH_TABLES, columns=["directive", "directive_node", "doc_type", "date", "issuer"],
     )
-    params = {"max_depth": max_depth, "named": named, "none": NONE_LABEL}
+    params = {"named": named, "none": NONE_LABEL}
     levels = query(
         con, f"""WITH RECURSIVE {REACH_CTE}
-        SELECT b.directive AS directive_node, coalesce(nullif(n.level, ''), $none) AS level, count(*) AS n
-        FROM best b JOIN nodes n ON n.node_id = b.node GROUP BY ALL""",
+        SELECT t.node_id AS directive_node, coalesce(nullif(n.level, ''), $none) AS level, count(*) AS n
+        FROM best b JOIN nodes n ON n.rowid = b.node JOIN nodes t ON t.rowid = b.directive GROUP BY ALL""",
         params, tables=GRAPH_TABLES, columns=["directive_node", "level", "n"],
     )
     summary = query(
         con, f"""WITH RECURSIVE {REACH_CTE}
-        SELECT b.directive AS directive_node, count(*) FILTER (WHERE b.depth = 1) AS direct,
+        SELECT t.node_id AS directive_node, count(*) FILTER (WHERE b.depth = 1) AS direct,
                array_to_string(list_sort(list(coalesce(n.label, n.node_id)))[1:$named], ', ')
                || CASE WHEN count(*) > $named THEN format(', … (+{{}} more)', count(*) - $named) ELSE '' END AS plans
-        FROM best b JOIN nodes n ON n.node_id = b.node GROUP BY ALL""",
+        FROM best b JOIN nodes n ON n.rowid = b.node JOIN nodes t ON t.rowid = b.directive GROUP BY ALL""",
         params, tables=GRAPH_TABLES, columns=["directive_node", "direct", "plans"],
     )
     counts = levels.pivot(index="directive_node", columns="level", values="n")
@@ -270,6 +268,7 @@ def plot_coverage_graph(con: Connection, ax: Axes, max_nodes: int = 150, fanout:
         ax.scatter([], [], color=LEVEL_COLOURS.get(level, LEVEL_COLOURS["unknown"]), label=level)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, title="level", frameon=False)
     fit(ax, pos.values())
-    shown = f" ({len(graph)} of {linked:,} linked: top directives, {fanout} plans per plan)" if linked > max_nodes else ""
+    shown = f" ({len(graph)} of {linked:,} linked; top directives, ≤ {fanout} implementers each)"
+    shown = shown if linked > max_nodes else ""
     ax.set_title("Plans carrying out directives (arrow: implements)" + shown)
     ax.axis("off")

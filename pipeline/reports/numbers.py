@@ -38,11 +38,12 @@ def number_summary(con: Connection, top: int = 30) -> pd.DataFrame:
     """How many numbers of each kind each plan states: the ``top`` plans stating the most,
     the others summed into one ``(other plans)`` row beyond that."""
     counts = f"""WITH {DOCS_CTE}
-        SELECT l.label AS r, coalesce(x.kind, '?') AS c, count(*) AS n
-        FROM numbers x SEMI JOIN once USING (doc_id) JOIN labelled l USING (doc_id)
+        SELECT doc_id AS r, coalesce(x.kind, '?') AS c, count(*) AS n
+        FROM numbers x SEMI JOIN once USING (doc_id)
         GROUP BY ALL"""
     return top_crosstab(
-        con, counts, names=("plan", "kind"), others=(OTHER_PLANS, ""), top_rows=top, tables=NUMBER_TABLES
+        con, counts, names=("plan", "kind"), others=(OTHER_PLANS, ""), top_rows=top, tables=NUMBER_TABLES,
+        plans="index",
     )
 
 
@@ -61,4 +62,4 @@ def plot_number_kinds(con: Connection, ax: Axes, top: int = 30) -> None:
     ax.legend(fontsize=7, title="kind", loc="lower right")
     ax.invert_yaxis()
     ax.set_xlabel("numbers")
-    ax.set_title("Quantitative targets per plan" + (f" ({top} of {plans} plans with most)" if plans > top else ""))
+    ax.set_title("Quantitative targets per plan" + (f"\n({top} of {plans:,} plans with most)" if plans > top else ""))

@@ -17,11 +17,10 @@ OTHERS = ("(other units)", "(other directives)")
 DEADLINE_TABLES = (*DOC_TABLES, "deadlines")
 ASSIGNMENT_TABLES = (*DOC_TABLES, "assignments", "edges")
 
-# Each real document's dated deadlines, with its label and issue date (``DOCS_CTE`` before it).
+# Each real document's dated deadlines (``DOCS_CTE`` before it).
 DATED = """
 dated AS (
-    SELECT x.*, l.label AS plan, d.date AS issued, coalesce(x.end_date, x.start_date) AS due
-    FROM deadlines x SEMI JOIN once USING (doc_id) JOIN labelled l USING (doc_id) JOIN documents d USING (doc_id)
+    SELECT x.*, coalesce(x.end_date, x.start_date) AS due FROM deadlines x SEMI JOIN once USING (doc_id)
     WHERE coalesce(x.end_date, x.start_date) IS NOT NULL
 )"""
 
@@ -37,9 +36,10 @@ def deadline_calendar(con: Connection) -> pd.DataFrame:
     return query(
         con,
         f"""WITH {DOCS_CTE}, {DATED}
-        SELECT plan, text, start_date, end_date, due, strftime(due, '%Y-%m') AS month, kind, period, recurring,
-               coalesce(end_date < issued, false) AS before_plan, sentence
-        FROM dated ORDER BY due, plan""",
+        SELECT l.label AS plan, x.text, x.start_date, x.end_date, x.due, strftime(x.due, '%Y-%m') AS month, x.kind,
+               x.period, x.recurring, coalesce(x.end_date < d.date, false) AS before_plan, x.sentence
+        FROM dated x JOIN labelled l USING (doc_id) JOIN documents d USING (doc_id)
+        ORDER BY x.due, plan""",
         tables=DEADLINE_TABLES, columns=columns,
     )
 
@@ -51,9 +51,10 @@ def deadlines_by_month(con: Connection, top: int = 30) -> pd.DataFrame:
     one ``(other plans)`` column.
     """
     counts = f"""WITH {DOCS_CTE}, {DATED}
-        SELECT strftime(due, '%Y-%m') AS r, plan AS c, count(*) AS n FROM dated GROUP BY ALL"""
+        SELECT strftime(due, '%Y-%m') AS r, doc_id AS c, count(*) AS n FROM dated GROUP BY ALL"""
     return top_crosstab(
-        con, counts, names=("month", "plan"), others=("", OTHER_PLANS), top_cols=top, tables=DEADLINE_TABLES
+        con, counts, names=("month", "plan"), others=("", OTHER_PLANS), top_cols=top, tables=DEADLINE_TABLES,
+        plans="columns",
     )
 
 
@@ -87,7 +88,7 @@ def plot_deadline_timeline(
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("month due" if gaps else "month due (months with deadlines only)")
     ax.set_ylabel("deadlines")
-    ax.set_title("Deadline calendar" + (f" ({max_plans - 1} of {plans} plans with most)" if plans >= max_plans else ""))
+    ax.set_title("Deadline calendar" + (f" ({max_plans - 1} of {plans:,} plans with most)" if plans >= max_plans else ""))
 
 
 def overdue(con: Connection, as_of: date | str) -> pd.DataFrame:
@@ -130,7 +131,7 @@ def assignment_matrix(con: Connection, top_units: int = 30, top_directives: int 
     counts = f"""WITH RECURSIVE {DOCS_CTE}, {TRACED_CTE}
         SELECT a.unit AS r, coalesce(t.directive, $none) AS c, count(*) AS n
         FROM assignments a SEMI JOIN once USING (doc_id) JOIN documents d USING (doc_id)
-        LEFT JOIN traced t ON t.node = d.node_id
+        LEFT JOIN nodes n ON n.node_id = d.node_id LEFT JOIN traced t ON t.node = n.rowid
         WHERE a.unit <> ''
         GROUP BY ALL"""
     matrix = top_crosstab(
@@ -163,6 +164,6 @@ def plot_assignment_heatmap(con: Connection, ax: Axes, top: int = 30, top_direct
             colour = "white" if value > values.max() / 2 else "black"
             ax.text(j, i, str(value), ha="center", va="center", fontsize=7, color=colour)
     ax.figure.colorbar(image, ax=ax, label="assignments")
-    shown = f" (busiest {len(matrix)} of {units} units × {matrix.shape[1]} of {directives} directives)"
+    shown = f"\n(busiest {len(matrix)} of {units:,} units × {matrix.shape[1]} of {directives:,} directives)"
     bounded = units > top or directives > top_directives
     ax.set_title("Units × directives (central ones where the chain reaches them)" + (shown if bounded else ""))

@@ -27,8 +27,11 @@ Connection = duckdb.DuckDBPyConnection
 
 
 def open_db(path: str | os.PathLike[str]) -> Connection:
-    """Open the store read-only, so a notebook never blocks or alters an ingest run."""
-    return duckdb.connect(str(path), read_only=True)
+    """Open the store read-only, so a notebook never blocks or alters an ingest run
+    (and without DuckDB's progress bar, which would print into the ingest's output)."""
+    con = duckdb.connect(str(path), read_only=True)
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def has_table(con: Connection, table: str) -> bool:
@@ -128,7 +131,7 @@ def doc_labels(con: Connection) -> dict[str, str]:
 def top_crosstab(
     con: Connection, counts: str, params: Mapping[str, Any] | None = None, *,
     names: tuple[str, str], others: tuple[str, str], top_rows: int | None = None,
-    top_cols: int | None = None, tables: Sequence[str] = DOC_TABLES,
+    top_cols: int | None = None, tables: Sequence[str] = DOC_TABLES, plans: str | None = None,
 ) -> pd.DataFrame:
     """A crosstab summed in DuckDB: the ``top_rows`` largest rows and ``top_cols`` largest columns.
 
@@ -137,7 +140,8 @@ def top_crosstab(
     100,000-plan archive gives a table an analyst can read, at the memory of a small
     one's; ``None`` keeps all. Rows and columns come sorted, ``others`` last; ``attrs``
     holds how many distinct rows and columns there were (``rows``, ``cols``). An empty
-    frame when there is nothing to count.
+    frame when there is nothing to count. ``plans`` (``"index"`` or ``"columns"``) names
+    the axis holding doc_ids, labelled after bounding (:func:`_label_plans`).
     """
     big = 2**62
     bound = {"top_r": top_rows or big, "top_c": top_cols or big, "other_r": others[0], "other_c": others[1]}
@@ -154,10 +158,25 @@ def top_crosstab(
     if cells.empty:
         return pd.DataFrame()
     table = cells.pivot(index="r", columns="c", values="n").fillna(0).astype("int64")
+    if plans:
+        table = _label_plans(con, table, plans, others)
     table = table.loc[_others_last(table.index, others[0]), _others_last(table.columns, others[1])]
     table.index.name, table.columns.name = names
     table.attrs = {"rows": int(cells["rows"].iloc[0]), "cols": int(cells["cols"].iloc[0])}
     return table
+
+
+def _label_plans(con: Connection, table: pd.DataFrame, axis: str, others: tuple[str, str]) -> pd.DataFrame:
+    """The doc_ids of one axis replaced by their labels, looked up for the kept plans only:
+    labelling every document before counting cost as much memory as the count itself.
+    Two documents of one label are summed, as a crosstab by label would."""
+    flipped = table.T if axis == "columns" else table
+    keys = [k for k in flipped.index if k not in others]
+    labels = dict(con.execute(
+        f"WITH {DOCS_CTE} SELECT doc_id, label FROM labelled WHERE doc_id IN (SELECT unnest($keys))", {"keys": keys}
+    ).fetchall())
+    flipped = flipped.groupby(lambda key: labels.get(key, key)).sum()
+    return flipped.T if axis == "columns" else flipped
 
 
 def _others_last(labels: Any, other: str) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import os
 import tempfile
+from contextlib import closing
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -56,21 +57,18 @@ def write_reports(
     out.mkdir(parents=True, exist_ok=True)
     as_of = as_of or date.today()
     written: list[Path] = []
-    con = open_db(db_path)
-    try:
-        for name, (plot, size) in FIGURES.items():
-            fig = Figure(figsize=size)  # no pyplot: rendered by Agg, no display needed
-            ax = fig.subplots()
-            wants_date = "as_of" in inspect.signature(plot).parameters
+    for name, (plot, size) in FIGURES.items():
+        fig = Figure(figsize=size)  # no pyplot: rendered by Agg, no display needed
+        ax = fig.subplots()
+        wants_date = "as_of" in inspect.signature(plot).parameters
+        with closing(open_db(db_path)) as con:  # one per figure: DuckDB's caches go with it
             plot(con, ax, **({"as_of": as_of} if wants_date else {}))
-            fig.tight_layout()
-            target = out / f"{name}.png"
-            fd, tmp = tempfile.mkstemp(suffix=".png", dir=out)
-            os.close(fd)
-            fig.savefig(tmp, dpi=120, format="png")
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are for reading
-            os.replace(tmp, target)
-            written.append(target)
-    finally:
-        con.close()
+        fig.tight_layout()
+        target = out / f"{name}.png"
+        fd, tmp = tempfile.mkstemp(suffix=".png", dir=out)
+        os.close(fd)
+        fig.savefig(tmp, dpi=120, format="png")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; reports are for reading
+        os.replace(tmp, target)
+        written.append(target)
     return written
