@@ -53,13 +53,6 @@ def result_frame(result: Any) -> pd.DataFrame:
     return pd.DataFrame(result.rows, columns=list(result.columns))
 
 
-def column(df: pd.DataFrame, name: str) -> pd.Series:
-    """A column, or a column of missing values when an older store lacks it."""
-    if name in df.columns:
-        return df[name]
-    return pd.Series([None] * len(df), index=df.index, dtype="object")
-
-
 def missing(value: Any) -> bool:
     """None/NaN/NaT, without choking on the list values of array columns."""
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))

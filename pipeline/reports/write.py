@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 import os
 import tempfile
-from contextlib import closing
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
