@@ -38,6 +38,7 @@ from machine import describe  # noqa: E402
 from run import archive, log  # noqa: E402
 
 SECTION = "## Scale and run (issue 14)"
+KEPT = "### Reports memory"  # a subsection of SECTION that bench/reports_memory.py writes
 PARTS = ("rerun", "throughput", "memory", "seeded")
 RUNNERS = [("thread", 1), ("thread", 2), ("process", 2), ("dask", 1), ("dask", 2)]
 
@@ -287,7 +288,8 @@ def write(results: dict[str, Any]) -> None:
     text = md.read_text(encoding="utf-8")
     head, _, rest = text.partition(SECTION)
     tail = rest[rest.index("\n## "):] if "\n## " in rest else ""  # sections written after this one stay
-    md.write_text(head.rstrip() + "\n\n" + render(old) + "\n" + tail, encoding="utf-8")
+    kept = rest[rest.index(KEPT):len(rest) - len(tail)].rstrip() + "\n" if KEPT in rest else ""  # and so does that
+    md.write_text(head.rstrip() + "\n\n" + render(old) + "\n" + ("\n" + kept if kept else "") + tail, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -364,8 +364,8 @@ def _reports(s: IngestSettings, changed: bool, stages: _Stages, logger: Logger) 
     """The analyst PNGs, redrawn when the run changed something or they are missing.
 
     Drawn after the store is closed (the reports open the database read-only), in a
-    process of their own: they load whole tables into pandas, which this process should
-    not keep, and a plotting fault never fails the ingest.
+    process of their own: matplotlib and the reports' DuckDB working memory stay out of
+    this process, and a plotting fault never fails the ingest.
     """
     out = Path(s.reports_dir or "")
     if not s.reports:
