@@ -108,3 +108,42 @@ def test_table_values_take_the_unit_of_their_column() -> None:
     doc = Document("t.docx", "x", "docx", text, tables=(Table(0, starts[0], len(text) - 1, rows, starts),))
     got = [(n.value, n.unit) for n in find_numbers(doc)]
     assert got == [(120.0, "hộ nghèo"), (35.5, "%"), (1200.0, "triệu đồng")]
+
+
+ATTACHED = """CÔNG AN TỈNH A
+Số: 12/TTr-CA
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+A, ngày 03 tháng 02 năm 2026
+TỜ TRÌNH
+Về việc ban hành kế hoạch phòng, chống tội phạm
+Kính gửi: Ủy ban nhân dân tỉnh A
+Công an tỉnh đã dự thảo kế hoạch, gồm 05 văn bản, kính trình Ủy ban nhân dân tỉnh xem xét.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. GIÁM ĐỐC
+PHÓ GIÁM ĐỐC
+Nguyễn Văn B
+ỦY BAN NHÂN DÂN
+TỈNH A
+Số: /KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+A, ngày tháng năm 2026
+KẾ HOẠCH
+Phòng, chống tội phạm năm 2026
+I. MỤC TIÊU
+- Bảo đảm ít nhất 40% địa bàn cấp xã đạt tiêu chí.
+2
+- Xây dựng mới 35 địa bàn cấp xã.
+"""
+
+
+def test_an_attached_draft_and_page_numbers_state_nothing() -> None:
+    """The draft a Tờ trình submits is another document (its header after the signature),
+    and a page number is furniture: only the submission's own count is read."""
+    from pipeline.extract import extract
+
+    got = [(n.value, n.unit) for n in extract(make_doc(ATTACHED)).numbers]
+    assert got == [(5.0, "văn bản")]

@@ -212,6 +212,10 @@ def _labelled(text: str, start: int, end: int) -> bool:
     return any(m.start() < b and a < m.end() for m in _CLOCK.finditer(window) if m.group("lead") or m.group("rest"))
 
 
+# Zones that frame the text and state nothing about its subject: a page number, the
+# signature, the "Nơi nhận" list.
+_FRAME_ZONES = ("page_furniture", "signature", "recipients")
+
 _CELL_NUMBER = re.compile(rf"[ \t]*{_NUM}[ \t]*(?P<pct>%)?[ \t]*")
 
 
@@ -288,8 +292,13 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     taken: list[tuple[int, int]] = []
     out: list[NumberFact] = []
 
+    stop = scope.attached_start
+    framing = scope.spans(*_FRAME_ZONES)
+
     def free(s: int, e: int) -> bool:
-        return s >= begin and not any(s < b and a < e for a, b in taken) and not _labelled(text, s, e)
+        if not begin <= s < stop or any(a <= s < b for a, b in framing):
+            return False
+        return not any(s < b and a < e for a, b in taken) and not _labelled(text, s, e)
 
     for s, e, fact in _table_facts(doc.text, doc.tables, begin, scope):  # rows are lines of the raw text
         if free(s, e):

@@ -89,6 +89,22 @@ class Scope:
         return m.start() if m else len(self.text)
 
     @cached_property
+    def attached_start(self) -> int:
+        """Where a second document attached after this one's closing begins (a Tờ trình's
+        draft decision, a letter's copy): the first appendix zone whose opening lines carry
+        a document header, a motto with a number or place-date line. The text's end if none:
+        an appendix of this document (PHỤ LỤC, a data table) is this document's."""
+        from pipeline.structure.cues import is_number, motto_span, place_date_span  # noqa: PLC0415
+
+        for z in self.zones:
+            if z.kind != "appendix" or z.start < self.closing_start:
+                continue
+            head = self.text[z.start : z.end].split("\n", 8)[:8]
+            if any(motto_span(ln) for ln in head) and any(is_number(ln) or place_date_span(ln) for ln in head):
+                return z.start
+        return len(self.text)
+
+    @cached_property
     def title(self) -> tuple[int, int] | None:
         """The type word and subject line (or a letter's "V/v" subject)."""
         spans = self.spans("doc_type", "title")
