@@ -22,7 +22,7 @@ CASES = [
     ("Chi bộ có 30 đảng viên.", [("count", 30.0, "đảng viên", "đảng viên", None, "30 đảng viên")]),
     ("Hội nghị không quá 50 đại biểu.", [("count", 50.0, "đại biểu", "đại biểu", "không quá", "không quá 50 đại biểu")]),
     ("Mức chi 1.500.000 đồng.", [("money", 1500000.0, "đồng", None, None, "1.500.000 đồng")]),
-    ("Hỗ trợ 2,5 triệu đồng cho mỗi tổ.", [("money", 2500000.0, "đồng", None, None, "2,5 triệu đồng")]),
+    ("Hỗ trợ 2,5 triệu đồng cho mỗi tổ.", [("money", 2.5, "triệu đồng", None, None, "2,5 triệu đồng")]),
     ("Gửi báo cáo trước 05 ngày tổ chức hội nghị.", [("count", 5.0, "ngày", "ngày", None, "05 ngày")]),
 ]
 # fmt: on

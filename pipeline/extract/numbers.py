@@ -280,7 +280,7 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
         scope: the parts of the document; numbers in the header are not read.
 
     Returns:
-        ``NumberFact`` with value, unit ("%", "lần/năm", "đảng viên", "đồng"), the
+        ``NumberFact`` with value, unit ("%", "lần/năm", "đảng viên", "triệu đồng": money as written), the
         thing counted, the qualifier ("ít nhất", "trên", ...), a kind (percent, count,
         rate, money, or target when a target word such as "phấn đấu" precedes) and the
         evidence sentence.
@@ -351,8 +351,8 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
                 continue
             value = parse_number(m.group("num"))
             if kind == "money":
-                mult = m.group("mult")
-                yield _Cand(kind, n, m.end(), value * (t.multipliers.get(mult.lower(), 1) if mult else 1), "đồng", None)
+                mult = m.group("mult")  # as written: "1,5 tỷ đồng" is 1.5 in "tỷ đồng" (SCHEMA.md)
+                yield _Cand(kind, n, m.end(), value, f"{mult.lower()} đồng" if mult else "đồng", None)
             elif kind == "rate":
                 yield _Cand(kind, n, m.end(), value, f"{m.group('unit')}/{m.group('per')}", m.group("unit"))
             else:
