@@ -78,6 +78,15 @@ OPEN_COUNTS = [
     ("Đã kiểm tra 18/20 trường học.", [(18.0, "trường"), (20.0, "trường")]),
     ("Thời lượng dự kiến ½ buổi.", [(0.5, "buổi")]),
     ("Xây dựng 01 triệu căn hộ.", [(1000000.0, "căn")]),
+    # heldout3's classes: a spelling of several words, a capitalised or multi-word counted
+    # noun, a noun that is also a verb, a name that ended before the number, thousands in
+    # a share
+    ("Hội có từ 150 (một trăm năm mươi) hội viên trở lên.", [(150.0, "hội")]),
+    ("Đã tổ chức 03 Hội nghị, kết nối 96 điểm cầu, hoàn thành 04 nhiệm vụ trong 02 (hai) nhiệm kỳ.",
+     [(3.0, "Hội"), (96.0, "điểm"), (4.0, "nhiệm"), (2.0, "nhiệm")]),
+    ("Còn 4/90 đề xuất tồn đọng; tiếp nhận 1.250/4.800 hồ sơ; kiểm tra 75/75 cơ sở.",
+     [(4.0, "đề"), (90.0, "đề"), (1250.0, "hồ"), (4800.0, "hồ"), (75.0, "cơ")]),
+    ("Kết nối qua phần mềm XYZ cho 75 cơ sở; tổng số lượt của VNeID là 9.120 lượt.", [(75.0, "cơ"), (9120.0, "lượt")]),
 ]
 NOT_COUNTS = [
     "Phát sóng tối thứ Bảy tuần thứ 2 hằng tháng lúc 8 giờ 30.",

@@ -31,6 +31,8 @@ from pipeline.normalise import fold_tones
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 # not glued to a symbol, date, section number, decimal or kilometre mark ("Km113+800"); a
 # slash after a word is a list ("36 hộ dân/4,92 ha")
+# a whole number, with its thousands marks ("17.432")
+_WHOLE = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,6})"
 _AROUND = r"(?<![\w.,\-–+])(?<!\d/)"
 _WORD = rf"[^\W\d_][^\W_]*"
 # A clock time, not a count: "8 giờ 30", "14h00'", "17 giờ, ngày ..." (a bare "N giờ" is a
@@ -61,7 +63,7 @@ class _Tables:
     stops: tuple[str, ...]
     verbs_after: tuple[str, ...]
     opens_stop: re.Pattern[str]  # a stop word opening a text (``_opens`` of any of them)
-    opens_stop_or_verb: re.Pattern[str]
+    opens_verb: re.Pattern[str]  # a verb that follows a name ending in a number
     function_words: frozenset[str]
     word_numbers: dict[str, int]
     fractions: dict[str, float]
@@ -91,10 +93,10 @@ def _tables() -> _Tables:
         money=re.compile(rf"{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{patterns.alternation(m['money'])})(?![^\W\d_])", flags),
         # any count: a number, an optional "(một)" spelling it out, then the word it counts
         count=re.compile(
-            rf"{_AROUND}{num}(?![.,/]?\d)(?:\s*\((?P<spelled>[^\W\d_]+)\))?(?:[ \t]+(?P<mult>{mult})(?![^\W\d_]))?[ \t]+(?P<word>{_WORD})",
+            rf"{_AROUND}{num}(?![.,/]?\d)(?:\s*\((?P<spelled>[^\W\d_]+(?:[ \t]+[^\W\d_]+){{0,4}})\))?(?:[ \t]+(?P<mult>{mult})(?![^\W\d_]))?[ \t]+(?P<word>{_WORD})",
             flags,
         ),
-        share=re.compile(rf"{_AROUND}(?P<a>\d{{1,4}})\s*/\s*(?P<b>\d{{1,5}})(?![\d/])[ \t]+(?P<word>{_WORD})"),
+        share=re.compile(rf"{_AROUND}(?P<a>{_WHOLE})\s*/\s*(?P<b>{_WHOLE})(?![\d/]|[.,]\d)[ \t]+(?P<word>{_WORD})"),
         spelled=re.compile(rf"(?<![^\W\d_])(?P<w>{patterns.alternation(list(m['word_numbers']))})[ \t]+(?P<word>{_WORD})"),
         noun=re.compile(rf"(?:{nouns})(?![^\W\d_])", flags),
         qualifier=re.compile(rf"(?<![^\W\d_])({patterns.alternation(m['qualifiers'])})\s+$", flags),
@@ -107,7 +109,7 @@ def _tables() -> _Tables:
         stops=tuple(sorted(stops, key=len, reverse=True)),
         verbs_after=tuple(fold_tones(v).lower() for v in m["verbs_after"]),
         opens_stop=_opens_any(stops),
-        opens_stop_or_verb=_opens_any([*stops, *(fold_tones(v).lower() for v in m["verbs_after"])]),
+        opens_verb=_opens_any([fold_tones(v).lower() for v in m["verbs_after"]]),
         function_words=frozenset(fold_tones(w).lower() for w in m["function_words"]),
         word_numbers={k: int(v) for k, v in m["word_numbers"].items()},
         fractions=fractions,
@@ -167,13 +169,16 @@ def _unit_at(text: str, pos: int, word: str) -> str:
     return unit
 
 
-def _counts_something(text: str, num_start: int, word: str, value: float) -> bool:
-    """Whether ``word`` after the number at ``num_start`` names what it counts."""
+def _counts_something(text: str, num_start: int, word_at: int, word: str, value: float) -> bool:
+    """Whether ``word`` (at ``word_at``) after the number at ``num_start`` names what it counts."""
     t = _tables()
     folded = fold_tones(word).lower()
-    if folded in t.function_words and folded not in t.nouns:
+    # a counted noun of the table, in any case and of any length ("01 Hội nghị", "248 điểm
+    # cầu", "04 nhiệm vụ"): its first word may also be a function word or a stop
+    known = t.noun.match(text, word_at) is not None
+    if folded in t.function_words and not known:
         return False
-    if not (word.islower() or (word.isupper() and len(word) >= 2) or folded in t.nouns) or (len(word) < 2 and folded not in t.nouns):
+    if not (word.islower() or (word.isupper() and len(word) >= 2) or known) or (len(word) < 2 and not known):
         return False  # "Phường 2 Bảo Lộc": a name goes on; "2 s": an OCR speck
     if value.is_integer() and 1900 <= value <= 2100 and folded not in t.nouns:
         return False  # a year
@@ -184,18 +189,22 @@ def _counts_something(text: str, num_start: int, word: str, value: float) -> boo
         return False  # a slogan: "5 rõ"
     if folded in t.durations and t.time_before.search(before):
         return False  # "ngày 44 tháng": a damaged date
-    after = fold_tones(text[num_start : num_start + 60].split(None, 1)[-1]).lower()
-    if t.opens_stop_or_verb.match(after):
-        return False  # "Bộ Tư lệnh Quân khu 7 tham mưu": a name before its verb
+    after = fold_tones(text[word_at : word_at + 40]).lower()
     if folded in t.durations and re.match(rf"{re.escape(folded)}\s+(?:qua|trước|ngày|Ngày|đầu\s+năm|cuối\s+năm)(?![^\W\d_])", after):
         return False  # "3 năm qua", "132 năm ngày sinh": past, an anniversary; "6 tháng cuối năm": a half year
     tail = re.search(rf"(?:{_WORD}[ \t]+){{0,1}}{_WORD}[ \t]*$", before)
-    for m in re.finditer(_WORD, tail.group() if tail else ""):
+    words = list(re.finditer(_WORD, tail.group() if tail else ""))
+    if words and fold_tones(words[-1].group()).lower() in t.function_words:
+        words = []  # "ứng dụng ASM cho 183 cơ sở", "BHYT là 60.758 lượt": the name has ended
+    for m in words:
         w = m.group()
         at = (tail.start() if tail else 0) + m.start()
         if w[:1].isupper() and w.lower() not in t.qualifiers:
-            if not re.search(r"(?:^|[.:;!?\n]|\|)[ \t\-+*•(]*$", before[:at]):
+            if not re.search(r"(?:^|[.:;!?\n]|\||\(\d{1,2}\))[ \t\-+*•(]*$", before[:at]):
                 return False  # "Khu vực 10", "Đề án 06", "Cảnh sát biển 3": an ordinal in a name
+    named = any(m.group()[:1].isupper() for m in words)
+    if not known and (t.opens_verb.match(after) or (named and t.opens_stop.match(after))):
+        return False  # "Bộ Tư lệnh Quân khu 7 tham mưu", "Khu vực 10 tham gia": a name before its verb
     return True
 
 
@@ -327,6 +336,9 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     return tuple(sorted(out, key=lambda n: n.offset))
 
 
+# Inside the parenthesis that spells out the number before it: "200 (hai trăm".
+_SPELLING_OUT = re.compile(r"\d[ \t]*\([^()\n]*$")
+
 # A digit not after a digit, "." or "," (the look-behind after it, so that the pattern opens
 # with a class: ``re`` then skips to digits in C), or a fraction sign.
 _NUMBER_START = re.compile(r"[\d½¼¾⅓⅔](?<![\d.,]\d)")
@@ -360,22 +372,25 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
                 end = min(m.end(), m.end("num") + 1 + (len(counted) + 1 if counted else 0))
                 yield _Cand(kind, n, end, value, "%", counted)
     for m in _at(t.share, text, starts):  # "14/15 đơn vị": the part and the whole
-        a, b = int(m.group("a")), int(m.group("b"))
-        if a < b and _counts_something(text, m.start(), m.group("word"), float(b)):
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if a <= b and _counts_something(text, m.start(), m.start("word"), m.group("word"), float(b)):
             unit = _unit_at(text, m.start("word"), m.group("word"))
             end = m.start("word") + len(unit)
-            yield _Cand("count", m.start("a"), m.end("a"), float(a), unit, unit, (m.start(), end))
-            yield _Cand("count", m.start("b"), end, float(b), unit, unit, (m.start(), end))
+            if a < b:  # "385/385 cơ sở": all of them, one count
+                yield _Cand("count", m.start("a"), m.end("a"), a, unit, unit, (m.start(), end))
+            yield _Cand("count", m.start("b"), end, b, unit, unit, (m.start(), end))
     for m in _at(t.count, text, starts):
         value = t.fractions[m.group("frac")] if m.group("frac") else parse_number(m.group("num"))
         if m.group("mult"):  # "01 triệu căn hộ"
             value *= t.multipliers.get(m.group("mult").lower(), 1)
-        if _counts_something(text, m.start(), m.group("word"), value):
+        if _counts_something(text, m.start(), m.start("word"), m.group("word"), value):
             unit = _unit_at(text, m.start("word"), m.group("word"))
             yield _Cand("count", m.start(), m.start("word") + len(unit), value, unit, unit)
     for m in t.spelled.finditer(text):
         word = m.group("word")
         before = text[max(0, m.start() - 40) : m.start()]
+        if _SPELLING_OUT.search(before):
+            continue  # "23 (hai mươi ba) hội": the digits' own spelling, read with them
         if m.group("w").islower() and word.islower() and not t.names_before.search(before) and not re.search(r"thứ\s*$", before):
             if fold_tones(word).lower() not in t.function_words:
                 unit = _unit_at(text, m.start("word"), word)
