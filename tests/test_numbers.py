@@ -86,7 +86,7 @@ OPEN_COUNTS = [
      [(3.0, "Hội"), (96.0, "điểm"), (4.0, "nhiệm"), (2.0, "nhiệm")]),
     ("Còn 4/90 đề xuất tồn đọng; tiếp nhận 1.250/4.800 hồ sơ; kiểm tra 75/75 cơ sở.",
      [(4.0, "đề"), (90.0, "đề"), (1250.0, "hồ"), (4800.0, "hồ"), (75.0, "cơ")]),
-    ("Kết nối qua phần mềm XYZ cho 75 cơ sở; tổng số lượt của VNeID là 9.120 lượt.", [(75.0, "cơ"), (9120.0, "lượt")]),
+    ("Kết nối qua phần mềm XYZ cho 75 cơ sở; tổng số lượt của hệ thống là 9.120 lượt.", [(75.0, "cơ"), (9120.0, "lượt")]),
 ]
 NOT_COUNTS = [
     "Phát sóng tối thứ Bảy tuần thứ 2 hằng tháng lúc 8 giờ 30.",
@@ -119,33 +119,32 @@ def test_table_values_take_the_unit_of_their_column() -> None:
     assert got == [(120.0, "hộ nghèo"), (35.5, "%"), (1200.0, "triệu đồng")]
 
 
-ATTACHED = """CÔNG AN TỈNH A
-Số: 12/TTr-CA
+ATTACHED = """SỞ Y TẾ TỈNH A
+Số: 12/TTr-SYT
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Độc lập - Tự do - Hạnh phúc
-A, ngày 03 tháng 02 năm 2026
+A, ngày 10 tháng 5 năm 2027
 TỜ TRÌNH
-Về việc ban hành kế hoạch phòng, chống tội phạm
+Về việc ban hành kế hoạch tiêm chủng
 Kính gửi: Ủy ban nhân dân tỉnh A
-Công an tỉnh đã dự thảo kế hoạch, gồm 05 văn bản, kính trình Ủy ban nhân dân tỉnh xem xét.
+Sở Y tế đã dự thảo kế hoạch, gồm 05 văn bản, kính trình Ủy ban nhân dân tỉnh xem xét.
 Nơi nhận:
 - Như trên;
 - Lưu: VT.
-KT. GIÁM ĐỐC
-PHÓ GIÁM ĐỐC
-Nguyễn Văn B
+GIÁM ĐỐC
+Trần Văn C
 ỦY BAN NHÂN DÂN
 TỈNH A
 Số: /KH-UBND
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Độc lập - Tự do - Hạnh phúc
-A, ngày tháng năm 2026
+A, ngày tháng năm 2027
 KẾ HOẠCH
-Phòng, chống tội phạm năm 2026
+Tiêm chủng mở rộng năm 2027
 I. MỤC TIÊU
-- Bảo đảm ít nhất 40% địa bàn cấp xã đạt tiêu chí.
+- Bảo đảm ít nhất 60% trẻ em được tiêm đủ liều.
 2
-- Xây dựng mới 35 địa bàn cấp xã.
+- Mở thêm 12 điểm tiêm.
 """
 
 

@@ -31,7 +31,7 @@ from pipeline.normalise import fold_tones
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 # not glued to a symbol, date, section number, decimal or kilometre mark ("Km113+800"); a
 # slash after a word is a list ("36 hộ dân/4,92 ha")
-# a whole number, with its thousands marks ("17.432")
+# a whole number, with its thousands marks ("4.800")
 _WHOLE = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,6})"
 _AROUND = r"(?<![\w.,\-–+])(?<!\d/)"
 _WORD = rf"[^\W\d_][^\W_]*"
@@ -173,7 +173,7 @@ def _counts_something(text: str, num_start: int, word_at: int, word: str, value:
     """Whether ``word`` (at ``word_at``) after the number at ``num_start`` names what it counts."""
     t = _tables()
     folded = fold_tones(word).lower()
-    # a counted noun of the table, in any case and of any length ("01 Hội nghị", "248 điểm
+    # a counted noun of the table, in any case and of any length ("03 Hội nghị", "96 điểm
     # cầu", "04 nhiệm vụ"): its first word may also be a function word or a stop
     known = t.noun.match(text, word_at) is not None
     if folded in t.function_words and not known:
@@ -195,7 +195,7 @@ def _counts_something(text: str, num_start: int, word_at: int, word: str, value:
     tail = re.search(rf"(?:{_WORD}[ \t]+){{0,1}}{_WORD}[ \t]*$", before)
     words = list(re.finditer(_WORD, tail.group() if tail else ""))
     if words and fold_tones(words[-1].group()).lower() in t.function_words:
-        words = []  # "ứng dụng ASM cho 183 cơ sở", "BHYT là 60.758 lượt": the name has ended
+        words = []  # "phần mềm XYZ cho 75 cơ sở", "của hệ thống là 9.120 lượt": the name has ended
     for m in words:
         w = m.group()
         at = (tail.start() if tail else 0) + m.start()
@@ -336,7 +336,7 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     return tuple(sorted(out, key=lambda n: n.offset))
 
 
-# Inside the parenthesis that spells out the number before it: "200 (hai trăm".
+# Inside the parenthesis that spells out the number before it: "150 (một trăm năm mươi".
 _SPELLING_OUT = re.compile(r"\d[ \t]*\([^()\n]*$")
 
 # A digit not after a digit, "." or "," (the look-behind after it, so that the pattern opens
@@ -376,7 +376,7 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
         if a <= b and _counts_something(text, m.start(), m.start("word"), m.group("word"), float(b)):
             unit = _unit_at(text, m.start("word"), m.group("word"))
             end = m.start("word") + len(unit)
-            if a < b:  # "385/385 cơ sở": all of them, one count
+            if a < b:  # "75/75 cơ sở": all of them, one count
                 yield _Cand("count", m.start("a"), m.end("a"), a, unit, unit, (m.start(), end))
             yield _Cand("count", m.start("b"), end, b, unit, unit, (m.start(), end))
     for m in _at(t.count, text, starts):
@@ -390,7 +390,7 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
         word = m.group("word")
         before = text[max(0, m.start() - 40) : m.start()]
         if _SPELLING_OUT.search(before):
-            continue  # "23 (hai mươi ba) hội": the digits' own spelling, read with them
+            continue  # "31 (ba mươi mốt) hội": the digits' own spelling, read with them
         if m.group("w").islower() and word.islower() and not t.names_before.search(before) and not re.search(r"thứ\s*$", before):
             if fold_tones(word).lower() not in t.function_words:
                 unit = _unit_at(text, m.start("word"), word)
