@@ -87,6 +87,9 @@ OPEN_COUNTS = [
     ("Còn 4/90 đề xuất tồn đọng; tiếp nhận 1.250/4.800 hồ sơ; kiểm tra 75/75 cơ sở.",
      [(4.0, "đề"), (90.0, "đề"), (1250.0, "hồ"), (4800.0, "hồ"), (75.0, "cơ")]),
     ("Kết nối qua phần mềm XYZ cho 75 cơ sở; tổng số lượt của hệ thống là 9.120 lượt.", [(75.0, "cơ"), (9120.0, "lượt")]),
+    ("Giải quyết 410 hồ sơ/520 tổng hồ sơ; cấp 96 thẻ trên tổng số 1.240 hồ sơ.", [(410.0, "hồ"), (520.0, "hồ"), (96.0, "thẻ"), (1240.0, "hồ")]),
+    ("Khi đó 31 (ba mươi mốt) Hội nông dân tổ chức; trên hệ thống ABC 1.019/1.525 trường hợp.",
+     [(31.0, "Hội"), (1019.0, "trường"), (1525.0, "trường")]),
 ]
 NOT_COUNTS = [
     "Phát sóng tối thứ Bảy tuần thứ 2 hằng tháng lúc 8 giờ 30.",

@@ -54,6 +54,7 @@ class _Tables:
     spelled: re.Pattern[str]
     noun: re.Pattern[str]
     label_before: re.Pattern[str]
+    total_before: re.Pattern[str]
     time_before: re.Pattern[str]
     durations: frozenset[str]
     qualifier: re.Pattern[str]
@@ -83,6 +84,7 @@ def _tables() -> _Tables:
     m = patterns.load("units")["measures"]
     stops = tuple(patterns.load("role_verbs")["stops"])
     nouns = patterns.alternation(m["count_nouns"])
+    totals = patterns.alternation(m["totals"])
     mult = patterns.alternation(list(m["multipliers"]))
     fractions = {k: float(v) for k, v in m["fractions"].items()}
     num = rf"(?:{_NUM}|(?P<frac>{patterns.alternation(list(fractions))}))"
@@ -93,7 +95,7 @@ def _tables() -> _Tables:
         money=re.compile(rf"{_AROUND}{_NUM}\s*(?P<mult>{mult})?\s*(?P<cur>{patterns.alternation(m['money'])})(?![^\W\d_])", flags),
         # any count: a number, an optional "(một)" spelling it out, then the word it counts
         count=re.compile(
-            rf"{_AROUND}{num}(?![.,/]?\d)(?:\s*\((?P<spelled>[^\W\d_]+(?:[ \t]+[^\W\d_]+){{0,4}})\))?(?:[ \t]+(?P<mult>{mult})(?![^\W\d_]))?[ \t]+(?P<word>{_WORD})",
+            rf"{_AROUND}{num}(?![.,/]?\d)(?:\s*\((?P<spelled>[^\W\d_]+(?:[ \t]+[^\W\d_]+){{0,4}})\))?(?:[ \t]+(?P<mult>{mult})(?![^\W\d_]))?[ \t]+(?:(?:{totals})[ \t]+)?(?P<word>{_WORD})",
             flags,
         ),
         share=re.compile(rf"{_AROUND}(?P<a>{_WHOLE})\s*/\s*(?P<b>{_WHOLE})(?![\d/]|[.,]\d)[ \t]+(?P<word>{_WORD})"),
@@ -101,6 +103,7 @@ def _tables() -> _Tables:
         noun=re.compile(rf"(?:{nouns})(?![^\W\d_])", flags),
         qualifier=re.compile(rf"(?<![^\W\d_])({patterns.alternation(m['qualifiers'])})\s+$", flags),
         label_before=re.compile(rf"(?:{patterns.alternation(m['not_numbers'])})\s*[:.]?\s*$"),
+        total_before=re.compile(rf"(?<![^\W\d_])(?:{patterns.alternation(m['totals'])})\s+$", flags),
         time_before=re.compile(rf"(?<![^\W\d_])(?:{patterns.alternation(m['time_labels'])})\s*$"),
         durations=frozenset(m["durations"]),
         target_before=re.compile(rf"(?:{patterns.alternation(m['targets'])})[^.;\n]{{0,40}}$", flags),
@@ -148,7 +151,10 @@ def _is_label(text: str, start: int, time: bool = True) -> bool:
     if not text[line_start:start].strip(" \t-+*#"):
         return bool(re.match(r"\d+(?:\.\d+)*[.)]", text[start : start + 8]))
     t = _tables()
-    return bool(t.label_before.search(before)) or (time and bool(t.time_before.search(before)))
+    label = t.label_before.search(before)
+    if label and t.total_before.search(before, 0, label.start()):
+        label = None  # "trên tổng số 120 hồ sơ": a total, not a number label
+    return bool(label) or (time and bool(t.time_before.search(before)))
 
 
 def _unit_at(text: str, pos: int, word: str) -> str:
@@ -169,8 +175,10 @@ def _unit_at(text: str, pos: int, word: str) -> str:
     return unit
 
 
-def _counts_something(text: str, num_start: int, word_at: int, word: str, value: float) -> bool:
-    """Whether ``word`` (at ``word_at``) after the number at ``num_start`` names what it counts."""
+def _counts_something(text: str, num_start: int, word_at: int, word: str, value: float, spelled: bool = False) -> bool:
+    """Whether ``word`` (at ``word_at``) after the number at ``num_start`` names what it
+    counts. A number ``spelled`` out after it ("23 (hai mươi ba)") or written with
+    thousands marks ("17.019") is a quantity, never a name's ordinal."""
     t = _tables()
     folded = fold_tones(word).lower()
     # a counted noun of the table, in any case and of any length ("03 Hội nghị", "96 điểm
@@ -178,12 +186,14 @@ def _counts_something(text: str, num_start: int, word_at: int, word: str, value:
     known = t.noun.match(text, word_at) is not None
     if folded in t.function_words and not known:
         return False
-    if not (word.islower() or (word.isupper() and len(word) >= 2) or known) or (len(word) < 2 and not known):
+    quantity = spelled or _THOUSANDS.match(text, num_start) is not None
+    if not (word.islower() or (word.isupper() and len(word) >= 2) or known or (quantity and word[:1].isupper())) or (len(word) < 2 and not known):
         return False  # "Phường 2 Bảo Lộc": a name goes on; "2 s": an OCR speck
     if value.is_integer() and 1900 <= value <= 2100 and folded not in t.nouns:
         return False  # a year
     before = text[max(0, num_start - 40) : num_start]
-    if t.names_before.search(before) or _is_label(text, num_start, time=False):
+    name = t.names_before.search(before)
+    if (name and not t.total_before.search(before, 0, name.start())) or _is_label(text, num_start, time=False):
         return False
     if before[-1:] in ('"', "“", "'", "‘"):
         return False  # a slogan: "5 rõ"
@@ -194,7 +204,7 @@ def _counts_something(text: str, num_start: int, word_at: int, word: str, value:
         return False  # "3 năm qua", "132 năm ngày sinh": past, an anniversary; "6 tháng cuối năm": a half year
     tail = re.search(rf"(?:{_WORD}[ \t]+){{0,1}}{_WORD}[ \t]*$", before)
     words = list(re.finditer(_WORD, tail.group() if tail else ""))
-    if words and fold_tones(words[-1].group()).lower() in t.function_words:
+    if quantity or (words and fold_tones(words[-1].group()).lower() in t.function_words):
         words = []  # "phần mềm XYZ cho 75 cơ sở", "của hệ thống là 9.120 lượt": the name has ended
     for m in words:
         w = m.group()
@@ -336,6 +346,8 @@ def find_numbers(doc: Document, scope: Scope | None = None) -> tuple[NumberFact,
     return tuple(sorted(out, key=lambda n: n.offset))
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?![\d.])")
+
 # Inside the parenthesis that spells out the number before it: "150 (một trăm năm mươi".
 _SPELLING_OUT = re.compile(r"\d[ \t]*\([^()\n]*$")
 
@@ -383,7 +395,7 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
         value = t.fractions[m.group("frac")] if m.group("frac") else parse_number(m.group("num"))
         if m.group("mult"):  # "01 triệu căn hộ"
             value *= t.multipliers.get(m.group("mult").lower(), 1)
-        if _counts_something(text, m.start(), m.start("word"), m.group("word"), value):
+        if _counts_something(text, m.start(), m.start("word"), m.group("word"), value, bool(m.group("spelled"))):
             unit = _unit_at(text, m.start("word"), m.group("word"))
             yield _Cand("count", m.start(), m.start("word") + len(unit), value, unit, unit)
     for m in t.spelled.finditer(text):
