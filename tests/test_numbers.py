@@ -77,6 +77,7 @@ OPEN_COUNTS = [
     ("Mỗi xã cử 02 (hai) cán bộ tham dự.", [(2.0, "cán")]),
     ("Đã kiểm tra 18/20 trường học.", [(18.0, "trường"), (20.0, "trường")]),
     ("Thời lượng dự kiến ½ buổi.", [(0.5, "buổi")]),
+    ("Họp trong 1⁄2 ngày.", [(0.5, "ngày")]),
     ("Xây dựng 01 triệu căn hộ.", [(1000000.0, "căn")]),
     # heldout3's classes: a spelling of several words, a capitalised or multi-word counted
     # noun, a noun that is also a verb, a name that ended before the number, thousands in

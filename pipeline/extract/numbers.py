@@ -33,7 +33,7 @@ _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 # slash after a word is a list ("36 hộ dân/4,92 ha")
 # a whole number, with its thousands marks ("4.800")
 _WHOLE = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,6})"
-_AROUND = r"(?<![\w.,\-–+])(?<!\d/)"
+_AROUND = r"(?<![\w.,\-–+\u2044])(?<!\d/)"
 _WORD = rf"[^\W\d_][^\W_]*"
 # A clock time, not a count: "8 giờ 30", "14h00'", "17 giờ, ngày ..." (a bare "N giờ" is a
 # clock after "lúc/vào/từ/trước/đến/sau" or before a day part or a date).
@@ -87,7 +87,9 @@ def _tables() -> _Tables:
     totals = patterns.alternation(m["totals"])
     mult = patterns.alternation(list(m["multipliers"]))
     fractions = {k: float(v) for k, v in m["fractions"].items()}
-    num = rf"(?:{_NUM}|(?P<frac>{patterns.alternation(list(fractions))}))"
+    # a fraction: one character ("½"), or digits around the fraction slash ("1⁄2", as a
+    # reader or OCR writes it)
+    num = rf"(?:(?P<over>\d{{1,2}})\u2044(?P<under>[1-9]\d?)|{_NUM}|(?P<frac>{patterns.alternation(list(fractions))}))"
     flags = re.IGNORECASE
     return _Tables(
         percent=re.compile(rf"{_AROUND}{_NUM}\s*%(?P<after>(?:\s+[^\W\d_]+){{0,8}})", flags),
@@ -392,7 +394,10 @@ def _candidates(text: str, t: _Tables) -> Iterator[_Cand]:
                 yield _Cand("count", m.start("a"), m.end("a"), a, unit, unit, (m.start(), end))
             yield _Cand("count", m.start("b"), end, b, unit, unit, (m.start(), end))
     for m in _at(t.count, text, starts):
-        value = t.fractions[m.group("frac")] if m.group("frac") else parse_number(m.group("num"))
+        if m.group("over"):
+            value = int(m.group("over")) / int(m.group("under"))
+        else:
+            value = t.fractions[m.group("frac")] if m.group("frac") else parse_number(m.group("num"))
         if m.group("mult"):  # "01 triệu căn hộ"
             value *= t.multipliers.get(m.group("mult").lower(), 1)
         if _counts_something(text, m.start(), m.start("word"), m.group("word"), value, bool(m.group("spelled"))):
