@@ -17,7 +17,7 @@ until the extractor was scored on it once (its README holds that unseen figure);
 sit a little under that score: citations .923, implements .765, assignments .534,
 deadlines .651, recipients .919, numbers .761, header 40/54. Since then it has been developed
 against too (assignments reached .855, its floor raised to .83; deadlines reached .954, floor .93;
-header 45/54, floor 44).
+header 45/54, floor 44; numbers reached .985 after issue 13's numbers work, floor .96).
 
 Do NOT copy gold values into code or pattern tables; fix the general rule a failure
 points to. Reading the scans takes OCR, so the module is slow.
@@ -38,7 +38,7 @@ RESOURCES = Path(__file__).parent / "resources"
 SETS: dict[str, tuple[dict[str, float], int | None]] = {
     "dev2": ({"citations": 0.92, "implements": 0.90, "assignments": 0.85, "deadlines": 0.96, "numbers": 0.96}, None),
     "heldout3": (
-        {"citations": 0.90, "implements": 0.74, "assignments": 0.83, "deadlines": 0.93, "recipients": 0.89, "numbers": 0.73},
+        {"citations": 0.90, "implements": 0.74, "assignments": 0.83, "deadlines": 0.93, "recipients": 0.89, "numbers": 0.96},
         44,
     ),
 }
