@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
+from pipeline.extract.patterns import tables
 from pipeline.extract.scope import Scope
 from pipeline.extract.text import layout_lines
 from pipeline.identity import find_symbols
@@ -33,10 +35,13 @@ _SKIP = re.compile(
 )
 _IMPLEMENTING = re.compile(r"thực hiện|triển khai|căn cứ|cụ thể h[oó]á?|quán triệt", re.IGNORECASE)
 _HEADING = re.compile(r"^\W{0,3}(?:[IVXLC]+\s*[.\-–/)](?=\s)|Điều\s+\d|Chương\s+[IVXLC\d]|PHẦN\b|\d+\s*[.)]\s)")
-# Inside an opening clause, what it weighs or answers rather than carries out: from the cue
+# Inside an opening clause, what it weighs ("xét đề nghị ...", "xét Báo cáo số ...") or answers
+# rather than carries out: from the cue
 # to the next clause ("; Căn cứ ...", ". Để thực hiện ...") or the end.
 _NOT_CARRIED = re.compile(
-    r"(?<!\w)(?:xét|theo)\s+(?:đề nghị|đề xuất|tờ trình)|(?<!\w)(?:phúc đáp|trả lời)\s", re.IGNORECASE
+    r"(?<!\w)(?:xét|theo)\s+(?:đề nghị|đề xuất|tờ trình)|(?<!\w)xét\s+(?:các\s+)?(?:báo cáo|công văn|văn bản)|"
+    r"(?<!\w)(?:phúc đáp|trả lời)\s",
+    re.IGNORECASE,
 )
 _CLAUSE_START = re.compile(
     r"[;.]\s*(?=(?:Thực hiện|Căn cứ|Triển khai|Để|Thi hành|Trên cơ sở|Tiếp tục|Chấp hành|Quán triệt)\b)|"
@@ -102,10 +107,17 @@ def _cue_opening(text: str, tables_: Sequence[Table], scope: Scope) -> list[tupl
             continue
         if i < first_body or (body == 0 and _header_like(p)):
             continue  # still in the header (a letter's number, "V/v" subject, addressees)
-        if i <= first_body + uppers and _IMPLEMENTING.search(p):
+        if i <= first_body + uppers and (_IMPLEMENTING.search(p) or _damaged_opener().match(p)):
             spans.append((s, e))  # a narrative opening: "Ngày ..., Bộ Chính trị ban hành ... Để triển khai ..."
         break
     return spans
+
+
+@cache
+def _damaged_opener() -> re.Pattern[str]:
+    """A scan's opening clause whose first word a stamp or a fold damaged ("tục! hiện Quyết
+    định số ..."): a short token, then "hiện" and a document type word."""
+    return re.compile(rf"^\W{{0,3}}\S{{1,6}}\s+hiện\s+{tables().type_re.pattern}", re.IGNORECASE)
 
 
 _HEADER_CUE = re.compile(r"Độc lập|CỘNG H[OÒ]A|\bS[ốóô]\s*:|\bV/[vV]\b|Kính\s|ngày\W{0,12}\d{0,2}\W{0,3}tháng", re.IGNORECASE)

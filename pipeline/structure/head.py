@@ -125,11 +125,14 @@ class _State:
     typed: bool = False  # the type word was found
 
 
+_ABBREVIATION_END = ("TP.", "Đ/c.", "đ/c.", "Tp.")
+
+
 def _addressee_goes_on(prev: str, text: str) -> bool:
     t = clean(text)
     p = clean(prev).rstrip()
-    if p.endswith(".") and not is_addressee(p):
-        return False
+    if p.endswith(".") and not p.endswith(_ABBREVIATION_END):
+        return False  # "Kính gửi: Ủy ban nhân dân tỉnh." names its one addressee and ends
     if label_at(t) and label_at(t).kind == "bullet":  # type: ignore[union-attr]
         return True
     if t[:1].islower():
@@ -139,6 +142,12 @@ def _addressee_goes_on(prev: str, text: str) -> bool:
     if p.endswith((",", ";", ":")) and not is_opener(t):
         return True
     return bool(p) and p[-1] not in ".;:!?" and len(t) < 60 and not is_opener(t)
+
+
+def _awaits_list(addressee: str) -> bool:
+    """A bare "Kính gửi:" whose list has not come yet: an OCR'd page reads the right column's
+    motto and place-date lines between the two, and the list still follows them."""
+    return is_addressee(clean(addressee)) and bool(re.fullmatch(r"\W*\w+\s+\w+\s*:\s*", clean(addressee)))
 
 
 def _motto_wrapped(line: TextLine, nxt: TextLine | None) -> bool:
@@ -194,8 +203,8 @@ def _take(pc: TextLine, kind: str, st: _State, parts: list[Part]) -> bool:
         st.number_seen = st.number_seen or kind == "number"
         if mode == "subject" and (kind != "place_date" or pc.source != st.subject_source):
             st.mode = "top"
-        elif mode in ("after_title", "addressee"):
-            st.mode = "top" if mode == "addressee" else mode
+        elif mode == "addressee" and not _awaits_list(st.last_text):
+            st.mode = "top"
         return True
     if kind == "doc_type" and not st.typed and mode in ("top", "subject"):
         found = doc_type_at(pc.text)
