@@ -238,6 +238,13 @@ def find_symbols(text: str, start: int = 0, end: int | None = None, *, loose: bo
     return tuple(sorted(found, key=lambda s: s.start))
 
 
+def truncated(sym: Symbol) -> bool:
+    """A State symbol whose issuer part OCR or the writer lost ("12/2022/NĐ" of "12/2022/NĐ-CP",
+    "9/HD" of "9/HD-BNV-TCBC"): its only code is a document type code."""
+    _, known = _code_tables()
+    return sym.state and not sym.type_code and sym.issuer_code in known
+
+
 def retype(sym: Symbol, type_code: str) -> Symbol:
     """``sym`` with the type code of the type word written before it, where OCR damaged an
     unknown code of the same length ("Nghị định số 96/2023/NC-CP" → NĐ-CP)."""
@@ -392,4 +399,5 @@ def normalise_scope(scope: str | None) -> str | None:
 __all__ = [
     "LEVELS", "PARTY_RE", "STATE_RE", "UNKNOWN_SCOPE", "UPPER", "Symbol", "find_symbols", "is_central",
     "make_key", "norm_code", "normalise_scope", "normalise_symbol", "parse_symbol", "retype", "rules", "split_key",
+    "truncated",
 ]  # fmt: skip

@@ -232,3 +232,12 @@ def test_state_dates_after_issuer_and_in_a_dated_sentence() -> None:
     )
     keys = [c.key for c in find_citations(text)]
     assert keys == ["640/STC-NS@2024-03-12", "1502/BYT-KHTC@2024-04-02", "45/2023/NĐ-CP@2023-07-01", "35-KL/TW@2022-05-05"]
+
+
+def test_look_alike_slashes_and_truncated_symbols() -> None:
+    text = (
+        "theo Nghị định số 12/2022/NĐ-CP ngày 3/5/2022 của Chính phủ; tại Điều 5 Nghị định số 12/2022/NĐ\n"
+        "theo Quyết định số 31/ 2024/QĐ-TTg ngày 4/7⁄2024 của Thủ tướng Chính phủ.\n"
+        "Hướng dẫn số 9/HD- 'BNV-TCBC; thực hiện theo Hướng dẫn số 9/HD-BNV-TCBC ngày 2/3/2024.\n"
+    )
+    assert keys(text) == ["12/2022/NĐ-CP@2022-05-03", "31/2024/QĐ-TTg@2024-07-04", "9/HD-BNV-TCBC@2024-03-02"]

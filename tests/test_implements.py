@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from pipeline.extract import extract
 from pipeline.extract.citations import find_citations
 from pipeline.extract.header import find_header
 from pipeline.extract.implements import find_implements
+from pipeline.models import Document
 
 
 def implements(text: str) -> list[str]:
@@ -91,3 +93,35 @@ def test_letter_opening_after_the_addressees_and_its_subject_line() -> None:
 def test_reply_is_not_carried_out() -> None:
     text = "Kính gửi: Sở Nội vụ\nPhúc đáp Công văn số 15/SNV-TCBC ngày 2/2/2024 của Sở Nội vụ, Bộ Nội vụ có ý kiến:\n1. Về việc ..."
     assert implements(text) == []
+
+
+def test_weighed_report_in_an_opening_is_not_carried_out() -> None:
+    text = (
+        "Kính gửi: Các sở, ngành\nCăn cứ Quyết định số 45/QĐ-BTC ngày 2/3/2024 của Bộ Tài chính; xét Báo cáo số 12/BC-STC "
+        "ngày 5/6/2024 của Sở Tài chính về tình hình thu chi, Ủy ban nhân dân tỉnh yêu cầu:\n1. Các sở rà soát.\n"
+    )
+    assert implements(text) == ["45/QĐ-BTC@2024-03-02"]
+
+
+def test_scanned_letter_addressees_read_after_the_motto() -> None:
+    # OCR reads the right column (motto, place-date) between "Kính gửi:" and its list
+    text = (
+        "BỘ XÂY DỰNG\nSố: /BXD-KHTC\nV/v triển khai chương trình\nKính gửi:\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày tháng 4 năm 2024\n"
+        "- Các bộ, cơ quan ngang bộ;\n- Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+        "Thực hiện Nghị quyết số 12/NQ-CP ngày 5/2/2024 của Chính phủ về chương trình phát triển nhà ở, "
+        "Bộ Xây dựng đề nghị các bộ, địa phương thực hiện một số nội dung sau:\n"
+        "1. Tiếp tục thực hiện Nghị định số 35/2023/NĐ-CP ngày 20/6/2023 của Chính phủ.\n"
+    )
+    doc = Document(path="", sha256="", format="txt", text=text)
+    assert extract(doc).implements == ("12/NQ-CP@2024-02-05",)
+
+
+def test_opening_word_damaged_by_a_stamp() -> None:
+    text = (
+        "TỜ TRÌNH\nđề nghị ban hành báo cáo tháng 5/2024\nKính gửi: Ủy ban nhân dân tỉnh.\n"
+        "tục! hiện Quyết định số 08/QĐ-TTg ngày 10/01/2023 của Thủ tướng Chính phủ về đề án chuyển đổi số.\n"
+        "Sở đã dự thảo báo cáo tháng 5/2024. Kính trình Ủy ban nhân dân tỉnh xem xét./.\n"
+    )
+    h = find_header(text)
+    assert list(find_implements(text, find_citations(text, h), (), h)) == ["8/QĐ-TTg@2023-01-10"]

@@ -26,7 +26,7 @@ from pipeline.extract.shortforms import (
     resolve_anaphor,
     resolve_unique,
 )
-from pipeline.identity import Symbol, find_symbols, retype
+from pipeline.identity import Symbol, find_symbols, retype, truncated
 from pipeline.extract.text import folded, sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
@@ -44,6 +44,15 @@ _DATE_BEFORE = re.compile(
     r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d)\s*,\s*[^.;:\n]{0,160}?"
     r"(?:ban hành|đã có|có|gửi|ký)\s*$"
 )
+
+
+# Slashes a PDF or OCR layer writes for "/" inside a symbol or a date ("12/⁄2022", "4/7⁄2024").
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
+
+
+def _readable(text: str) -> str:
+    """The tone-folded text with look-alike slashes made "/" (same length, same offsets)."""
+    return folded(text).translate(_SLASHES)
 
 
 @dataclass
@@ -275,7 +284,7 @@ def _share_tails(ft: str, found: list[_Found]) -> list[_Found]:
 
 def find_mentions(text: str) -> list[_Found]:
     """Every full and short mention in ``text``, in text order."""
-    raw = folded(text)
+    raw = _readable(text)
     ft = unwrap(raw)
     found: list[_Found] = []
     for sym in find_symbols(ft):
@@ -334,7 +343,7 @@ def find_citations(
         tables_: ``Document.tables``, to mark mentions read from a table row.
         resolve_short: picks the full citation a short form refers to (see shortforms).
     """
-    ft = unwrap(folded(text))
+    ft = unwrap(_readable(text))
     own_key = None
     if own and own.symbol:
         syms = find_symbols(fold_tones(own.symbol))
@@ -372,9 +381,29 @@ def find_citations(
         d = unresolved.get(written) or _Draft(Symbol(f.short.number, f.short.type.code, ""), f.date, resolved=False, written=written)
         unresolved[written] = d
         _absorb(d, f, _mention(text, f, tables_, "short"))
+    _join_truncated(drafts)
     _add_anaphora(text, ft, drafts, own, tables_)
     ordered = sorted(drafts, key=lambda d: d.mentions[0].start) + list(unresolved.values())
     return tuple(_freeze(d) for d in ordered)
+
+
+def _join_truncated(drafts: list[_Draft]) -> None:
+    """A symbol that lost its issuer ("Nghị định số 12/2022/NĐ" where a scan's line ends) is the
+    one whole symbol of the text with its number, type and year, if it has one ("12/2022/NĐ-CP")."""
+    for d in [d for d in drafts if truncated(d.symbol)]:
+        s = d.symbol
+        whole = [
+            o for o in drafts
+            if o.resolved and o.symbol.state and o.symbol.type_code == s.issuer_code
+            and o.symbol.plain_number == s.plain_number and s.year in (None, o.symbol.year)
+        ]  # fmt: skip
+        if len(whole) != 1 or (d.date and whole[0].date and d.date != whole[0].date):
+            continue
+        for m in d.mentions:
+            whole[0].mentions.append(m)
+        whole[0].mentions.sort(key=lambda x: x.start)
+        whole[0].date = whole[0].date or d.date
+        drafts.remove(d)
 
 
 def _add_anaphora(text: str, ft: str, drafts: list[_Draft], own: Header | None, tables_: tuple[Table, ...]) -> None:

@@ -132,7 +132,7 @@ def _addressee_goes_on(prev: str, text: str) -> bool:
     t = clean(text)
     p = clean(prev).rstrip()
     if p.endswith(".") and not p.endswith(_ABBREVIATION_END):
-        return False  # "Kính gửi: Ủy ban nhân dân tỉnh." names its one addressee and ends
+        return False  # "Kính gửi: Sở Tài chính." names its one addressee and ends
     if label_at(t) and label_at(t).kind == "bullet":  # type: ignore[union-attr]
         return True
     if t[:1].islower():
