@@ -241,3 +241,21 @@ def test_look_alike_slashes_and_truncated_symbols() -> None:
         "Hướng dẫn số 9/HD- 'BNV-TCBC; thực hiện theo Hướng dẫn số 9/HD-BNV-TCBC ngày 2/3/2024.\n"
     )
     assert keys(text) == ["12/2022/NĐ-CP@2022-05-03", "31/2024/QĐ-TTg@2024-07-04", "9/HD-BNV-TCBC@2024-03-02"]
+
+
+def test_a_draft_submitted_in_the_same_file_is_another_document() -> None:
+    from pipeline.extract import extract
+    from pipeline.models import Document
+
+    text = (
+        "SỞ TÀI CHÍNH\nSố: 15/TTr-STC\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Giang, ngày 4 tháng 3 năm 2024\nTỜ TRÌNH\nvề việc ban hành kế hoạch kiểm tra\nKính gửi: Ủy ban nhân dân tỉnh\n"
+        "Thực hiện Quyết định số 8/QĐ-BTC ngày 2/1/2024 của Bộ Tài chính, Sở đã dự thảo kế hoạch. Kính trình xem xét./.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\n\n"
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ GIANG\nSố: /KH-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Giang, ngày tháng năm 2024\nKẾ HOẠCH\nKiểm tra tài chính năm 2024\n"
+        "Căn cứ Nghị định số 11/2020/NĐ-CP ngày 20/1/2020 của Chính phủ, Ủy ban nhân dân tỉnh ban hành kế hoạch:\n"
+        "I. MỤC ĐÍCH\n1. Kiểm tra theo Thông tư số 5/2023/TT-BTC.\n"
+    )
+    ex = extract(Document(path="", sha256="", format="txt", text=text))
+    assert [c.key for c in ex.citations] == ["8/QĐ-BTC@2024-01-02"]
