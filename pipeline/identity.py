@@ -256,6 +256,26 @@ def retype(sym: Symbol, type_code: str) -> Symbol:
     return replace(sym, type_code=type_code)
 
 
+@cache
+def _code_by_name() -> dict[str, str]:
+    """Issuer code of each body named in issuer_codes.json ("Thủ tướng Chính phủ" → TTg)."""
+    codes = load("issuer_codes").get("codes", {})
+    return {v["name"].casefold(): k for k, v in codes.items() if isinstance(v, dict) and v.get("name")}
+
+
+def reissue(sym: Symbol, issuer: str | None) -> Symbol:
+    """``sym`` with the code of the issuer named after it ("... của Thủ tướng Chính phủ"), where
+    OCR damaged one letter of an unknown code of the same length ("28/QĐ-TTs" → QĐ-TTg)."""
+    if not issuer or "-" in sym.issuer_code or sym.issuer_code in _known_issuers():
+        return sym
+    code = _code_by_name().get(issuer.casefold())
+    if code is None or len(code) != len(sym.issuer_code):
+        return sym
+    if sum(a != b for a, b in zip(sym.issuer_code.upper(), code.upper())) > 1:
+        return sym
+    return replace(sym, issuer_code=code)
+
+
 @lru_cache(maxsize=1 << 16)
 def parse_symbol(s: str | None) -> Symbol | None:
     """The first symbol written in ``s``, or None.
@@ -398,6 +418,6 @@ def normalise_scope(scope: str | None) -> str | None:
 
 __all__ = [
     "LEVELS", "PARTY_RE", "STATE_RE", "UNKNOWN_SCOPE", "UPPER", "Symbol", "find_symbols", "is_central",
-    "make_key", "norm_code", "normalise_scope", "normalise_symbol", "parse_symbol", "retype", "rules", "split_key",
-    "truncated",
+    "make_key", "norm_code", "normalise_scope", "normalise_symbol", "parse_symbol", "reissue", "retype", "rules",
+    "split_key", "truncated",
 ]  # fmt: skip

@@ -259,3 +259,9 @@ def test_a_draft_submitted_in_the_same_file_is_another_document() -> None:
     )
     ex = extract(Document(path="", sha256="", format="txt", text=text))
     assert [c.key for c in ex.citations] == ["8/QĐ-BTC@2024-01-02"]
+
+
+def test_issuer_code_damaged_by_ocr_read_from_the_issuer_named() -> None:
+    assert keys("Thực hiện Quyết định số 15/QĐ-TTs ngày 3/4/2024 của Thủ tướng Chính phủ về đề án") == ["15/QĐ-TTg@2024-04-03"]
+    # an unknown code that no body named after it explains stays as written
+    assert keys("theo Quyết định số 15/QĐ-TTs ngày 3/4/2024 của Sở Tài chính") == ["15/QĐ-TTS@2024-04-03"]

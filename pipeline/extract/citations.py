@@ -26,7 +26,7 @@ from pipeline.extract.shortforms import (
     resolve_anaphor,
     resolve_unique,
 )
-from pipeline.identity import Symbol, find_symbols, retype, truncated
+from pipeline.identity import Symbol, find_symbols, reissue, retype, truncated
 from pipeline.extract.text import folded, sentence_at, squash, unwrap
 from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
@@ -293,6 +293,7 @@ def find_mentions(text: str) -> list[_Found]:
         if t is not None and t.code:
             sym = retype(sym, t.code)
         date, issuer, end = _tail(ft, sym.end, raw)
+        sym = reissue(sym, issuer)
         if date is None:
             date = _date_before(ft, start)
         for k, e in enumerate(extra):
