@@ -265,3 +265,10 @@ def test_issuer_code_damaged_by_ocr_read_from_the_issuer_named() -> None:
     assert keys("Thực hiện Quyết định số 15/QĐ-TTs ngày 3/4/2024 của Thủ tướng Chính phủ về đề án") == ["15/QĐ-TTg@2024-04-03"]
     # an unknown code that no body named after it explains stays as written
     assert keys("theo Quyết định số 15/QĐ-TTs ngày 3/4/2024 của Sở Tài chính") == ["15/QĐ-TTS@2024-04-03"]
+
+
+def test_number_broken_by_a_space_rejoined_where_written_whole() -> None:
+    text = "Quyết định số 4512/QĐ-TTg ngày 2/5/2024 của Thủ tướng Chính phủ.\n- Căn cứ Quyết định số 45 12/QĐ-TTg ngày 2/5/2024;\n"
+    assert keys(text) == ["4512/QĐ-TTg@2024-05-02"]
+    # without the whole form elsewhere the digits before stay apart
+    assert keys("Căn cứ Quyết định số 45 12/QĐ-TTg ngày 2/5/2024;") == ["12/QĐ-TTg@2024-05-02"]

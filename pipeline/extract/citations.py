@@ -258,6 +258,20 @@ def _shared_suffix(ft: str, sym: Symbol) -> list[Symbol]:
     ]
 
 
+# "Quyết định số 23 19/QĐ-TTg": OCR broke the number with a space.
+_SPLIT_NUMBER = re.compile(r"(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<head>\d{1,4})[ \t]+$")
+
+
+def _rejoined(ft: str, sym: Symbol, bases: set[str]) -> Symbol:
+    """``sym`` with the digits that a space cut off before it, where the text writes the whole
+    symbol elsewhere ("số 23 19/QĐ-TTg" and "số 2319/QĐ-TTg")."""
+    m = _SPLIT_NUMBER.search(ft, max(0, sym.start - 16), sym.start)
+    if not m or len(m.group("head")) + len(sym.number) > 5:
+        return sym
+    whole = replace(sym, number=m.group("head") + sym.number, start=m.start("head"))
+    return whole if whole.base_key in bases else sym
+
+
 def _share_tails(ft: str, found: list[_Found]) -> list[_Found]:
     """A date (and issuer) written after the last symbol of a list applies to each one before
     it; the type word written before the first applies to each one after it."""
@@ -287,7 +301,10 @@ def find_mentions(text: str) -> list[_Found]:
     raw = _readable(text)
     ft = unwrap(raw)
     found: list[_Found] = []
-    for sym in find_symbols(ft):
+    symbols = find_symbols(ft)
+    bases = {s.base_key for s in symbols}
+    for sym in symbols:
+        sym = _rejoined(ft, sym, bases)
         extra = _shared_suffix(ft, sym)
         t, start = _type_before(ft, extra[0].start if extra else sym.start, _line_start(ft, sym.start))
         if t is not None and t.code:
