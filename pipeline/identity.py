@@ -53,14 +53,14 @@ PARTY_RE = re.compile(
     rf"(?P<iss>{_CODE}(?:{_DASH}{_CODE})?)(?![\w/])"
 )
 STATE_RE = re.compile(
-    rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}/{_SP}(?:(?P<year>(?:19|20)\d\d){_SP}/{_SP})?"
+    rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}(?:\.\d{{1,2}}(?={_SP}/{_SP}(?:19|20)\d\d{_SP}/))?){_SP}/{_SP}(?:(?P<year>(?:19|20)\d\d){_SP}/{_SP})?"
     rf"(?P<code>{_STATE_CODE}(?:{_SP}{_DASH}{_SP}{_STATE_CODE})*)(?![\w/])"
 )
 # Forms a writer or OCR leaves that are symbols only where the text says so, after "số" or
 # a document type word ("Công văn số 2740/TCT06", "Kết luận 174 KL/TW"): a State code of one
 # part with no year, and a Party symbol with a space for its dash.
 LOOSE_STATE_RE = re.compile(
-    rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}){_SP}/{_SP}(?P<code>{_STATE_CODE})(?![\w/&]|{_SP}{_DASH}{_SP}[{UPPER}\d])"
+    rf"(?<![\w/.\-–])(?P<num>\d{{1,5}}(?:\.\d{{1,2}}(?={_SP}/{_SP}(?:19|20)\d\d{_SP}/))?){_SP}/{_SP}(?P<code>{_STATE_CODE})(?![\w/&]|{_SP}{_DASH}{_SP}[{UPPER}\d])"
 )
 SPACED_PARTY_RE = re.compile(
     rf"(?<![\w/.\-–])(?P<num>\d{{1,5}})[ \t]+(?P<type>[{UPPER}][{UPPER}a-zđư]{{0,4}}){_SP}/{_SP}"
@@ -73,6 +73,12 @@ _LOOSE = ((Prefilter(LOOSE_STATE_RE), False), (Prefilter(SPACED_PARTY_RE), True)
 
 
 # ---------------------------------------------------------------------------- symbols
+
+
+def plain_number(number: str) -> str:
+    """A symbol's number without leading zeros: "05" → "5"; a numbered series keeps its dot
+    ("66.7" of the Government's "66.7/2025/NQ-CP")."""
+    return re.sub(r"^0+(?=\d)", "", number)
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ class Symbol:
     @property
     def plain_number(self) -> str:
         """The number without leading zeros: ``"8"`` for ``08-CT/TW``."""
-        return str(int(self.number))
+        return plain_number(self.number)
 
     @property
     def base_key(self) -> str:
@@ -418,6 +424,6 @@ def normalise_scope(scope: str | None) -> str | None:
 
 __all__ = [
     "LEVELS", "PARTY_RE", "STATE_RE", "UNKNOWN_SCOPE", "UPPER", "Symbol", "find_symbols", "is_central",
-    "make_key", "norm_code", "normalise_scope", "normalise_symbol", "parse_symbol", "reissue", "retype", "rules",
+    "make_key", "norm_code", "plain_number", "normalise_scope", "normalise_symbol", "parse_symbol", "reissue", "retype", "rules",
     "split_key", "truncated",
 ]  # fmt: skip

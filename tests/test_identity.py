@@ -182,3 +182,12 @@ def test_retype_takes_the_type_word_over_a_damaged_code() -> None:
     assert sym is not None and retype(sym, "NĐ").text == "12/2024/NĐ-CP"
     good = parse_symbol("12/2024/NQ-CP")
     assert good is not None and retype(good, "NĐ") is good  # a known code is never rewritten
+
+
+def test_numbered_series_keeps_its_dot() -> None:
+    from pipeline.identity import find_symbols, make_key
+
+    (s,) = find_symbols("Nghị quyết số 12.3/2024/NQ-CP ngày 5/6/2024")
+    assert (s.text, s.plain_number) == ("12.3/2024/NQ-CP", "12.3")
+    assert make_key("012.3/2024/NQ-CP", "2024-06-05") == "12.3/2024/NQ-CP@2024-06-05"
+    assert find_symbols("đạt 1.200/2.000 hộ") == ()

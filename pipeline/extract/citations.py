@@ -477,7 +477,7 @@ def _freeze(d: _Draft) -> Citation:
         symbol=s.text if d.resolved else None,
         date=date,
         issuer=d.issuer,
-        number=str(int(s.number)),
+        number=s.plain_number,
         type_code=s.type_code,
         issuer_code=s.issuer_code,
         year=year,

@@ -18,7 +18,7 @@ from functools import cache
 from typing import Protocol
 
 from pipeline.extract.patterns import DocType, code_level, doc_type, is_central_body, tables
-from pipeline.identity import Symbol
+from pipeline.identity import Symbol, plain_number
 from pipeline.prefilter import Prefilter
 
 
@@ -92,7 +92,7 @@ def resolve_anaphor(start: int, type_: DocType, candidates: Sequence[Candidate],
 
 
 def _fits(short: ShortForm, c: Candidate) -> bool:
-    if c.type_code != short.type.code or int(c.number) != int(short.number):
+    if c.type_code != short.type.code or plain_number(c.number) != plain_number(short.number):
         return False
     if short.issuer:
         central = is_central_body(short.issuer)
