@@ -269,6 +269,13 @@ def _code_by_name() -> dict[str, str]:
     return {v["name"].casefold(): k for k, v in codes.items() if isinstance(v, dict) and v.get("name")}
 
 
+def state_code_of(issuer: str | None) -> str | None:
+    """The code of a central State body named in full ("Thủ tướng Chính phủ" → TTg), or None."""
+    code = _code_by_name().get(issuer.casefold()) if issuer else None
+    state, party = load("issuer_codes").get("state_central_codes", []), load("identity")["central_party_codes"]
+    return code if code in state and code not in party else None  # BCT: Bộ Chính trị or Bộ Công Thương
+
+
 def reissue(sym: Symbol, issuer: str | None) -> Symbol:
     """``sym`` with the code of the issuer named after it ("... của Thủ tướng Chính phủ"), where
     OCR damaged one letter of an unknown code of the same length ("28/QĐ-TTs" → QĐ-TTg)."""
@@ -425,5 +432,5 @@ def normalise_scope(scope: str | None) -> str | None:
 __all__ = [
     "LEVELS", "PARTY_RE", "STATE_RE", "UNKNOWN_SCOPE", "UPPER", "Symbol", "find_symbols", "is_central",
     "make_key", "norm_code", "plain_number", "normalise_scope", "normalise_symbol", "parse_symbol", "reissue", "retype", "rules",
-    "split_key", "truncated",
+    "split_key", "state_code_of", "truncated",
 ]  # fmt: skip

@@ -272,3 +272,9 @@ def test_number_broken_by_a_space_rejoined_where_written_whole() -> None:
     assert keys(text) == ["4512/QĐ-TTg@2024-05-02"]
     # without the whole form elsewhere the digits before stay apart
     assert keys("Căn cứ Quyết định số 45 12/QĐ-TTg ngày 2/5/2024;") == ["12/QĐ-TTg@2024-05-02"]
+
+
+def test_state_short_form_with_a_central_body_builds_its_symbol() -> None:
+    assert keys("theo Công điện 41 của Thủ tướng Chính phủ về phòng chống lụt bão") == ["41/CĐ-TTg"]
+    # Bộ Chính trị shares its code with a ministry: a Party document, /TW
+    assert keys("Thực hiện Kết luận số 07 của Bộ Chính trị về công tác") == ["7-KL/TW"]

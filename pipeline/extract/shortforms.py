@@ -18,7 +18,7 @@ from functools import cache
 from typing import Protocol
 
 from pipeline.extract.patterns import DocType, code_level, doc_type, is_central_body, tables
-from pipeline.identity import Symbol, plain_number
+from pipeline.identity import Symbol, plain_number, state_code_of
 from pipeline.prefilter import Prefilter
 
 
@@ -110,8 +110,15 @@ def resolve_unique(short: ShortForm, candidates: Sequence[Candidate]) -> int | N
 
 
 def construct(short: ShortForm) -> Symbol | None:
-    """The symbol a short form implies on its own: a Party type + a central issuer → /TW."""
-    if short.type.state_only or not short.issuer or not is_central_body(short.issuer):
+    """The symbol a short form implies on its own: a Party type + a central issuer → /TW; a
+    State type + a central State body named in full → its code ("Công điện 15 của Thủ tướng
+    Chính phủ" → 15/CĐ-TTg)."""
+    if not short.issuer:
+        return None
+    state = state_code_of(short.issuer)
+    if state is not None and short.type.code:
+        return Symbol(short.number, short.type.code, state, state=True, start=short.start, end=short.end)
+    if short.type.state_only or not is_central_body(short.issuer):
         return None
     return Symbol(short.number, short.type.code, "TW", start=short.start, end=short.end)
 
