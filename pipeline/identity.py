@@ -77,7 +77,7 @@ _LOOSE = ((Prefilter(LOOSE_STATE_RE), False), (Prefilter(SPACED_PARTY_RE), True)
 
 def plain_number(number: str) -> str:
     """A symbol's number without leading zeros: "05" → "5"; a numbered series keeps its dot
-    ("66.7" of the Government's "66.7/2025/NQ-CP")."""
+    ("12.3" of "12.3/2024/NQ-CP")."""
     return re.sub(r"^0+(?=\d)", "", number)
 
 
@@ -264,21 +264,21 @@ def retype(sym: Symbol, type_code: str) -> Symbol:
 
 @cache
 def _code_by_name() -> dict[str, str]:
-    """Issuer code of each body named in issuer_codes.json ("Thủ tướng Chính phủ" → TTg)."""
+    """Issuer code of each body named in issuer_codes.json ("Bộ Xây dựng" → BXD)."""
     codes = load("issuer_codes").get("codes", {})
     return {v["name"].casefold(): k for k, v in codes.items() if isinstance(v, dict) and v.get("name")}
 
 
 def state_code_of(issuer: str | None) -> str | None:
-    """The code of a central State body named in full ("Thủ tướng Chính phủ" → TTg), or None."""
+    """The code of a central State body named in full ("Bộ Xây dựng" → BXD), or None."""
     code = _code_by_name().get(issuer.casefold()) if issuer else None
     state, party = load("issuer_codes").get("state_central_codes", []), load("identity")["central_party_codes"]
     return code if code in state and code not in party else None  # BCT: Bộ Chính trị or Bộ Công Thương
 
 
 def reissue(sym: Symbol, issuer: str | None) -> Symbol:
-    """``sym`` with the code of the issuer named after it ("... của Thủ tướng Chính phủ"), where
-    OCR damaged one letter of an unknown code of the same length ("28/QĐ-TTs" → QĐ-TTg)."""
+    """``sym`` with the code of the issuer named after it ("... của Bộ Xây dựng"), where
+    OCR damaged one letter of an unknown code of the same length ("15/QĐ-BXO" → QĐ-BXD)."""
     if not issuer or "-" in sym.issuer_code or sym.issuer_code in _known_issuers():
         return sym
     code = _code_by_name().get(issuer.casefold())

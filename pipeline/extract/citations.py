@@ -258,13 +258,13 @@ def _shared_suffix(ft: str, sym: Symbol) -> list[Symbol]:
     ]
 
 
-# "Quyết định số 23 19/QĐ-TTg": OCR broke the number with a space.
+# "Quyết định số 45 12/QĐ-BXD": OCR broke the number with a space.
 _SPLIT_NUMBER = re.compile(r"(?:số|Số|SỐ)[ \t]*:?[ \t]*(?P<head>\d{1,4})[ \t]+$")
 
 
 def _rejoined(ft: str, sym: Symbol, bases: set[str]) -> Symbol:
     """``sym`` with the digits that a space cut off before it, where the text writes the whole
-    symbol elsewhere ("số 23 19/QĐ-TTg" and "số 2319/QĐ-TTg")."""
+    symbol elsewhere ("số 45 12/QĐ-BXD" and "số 4512/QĐ-BXD")."""
     m = _SPLIT_NUMBER.search(ft, max(0, sym.start - 16), sym.start)
     if not m or len(m.group("head")) + len(sym.number) > 5:
         return sym

@@ -111,8 +111,8 @@ def resolve_unique(short: ShortForm, candidates: Sequence[Candidate]) -> int | N
 
 def construct(short: ShortForm) -> Symbol | None:
     """The symbol a short form implies on its own: a Party type + a central issuer → /TW; a
-    State type + a central State body named in full → its code ("Công điện 15 của Thủ tướng
-    Chính phủ" → 15/CĐ-TTg)."""
+    State type + a central State body named in full → its code ("Công điện 15 của Bộ Xây
+    dựng" → 15/CĐ-BXD)."""
     if not short.issuer:
         return None
     state = state_code_of(short.issuer)
