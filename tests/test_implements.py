@@ -125,3 +125,19 @@ def test_opening_word_damaged_by_a_stamp() -> None:
     )
     h = find_header(text)
     assert list(find_implements(text, find_citations(text, h), (), h)) == ["8/QĐ-TTg@2023-01-10"]
+
+
+def test_every_can_cu_line_of_a_decision_short_dated_law_included() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH BẮC KẠN\nSố: 12/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Bắc Kạn, ngày 5 tháng 3 năm 2024\nQUYẾT ĐỊNH\nVề việc thành lập Tổ công tác\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật số 41/2019/QH14 ngày 14/11/2019;\n"
+        "Căn cứ Nghị định số 16/2021/NĐCP ngày 30/12/2021 của Chính phủ;\n"
+        "Căn cứ Nghị quyết liên tịch số 03/2022/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN ngày 1/2/2022;\n"
+        "Xét đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 5/TTr-SNV ngày 1/3/2024.\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Thành lập Tổ công tác theo Quyết định số 7/QĐ-UBND.\n"
+    )
+    doc = Document(path="", sha256="", format="txt", text=text)
+    assert extract(doc).implements == (
+        "41/2019/QH14@2019-11-14", "16/2021/NĐ-CP@2021-12-30", "3/2022/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN@2022-02-01",
+    )

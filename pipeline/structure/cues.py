@@ -237,6 +237,7 @@ def is_page_number(text: str) -> bool:
     return bool(cues().page_number.match(skeleton(clean(text))))
 
 
+_SYMBOL_OR_DATE = re.compile(r"\d{1,5}(?:[/.\-]\w{1,14}){1,6}")
 _JUNK = re.compile(r"[\\|»«~`^{}\[\]]|\.\.\.|…")
 
 
@@ -245,6 +246,8 @@ def is_specks(text: str) -> bool:
     "\\ Ngày (4,2 .12,046...")."""
     t = clean(text)
     long_token = max(map(len, t.split()), default=0) >= 12  # a run of 12 non-spaces (C speed)
+    if long_token and _SYMBOL_OR_DATE.search(t):  # "57/2023/QH15", "14/11/2023": printed words, no specks
+        long_token = any(len(w) >= 12 and not _SYMBOL_OR_DATE.fullmatch(w.strip(".,;:()")) for w in t.split())
     if not long_token and not _JUNK.search(t):
         return False
     letters, chars = sum(map(str.isalpha, t)), len(t.replace(" ", ""))
