@@ -278,3 +278,10 @@ def test_state_short_form_with_a_central_body_builds_its_symbol() -> None:
     assert keys("theo Công điện 41 của Thủ tướng Chính phủ về phòng chống lụt bão") == ["41/CĐ-TTg"]
     # Bộ Chính trị shares its code with a ministry: a Party document, /TW
     assert keys("Thực hiện Kết luận số 07 của Bộ Chính trị về công tác") == ["7-KL/TW"]
+
+
+def test_date_after_the_issuer_and_its_verb() -> None:
+    assert keys("Căn cứ Nghị định số 14/2021/NĐ-CP do Chính phủ ban hành ngày 3/2/2021;") == ["14/2021/NĐ-CP@2021-02-03"]
+    assert keys("Căn cứ Luật Thủy lợi số 8/2017/QH14 được Quốc hội khóa XIV thông qua ngày 19/6/2017;") == ["8/2017/QH14@2017-06-19"]
+    # an amendment's date is not the document's
+    assert keys("theo Nghị định số 14/2021/NĐ-CP được sửa đổi, bổ sung ngày 3/2/2022") == ["14/2021/NĐ-CP"]

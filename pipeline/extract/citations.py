@@ -32,7 +32,9 @@ from pipeline.models import Citation, Header, Mention, Table
 from pipeline.normalise import fold_tones
 
 _GAP_TO_DATE = re.compile(r"[\s,(\-–]*(?:(?:được\s+)?ban hành(?:\s+kèm theo)?|cùng)?[\s,]*", re.IGNORECASE)
-_GAP_TO_ISSUER = re.compile(r"[\s,)]*(?:của|do)\s+", re.IGNORECASE)
+_GAP_TO_ISSUER = re.compile(r"[\s,)]*(?:của|do|được)\s+", re.IGNORECASE)
+# Between the issuer and the date: "do Chính phủ ban hành ngày ...", "được Quốc hội thông qua ngày ...".
+_ISSUER_TO_DATE = re.compile(r"[\s,]*(?:(?:ban hành|thông qua|ký)[ \t]+)?", re.IGNORECASE)
 _ROMAN_TERM = re.compile(r"\s*\(?(?:khóa|khoá)\s+[IVXLC]+\)?", re.IGNORECASE)
 _ISSUER_END = re.compile(r"[\n,;:.()“”\"«»\[\]|<>]")
 _YEAR_ONLY = re.compile(r"[ \t,]*(?:ban hành\s+)?năm\s+((?:19|20)\d\d)(?=\s*(?:của|do|về|[,;.)]|$))", re.IGNORECASE)
@@ -214,7 +216,7 @@ def _tail(ft: str, pos: int, raw: str = "") -> tuple[str | None, str | None, int
     if issuer and not date:
         window = ft[end : end + 40]
         for dm in find_dates(window):
-            if dm.date and re.fullmatch(r"[\s,]*", window[: dm.start]) and dm.text.lower().startswith("ngày"):
+            if dm.date and _ISSUER_TO_DATE.fullmatch(window[: dm.start]) and dm.text.lower().startswith("ngày"):
                 line = _date_line_at(raw, pos, end + dm.end) if raw else None
                 if line is None:
                     date, end = dm.iso, end + dm.end
