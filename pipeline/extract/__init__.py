@@ -54,7 +54,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
         st = structure_of(doc)
         scope = Scope.of(doc, st.zones)
         header = find_header(text, tables_, structure=st, ocr=_header_ocr(doc), words=doc.words)
-        citations = find_citations(text[: st.own_end], header, tables_)
+        citations = find_citations(text[: scope.attached_start], header, tables_)
         implements = find_implements(text, citations, tables_, header, scope)
         signer = find_signer(text, tables_, structure=st)
         recipients = find_recipients(text, tables_, structure=st)

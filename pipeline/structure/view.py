@@ -17,10 +17,6 @@ from functools import cached_property
 
 from pipeline.models import Zone
 
-# The label of the appendix zones that are a second document of the same file (the draft a
-# Tờ trình submits, a letter's companion letters or copies): not part of this document.
-OTHER_DOCUMENT = "document"
-
 
 @dataclass(frozen=True)
 class ZoneLine:
@@ -71,12 +67,6 @@ class Structure:
         """The ZONE_KINDS value at ``offset`` ("" outside every zone)."""
         z = self.zone_at(offset)
         return z.kind if z else ""
-
-    @cached_property
-    def own_end(self) -> int:
-        """Where this document ends and a second one in the same file starts (the text's end
-        if none): its citations are that document's, not this one's."""
-        return next((z.start for z in self.zones if z.kind == "appendix" and z.label == OTHER_DOCUMENT), len(self.text))
 
     def of(self, *kinds: str) -> tuple[Zone, ...]:
         """The zones of these kinds, in text order."""

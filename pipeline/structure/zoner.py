@@ -28,7 +28,7 @@ from pipeline.structure.head import head
 from pipeline.structure.lines import TextLine, document_lines
 from pipeline.structure.parts import Part
 from pipeline.structure.skeleton import prime, skeleton
-from pipeline.structure.view import OTHER_DOCUMENT, Structure, ZoneLine
+from pipeline.structure.view import Structure, ZoneLine
 
 # Kinds whose consecutive parts make one zone even across paragraphs.
 _WHOLE = frozenset(
@@ -82,7 +82,7 @@ def label_lines(lines: tuple[TextLine, ...]) -> list[Part]:
     parts += body(inner)
     parts += close_parts
     parts += tail(own, close_to, furniture)
-    parts += [Part(ln, "page_furniture", group=-4) if i in furniture else Part(ln, "appendix", label=OTHER_DOCUMENT, group=-4)
+    parts += [Part(ln, "page_furniture" if i in furniture else "appendix", group=-4)
               for i, ln in enumerate(lines[restart:], start=restart)]  # fmt: skip
     parts.sort(key=lambda p: p.line.start)
     return parts
