@@ -30,7 +30,10 @@ def open_db(path: str | os.PathLike[str]) -> Connection:
     """Open the store read-only, so a notebook never blocks or alters an ingest run
     (and without DuckDB's progress bar, which would print into the ingest's output)."""
     con = duckdb.connect(str(path), read_only=True)
-    con.execute("SET enable_progress_bar = false")
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.InvalidInputException:  # in Jupyter DuckDB refuses the setting without ipywidgets; no bar shows there
+        pass
     return con
 
 
