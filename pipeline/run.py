@@ -132,7 +132,7 @@ def local_engine(settings: IngestSettings) -> Engine:
                 yield batch, process_batch(batch, bs)
             return
         if settings.runner == "process":  # spawn: never fork a process holding DuckDB's threads
-            pool: cf.Executor = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            pool: cf.Executor = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),))
         else:
             pool = cf.ThreadPoolExecutor(workers, thread_name_prefix="kehoach")
         with pool:
@@ -372,11 +372,32 @@ def _reports(s: IngestSettings, changed: bool, stages: _Stages, logger: Logger) 
         return []
     if changed or not any(out.glob("*.png")):
         try:
-            with stages("reports"), cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pool = cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),))
+            with stages("reports"), pool:
                 pool.submit(_draw_reports, s.db, str(out)).result()
         except Exception as e:  # noqa: BLE001 - reports are a by-product of the run
             logger.warning("reports not written: %s: %s", type(e).__name__, e)
     return sorted(str(p) for p in out.glob("*.png"))
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: end when the run's process ends, however it ends.
+
+    Ctrl-C reaches the whole process group, but a SIGTERM (a scheduler cancelling the
+    flow, ``kill``) reaches the run alone; a worker left behind would hold the database
+    open (read-only, so the next run could not write) and draw or parse for nobody. Linux
+    only (``prctl``); elsewhere the worker ends when its task does."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the run was gone before prctl took effect
+        os._exit(1)
 
 
 def _draw_reports(db: str, out: str) -> None:
