@@ -19,6 +19,9 @@ deadlines .651, recipients .919, numbers .761, header 40/54. Since then it has b
 against too (assignments reached .855, its floor raised to .83; deadlines reached .954, floor .93;
 header 45/54, floor 44; numbers reached .985 after issue 13's numbers work, floor .96; citations
 and implements reached 1.000 with issue 13's general citation and opening rules, floors .97).
+The hand-written digit model (read/digits.py) is trained on the digits of these sets' scans,
+so their header floors are in-sample for it; bench/digits_lodo.py gives the scans' header
+with each document's digits left out of training (the honest figure).
 
 Do NOT copy gold values into code or pattern tables; fix the general rule a failure
 points to. Reading the scans takes OCR, so the module is slow.
@@ -39,11 +42,11 @@ RESOURCES = Path(__file__).parent / "resources"
 SETS: dict[str, tuple[dict[str, float], int]] = {
     "dev2": (
         {"citations": 0.94, "implements": 0.93, "assignments": 0.85, "deadlines": 0.96, "recipients": 0.93, "numbers": 0.96},
-        177,  # of 198; tests/test_dev2_structure.py holds the digital and scan floors apart
+        185,  # of 198 (187 with the digit model that learnt these scans' digits); tests/test_dev2_structure.py holds the digital and scan floors apart
     ),
     "heldout3": (
         {"citations": 0.97, "implements": 0.97, "assignments": 0.83, "deadlines": 0.93, "recipients": 0.89, "numbers": 0.96},
-        44,
+        47,  # 49 with the digit model that learnt these scans' digits
     ),
 }
 FIELDS = sorted({f for floors, _ in SETS.values() for f in floors})

@@ -53,5 +53,5 @@ def test_digital_files_header_and_recipients() -> None:
 def test_scans_header_and_recipients() -> None:
     ok, total, recipients = _score(scanned=True)
     assert total == 11 * 6
-    assert ok / total >= 0.69, f"header exact {ok}/{total}"  # 40/66 after issue 13; 46/66 with hand-written days (digits); 47/66 since
+    assert ok / total >= 0.80, f"header exact {ok}/{total}"  # 40/66 after issue 13; 46/66 with hand-written days (digits); 47/66; 55/66 with the digit model that learnt these digits (bench/digits_lodo.py: left out)
     assert recipients.f1 >= 0.70, recipients  # 0.78 after issue 13

@@ -25,6 +25,8 @@ def test_an_esignature_confirms_a_reading_but_is_never_the_date_alone() -> None:
     assert _choose(Counter(), "day", " tháng 01 năm 2026", signed) is None
     assert _choose(Counter({"19": 5}), "day", " tháng 11 năm 2025", signed) is None  # dated after it was signed
     assert _choose(Counter({"19": 5}), "day", " tháng 10 năm 2025", signed) == "19"  # another month: no evidence
+    assert _choose(Counter({"3": 2, "11": 2}), "month", " năm 2025", signed) == "11"  # a hand's 11 or OCR's 3: signed in 11
+    assert _choose(Counter({"3": 2, "11": 2}), "month", " năm 2024", signed) is None  # signed in another year
 
 
 def test_the_field_is_found_and_replaced_in_the_line() -> None:

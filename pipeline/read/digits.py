@@ -7,21 +7,22 @@ whose colour stands well above the paper's are the strokes, and the print is gon
 scan gives the blank's dark pixels instead). The strokes are cut into connected
 components, the pieces of one digit (a "5"'s flag, a "4"'s bar) joined by their overlap
 along the line, and each digit is classified by a small multilayer perceptron
-(``data/digits.npz``, built by ``scripts/build_digits_model.py`` from scikit-learn's
-bundled handwritten digits, pen-drawn synthetic ones and font digits; numpy alone runs it)
-on the 8x8 grid of ink counts of the UCI "optdigits" set. Its eleventh class is ink that
-is no one digit (two run together): such a glyph is cut in two at its thinnest column.
+(``data/digits.npz``, built by ``scripts/build_digits_model.py`` from MNIST digits,
+pen-drawn synthetic ones, font digits and the digits of our own annotated real scans;
+numpy alone runs it) on a 16x16 grid of ink shares. Its eleventh class is ink that is no
+one digit (two run together): such a glyph is cut in two at its thinnest column.
 
 A reading carries the least sure digit's probability, and 0 when a glyph is no clear
-digit or when taking more or less of the strokes' faint edges changes it. The model
-learnt no real Vietnamese hand (none is at hand): ``fields`` takes its day only inside
-the printed month and its number only when Tesseract read the same (a wrong number is
-worse than none).
+digit or when taking more or less of the strokes' faint edges changes it. The model has
+seen few real Vietnamese hands (a few dozen digits): ``fields`` takes its day only inside
+the printed month and its number only when it is very sure or Tesseract read the same (a
+wrong number is worse than none).
 """
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,8 +38,9 @@ MIN_INK = 30  # sure pixels of colour for a crop to count as written in colour
 MIN_PROB = 0.9  # the model's probability every digit of a reading must reach
 MAX_DIGITS = 6
 JUNK = 10  # the model's class of ink that is not one digit (two run together, a piece, a scrawl)
-GRID = 32  # a digit is fitted into GRID x GRID, then counted in 4x4 blocks (8x8 features)
-MIN_WIDTH = 0.6  # load_digits' digits span 5.5 of 8 columns on average, its 1s 4.6
+GRID = 32  # a digit is fitted into GRID x GRID, then counted in 2x2 blocks
+CELLS = 16  # features: CELLS x CELLS shares of ink
+MIN_WIDTH = 0.6  # a narrow digit (a 1) is widened to this share of the box, as thick pens draw it
 STROKE = 4.0  # the pen width, in GRID pixels, every digit is brought to
 
 
@@ -144,12 +146,19 @@ def components(mask: np.ndarray) -> list[np.ndarray]:
 
 def glyphs(mask: np.ndarray) -> list[np.ndarray] | None:
     """The digits of a blank's ink, left to right, each a boolean image cropped to it;
-    None when the ink does not look like a row of digits."""
-    parts = [p for p in components(mask) if len(p) >= 6]
+    None when the ink does not look like a row of digits.
+
+    A thin pen on a coarse scan breaks a stroke into pieces, so pieces a pixel apart are
+    one part. Only the parts on the row of the biggest one count (the print of the line
+    below, a rule above are not the hand), and a long flat part is a rule; parts one above
+    the other are one digit (a "5"'s flag), and a short speck beside the row is dropped."""
+    parts = [p for p in _parts(mask) if len(p) >= 6]
+    parts = [p for p in parts if not _rule(p, mask.shape)]
     if not parts:
         return None
-    tall = max(int(p[:, 0].max() - p[:, 0].min()) + 1 for p in parts)
-    parts = [p for p in parts if (p[:, 0].max() - p[:, 0].min() + 1) >= 0.25 * tall or len(p) >= 0.1 * max(map(len, parts))]
+    r0, r1 = _rows(max(parts, key=len))
+    parts = [p for p in parts if _overlap(_rows(p), (r0, r1)) >= 0.5 * (_rows(p)[1] - _rows(p)[0] + 1)]
+    tall = max(b - a + 1 for a, b in map(_rows, parts))
     parts.sort(key=lambda p: p[:, 1].min())
     groups: list[np.ndarray] = []
     for p in parts:  # a piece mostly above or below the last digit is part of it
@@ -161,7 +170,9 @@ def glyphs(mask: np.ndarray) -> list[np.ndarray] | None:
                 groups[-1] = np.vstack([g, p])
                 continue
         groups.append(p)
-    if len(groups) > MAX_DIGITS:
+    most = max(map(len, groups))
+    groups = [g for g in groups if (_rows(g)[1] - _rows(g)[0] + 1) >= 0.5 * tall or len(g) >= 0.25 * most]
+    if not groups or len(groups) > MAX_DIGITS:
         return None
     out = []
     for g in groups:
@@ -176,23 +187,55 @@ def glyphs(mask: np.ndarray) -> list[np.ndarray] | None:
     return out
 
 
+def _parts(mask: np.ndarray) -> list[np.ndarray]:
+    """The ink's parts: its pixels grouped by the components of the ink grown by a pixel."""
+    grown = mask.copy()
+    grown[1:, :] |= mask[:-1, :]
+    grown[:-1, :] |= mask[1:, :]
+    grown[:, 1:] |= mask[:, :-1]
+    grown[:, :-1] |= mask[:, 1:]
+    out = []
+    for p in components(grown):
+        q = p[mask[p[:, 0], p[:, 1]]]
+        if len(q):
+            out.append(q)
+    return out
+
+
+def _rows(p: np.ndarray) -> tuple[int, int]:
+    return int(p[:, 0].min()), int(p[:, 0].max())
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return min(a[1], b[1]) - max(a[0], b[0]) + 1
+
+
+def _rule(p: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """A long flat part: an underline or the rule under a header's body name."""
+    h = int(p[:, 0].max() - p[:, 0].min()) + 1
+    w = int(p[:, 1].max() - p[:, 1].min()) + 1
+    return w > 3 * h and h <= 0.15 * shape[0] and w >= 0.4 * shape[1]
+
+
 def features(glyph: np.ndarray) -> np.ndarray:
-    """A digit as the optdigits set has it: fitted into a GRID x GRID box (aspect kept, but
-    no narrower than ``MIN_WIDTH`` of it),
-    strokes brought to one pen width, ink counted in 4x4 blocks (64 values, 0..16). A
+    """A digit fitted into a GRID x GRID box (aspect kept, but no narrower than
+    ``MIN_WIDTH`` of it), strokes brought to one pen width, and the share of ink of each
+    2x2 block taken (CELLS x CELLS values, 0..1), so MNIST's, a font's and a scan's digits
+    look alike. A
     slanted hand is first set upright (sheared by its second moments), as a writer's slant
     says nothing of the digit."""
     glyph = _upright(glyph)
     h, w = glyph.shape
     scale = (GRID - 2) / max(h, w)
     nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
-    nw = max(nw, round(MIN_WIDTH * (GRID - 2)))  # optdigits widens a narrow digit (its 1s are thick bars)
+    nw = max(nw, round(MIN_WIDTH * (GRID - 2)))  # a narrow 1 is widened, as a thick pen draws it
     small = Image.fromarray(glyph.astype(np.uint8) * 255).resize((nw, nh), Image.Resampling.BILINEAR)
     box = np.zeros((GRID, GRID), dtype=bool)
     top, left = (GRID - nh) // 2, (GRID - nw) // 2
     box[top : top + nh, left : left + nw] = np.asarray(small) >= 96
     box = _pen(box)
-    return box.reshape(8, 4, 8, 4).sum(axis=(1, 3)).astype(np.float32).reshape(64)
+    k = GRID // CELLS
+    return box.reshape(CELLS, k, CELLS, k).mean(axis=(1, 3)).astype(np.float32).reshape(CELLS * CELLS)
 
 
 def _upright(glyph: np.ndarray) -> np.ndarray:
@@ -245,8 +288,8 @@ def _model() -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def classify(x: np.ndarray) -> np.ndarray:
-    """Probabilities of the ten digits and of ``JUNK`` for rows of features (n x 64)."""
-    a = np.atleast_2d(x).astype(np.float64) / 16.0
+    """Probabilities of the ten digits and of ``JUNK`` for rows of features (n x CELLS²)."""
+    a = np.atleast_2d(x).astype(np.float64)
     layers = _model()
     for i, (w, b) in enumerate(layers):
         a = a @ w + b
@@ -261,15 +304,18 @@ def read(rgb: Image.Image) -> Reading | None:
     row of digit-shaped ink; a glyph that is no clear digit reads "?" with probability 0.
 
     The ink is taken three ways (``LEVELS``: more or less of the strokes' faint edges) and
-    read each time: a reading that changes with them is unsure (probability 0); one that
-    does not has the mean of their least sure digits' probabilities."""
+    read each time. A reading most of them give stands, with the least of their least
+    sure digits' probabilities (a faint stroke lost at one level or a blot at another is
+    not the writing); one they do not agree on is unsure (probability 0)."""
     found = [_read_mask(ink(rgb, level)) for level in LEVELS]
     middle = found[len(found) // 2]
     if middle is None:
         return None
-    if any(r is None or r.text != middle.text for r in found):
+    texts = Counter(r.text for r in found if r)
+    text, n = texts.most_common(1)[0]
+    if 2 * n <= len(found):
         return Reading(middle.text, 0.0)
-    return Reading(middle.text, sum(r.prob for r in found if r) / len(found))
+    return Reading(text, min(r.prob for r in found if r and r.text == text))
 
 
 def _read_mask(mask: np.ndarray) -> Reading | None:

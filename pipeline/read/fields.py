@@ -12,10 +12,13 @@ word). The readings vote, with the page OCR's own reading as one more vote:
 - an e-signature's date on the page ("Thời gian ký: 16.12.2025", "SAO Y; …; 06/01/2026")
   is never taken as the date by itself, but when its month and year are the printed ones
   it confirms the reading of its day over the others, and a day after it is not taken;
+  when its year is the printed one, it confirms a reading of its month likewise;
 - where the vote leaves the field blank, the blank's ink is read by the hand-written
   digits' classifier (``digits``: the coloured ink of a colour scan, the dark pixels of a
   grey one); its day is taken when it is a day of the printed month (and not after an
-  e-signature of that month), its number only when Tesseract read that number too;
+  e-signature of that month), its number when Tesseract read that number too or the
+  classifier is very sure of every digit (``HAND_NUMBER_SURE``: none of the real numbers
+  our model was not trained on read that sure was wrong);
 - a number Tesseract's vote chose is refused when the classifier reads a longer number
   that holds it (a hand-written digit lost into the print: "37" for "637");
 - otherwise the field is left blank: a number that cannot be read with confidence is no
@@ -36,8 +39,10 @@ from pipeline.read import digits
 from pipeline.read.assemble import RawBlock, RawLine, RawWord
 
 SURE = 88.0  # Tesseract confidence of a printed number read right
+UNSURE = 50.0  # a word read this unsure may hold the hand's digits
 MIN_VOTES = 4
-HAND_NUMBER_VOTES = 2  # Tesseract's readings a hand-read number must be among
+HAND_NUMBER_VOTES = 2  # Tesseract's readings a hand-read number must be among, unless it is surer than:
+HAND_NUMBER_SURE = 0.95  # a hand-read number this sure (at every ink level) stands alone
 HAND_DOUBT = 0.5  # a hand-read number this sure that holds more digits than the vote casts doubt on it
 TOP = 0.4  # the header's share of the page height
 _M = "[\u0300-\u036f]*"  # Tesseract may give a letter's marks as combining characters
@@ -109,6 +114,18 @@ def _span(ln: RawLine, kind: str) -> tuple[int, int] | None:
     return (month.end(), year.start()) if year and year.start() - month.end() <= 10 else None
 
 
+def _into_unsure(ln: RawLine, a: int, b: int, x0: float, x1: float) -> tuple[float, float]:
+    """The blank ``x0..x1`` widened over the unsure word just before ``a`` or just after ``b``."""
+    for w in ln.words:
+        if w.bbox is None or w.confidence >= UNSURE:
+            continue
+        if w.end <= a and not any(v.start >= w.end and v.end <= a for v in ln.words if v is not w):
+            x0 = min(x0, w.bbox[0])
+        if w.start >= b and not any(v.start >= b and v.end <= w.start for v in ln.words if v is not w):
+            x1 = max(x1, w.bbox[2])
+    return x0, x1
+
+
 def _x_at(ln: RawLine, i: int) -> float | None:
     """The x of the line's character ``i``, from the box of the word it falls in (or the gap)."""
     for w in ln.words:
@@ -122,10 +139,14 @@ def _x_at(ln: RawLine, i: int) -> float | None:
     return None
 
 
-def _where(ln: RawLine, kind: str, height: int) -> tuple[int, int, tuple[int, int, int, int]] | None:
+def _where(ln: RawLine, kind: str, height: int, colour: bool = False) -> tuple[int, int, tuple[int, int, int, int]] | None:
     """The field's characters ``a:b`` in the line and the box of its blank on the page
     (with room above and below for a hand that leaves the line); None when the line has no
-    such field or it was printed and read surely."""
+    such field or it was printed and read surely.
+
+    On a colour scan a blank narrower than the line is tall takes in a neighbour word that
+    Tesseract read unsure: the hand's digits were read into it ("tháng" spanning "15
+    tháng"), and the coloured ink alone is read there, not the word's black print."""
     span = _span(ln, kind)
     if span is None or ln.bbox is None:
         return None
@@ -134,16 +155,16 @@ def _where(ln: RawLine, kind: str, height: int) -> tuple[int, int, tuple[int, in
     field = ln.text[a:b].strip()
     if field.isdigit() and inside and min(w.confidence for w in inside) >= SURE and (kind != "day" or 1 <= int(field) <= 31):
         return None  # printed, and read surely (a day past 31 is no day, however sure)
-    if kind == "month" and field.isdigit() and 1 <= int(field) <= 12:
-        return None  # a month as read: left as it is
     x0, x1 = _x_at(ln, a), _x_at(ln, b)
     if x0 is None or x1 is None:
         return None
     within = [w.bbox for w in inside if w.bbox and a <= w.start and w.end <= b]  # a word's box may run over the field
     x0, x1 = min([x0, *(bx[0] for bx in within)]), max([x1, *(bx[2] for bx in within)])
+    h = ln.bbox[3] - ln.bbox[1]
+    if colour and x1 - x0 < 0.8 * h:
+        x0, x1 = _into_unsure(ln, a, b, x0, x1)
     if x1 - x0 < 4:
         return None
-    h = ln.bbox[3] - ln.bbox[1]
     return a, b, (int(x0), int(max(0, ln.bbox[1] - 0.5 * h)), int(x1), int(min(height, ln.bbox[3] + 0.4 * h)))
 
 
@@ -151,7 +172,7 @@ def _field(
     im: Image.Image, ln: RawLine, kind: str, lang: str, esign: list[tuple[int, int, int]], path: str | None,
     colour: Image.Image | None = None,
 ) -> RawLine | None:
-    where = _where(ln, kind, im.height)
+    where = _where(ln, kind, im.height, colour is not None)
     if where is None:
         return None
     a, b, box = where
@@ -163,7 +184,7 @@ def _field(
     hand = digits.read((colour if colour is not None else im).crop(box)) if value is None or kind == "number" else None
     if value is not None and kind == "number" and _fewer_digits(value, hand):
         return _replaced(ln, a, b, " ", 0.0)
-    value = _agreed(value, hand.text if hand and hand.prob >= digits.MIN_PROB else None, kind, ln.text[b:], esign, votes)
+    value = _agreed(value, hand if hand and hand.prob >= digits.MIN_PROB else None, kind, ln.text[b:], esign, votes)
     if value is None and kind == "month":
         return None  # a month not read again keeps what the page's OCR made of it
     new = f" {value} " if value else " "
@@ -211,6 +232,10 @@ def _choose(votes: Counter[str], kind: str, after: str, esign: list[tuple[int, i
             votes = Counter({v: n for v, n in votes.items() if int(v) <= max(signed)})  # not dated after it was signed
     elif kind == "month":
         votes = Counter({str(int(v)).zfill(2): n for v, n in votes.items() if len(v) <= 2 and 1 <= int(v) <= 12})
+        year = re.match(r"\D{0,8}(\d{4})", after)
+        for _, mo, y in esign:  # the e-signature confirms one reading, as for the day
+            if year and y == int(year.group(1)) and f"{mo:02d}" in votes:
+                return f"{mo:02d}"
     else:
         votes = Counter({v: n for v, n in votes.items() if len(v) <= 6})
     ranked = votes.most_common(2)
@@ -222,19 +247,22 @@ def _choose(votes: Counter[str], kind: str, after: str, esign: list[tuple[int, i
 
 
 def _agreed(
-    voted: str | None, hand: str | None, kind: str, after: str, esign: list[tuple[int, int, int]], votes: Counter[str] | None = None
+    voted: str | None, reading: digits.Reading | None, kind: str, after: str, esign: list[tuple[int, int, int]],
+    votes: Counter[str] | None = None,
 ) -> str | None:
     """The field's value once the hand-written digits' classifier has read it too: it only
     fills a blank Tesseract's vote left. A day it reads must be a day of the printed month
     (and not after an e-signature of that month); a number, which has no such check and
-    names the document, must also be among Tesseract's readings ``HAND_NUMBER_VOTES`` times."""
-    if voted is not None or not hand:
+    names the document, must also be among Tesseract's readings ``HAND_NUMBER_VOTES`` times,
+    or be read ``HAND_NUMBER_SURE``."""
+    if voted is not None or not reading or not reading.text.isdigit():
         return voted
+    hand = reading.text
     if kind == "day":
         return hand.zfill(2) if len(hand) <= 2 and _valid_day(int(hand), after, esign) else None
     if kind == "month":
         return hand.zfill(2) if len(hand) <= 2 and 1 <= int(hand) <= 12 else None
-    return hand if (votes or Counter())[hand] >= HAND_NUMBER_VOTES else None
+    return hand if (votes or Counter())[hand] >= HAND_NUMBER_VOTES or reading.prob >= HAND_NUMBER_SURE else None
 
 
 def _valid_day(day: int, after: str, esign: list[tuple[int, int, int]]) -> bool:
