@@ -72,7 +72,11 @@ _FUTURE = re.compile(r"[ \t]*sẽ(?!\w)")
 # "để" / "nhằm" after a name open a purpose, not the unit's own predicate, and "là" defines
 # the body; "đã" / "vừa" narrate what it did ("Sở Y tế đã tổ chức ..."): no task.
 _PURPOSE = re.compile(r"[ \t]*(?:để|nhằm|là)(?!\w)")
-_NARRATES = re.compile(r"[ \t]*(?:đã|vừa)(?!\w)(?![ \t]+được)")  # "X đã được chỉ định cần ...": a relative clause
+@cache
+def _narrates() -> re.Pattern[str]:
+    """A past-tense marker right after a unit's name (``role_verbs.json`` narrates)."""
+    words = "|".join(re.escape(w) for w in patterns.load("role_verbs")["narrates"])
+    return re.compile(rf"[ \t]*(?:{words})(?!\w)(?![ \t]+được)")  # "X đã được chỉ định cần ...": a relative clause
 
 
 def _clause_starts(text: str, start: int, end: int, sections: tuple[Section, ...]) -> list[int]:
@@ -165,7 +169,7 @@ def _anchors(text: str, part: Section) -> tuple[list[_Anchor], UnitFinder, int]:
         if not hit:
             continue
         s, e, kind, verb = hit
-        if _composition(text, c) or _speaks(text, e + body) or _shouted(text, c) or _NARRATES.match(text, e + body):
+        if _composition(text, c) or _speaks(text, e + body) or _shouted(text, c) or _narrates().match(text, e + body):
             continue  # "Công an tỉnh kính đề nghị ...": the writer; an upper-case header line
         on_heading = any(hs <= c < he and text[c - 2 : c].strip() == ";" for hs, he in heading_lines)
         source = "heading" if c in heads or on_heading else "clause"
@@ -251,7 +255,7 @@ def _table_units(doc: Document, text: str) -> list[tuple[int, str, str]]:
                 hit = finder.unit_at(s0, seg.end(), bare_level=True)
                 if hit:
                     rest = cell[hit[1] : seg.end()]
-                    if rest.strip() and rest.lstrip()[:1] != "(" and not finder.roles(hit[1], seg.end()) and not _ROLE_IN.search(fold(rest)):
+                    if rest.strip() and rest.lstrip()[:1] != "(" and not finder.roles(hit[1], seg.end()) and not _role_in().search(fold(rest)):
                         # a cell names, it does not predicate: "Các đơn vị có trụ sở trên địa bàn"
                         hit = (hit[0], seg.start() + len(seg.group().rstrip(" ,.")), hit[2], hit[3])
                     for name, s, _ in _members(finder, hit[0], hit[1], hit[2]):
@@ -292,7 +296,11 @@ def _places(name: str) -> list[str]:
     return [f"{m.group('head')} {place.strip()}" for place in re.split(r",|[ \t]và[ \t]", m.group("names"))]
 
 
-_ROLE_IN = re.compile(r"\b(?:CHU TRI|PHOI HOP|THAM MUU|HUONG DAN|THUC HIEN|TRIEN KHAI|CHI DAO|BAO CAO)\b")
+@cache
+def _role_in() -> re.Pattern[str]:
+    """A word that makes a cell's text a task (``role_verbs.json`` cell_predicates), folded."""
+    words = "|".join(re.escape(fold(w)) for w in patterns.load("role_verbs")["cell_predicates"])
+    return re.compile(rf"\b(?:{words})\b")
 
 
 @cache
