@@ -114,3 +114,25 @@ def test_joint_signatures_side_by_side() -> None:
 def test_name_after_a_military_rank_keeps_the_rank() -> None:
     text = "Nơi nhận:\n- Như trên;\n- Lưu.\nT/M ĐẢNG ỦY\nPHÓ BÍ THƯ\n(đã ký)\nThượng tá Lê Văn Bình\n"
     assert find_signer(text) == Signer("T/M ĐẢNG ỦY", "PHÓ BÍ THƯ", "Thượng tá Lê Văn Bình")
+
+
+def test_a_scans_dashes_and_lower_case_in_the_list_are_mended() -> None:
+    """OCR of a list: "—-" for the dash between a name and a title, a dash left at the end
+    of an entry, "lưu" read in lower case; a list entry opens with a capital."""
+    from pipeline.extract.signature import recipients_from_lines
+
+    got = recipients_from_lines(["Nơi nhận:", "- Như trên;", "- Đ/c Nguyễn Văn A —- PGĐCA tỉnh;", "- Sở Nội vụ -", "- lưu: VT, PC04."])
+    assert got == ("Như trên", "Đ/c Nguyễn Văn A – PGĐCA tỉnh", "Sở Nội vụ", "Lưu: VT, PC04")
+    assert recipients_from_lines(["Nơi nhận:", "- Sở Tài chính - Kế hoạch;"]) == ("Sở Tài chính - Kế hoạch",)  # one dash is a name's
+    assert recipients_from_lines(["Nơi nhận:", "- Lưu: VI, PC04."]) == ("Lưu: VT, PC04",)  # the archive's T read as I
+
+
+def test_an_ocr_list_takes_the_marks_the_text_gives_its_words() -> None:
+    """A scan's "Tô Công tác" and "Điêu 3" spelt as the decision writes them above; a text
+    layer's list is left as it is."""
+    text = (
+        "Điều 3. Chánh Văn phòng và Tổ Công tác liên ngành các tỉnh, thành phố chịu trách nhiệm thi hành.\n"
+        "Nơi nhận:\n- Như Điêu 3;\n- Tô Công tác liên ngành các tỉnh, thành phố;\n- Lưu: VT.\n"
+    )
+    assert find_recipients(text, ocr=True) == ("Như Điều 3", "Tổ Công tác liên ngành các tỉnh, thành phố", "Lưu: VT")
+    assert find_recipients(text)[:2] == ("Như Điêu 3", "Tô Công tác liên ngành các tỉnh, thành phố")

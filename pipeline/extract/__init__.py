@@ -57,7 +57,7 @@ def extract(doc: Document, *, strict: bool = True) -> Extraction:
         citations = find_citations(text[: scope.attached_start], header, tables_)
         implements = find_implements(text, citations, tables_, header, scope)
         signer = find_signer(text, tables_, structure=st)
-        recipients = find_recipients(text, tables_, structure=st)
+        recipients = find_recipients(text, tables_, structure=st, ocr=_closing_ocr(doc))
     except Exception as e:  # noqa: BLE001 - one boundary: a bug on one document is a typed failure
         raise KehoachError(Reason.extract_failed, doc.path, f"{type(e).__name__}: {e}") from e
     deadlines = _run("deadlines", "find_deadlines", doc, strict, doc, header, scope)
@@ -81,6 +81,11 @@ def _header_ocr(doc: Document) -> bool:
     """The header was read by OCR: page 1 was (an appendix OCR'd behind a text layer's
     pages leaves the header's spelling as the layer gives it)."""
     return doc.pages[0].ocr if doc.pages else doc.ocr_used
+
+
+def _closing_ocr(doc: Document) -> bool:
+    """The closing ("Nơi nhận", signature) was read by OCR: the last page was."""
+    return doc.pages[-1].ocr if doc.pages else doc.ocr_used
 
 
 def _zoned(facts: tuple[Any, ...], st: Structure) -> tuple[Any, ...]:

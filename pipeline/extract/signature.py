@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.extract.respell import repaired
 from pipeline.extract.text import squash
 from pipeline.models import Signer, Table
 from pipeline.structure import Structure, structure_of_text
@@ -21,6 +22,7 @@ from pipeline.structure.cues import authority_end, clean, is_position, is_upper,
 _NOI_NHAN = re.compile(r"^\W{0,3}N[ơo]i\s+nh[ậa]n\s*:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _ITEM = re.compile(r"^\s*[-+•–—~]+\s*")
 _TRAIL = re.compile(r"[\s,;:.]*(?:\./\.)?[\s,;:.]*$")
+_DASHES = re.compile(r"\s*[-–—]{2,}\s*")
 _SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký|signed)\b", re.IGNORECASE)
 
 
@@ -53,7 +55,11 @@ def _clean_item(s: str) -> str:
     s = _junk_tail(s)
     if not re.match(r"\W*Lưu\b", s):
         s = re.sub(r"[;:]\s+[^\Wa-zà-ỹđ]{2,}$", "", s)  # the signature's capitals run in: "Như trên: DÀNG"
-    return squash(_TRAIL.sub("", s))
+    s = _DASHES.sub(" – ", s)  # a scan's "—-" between a name and a title
+    if re.match(r"\W*Lưu\b", s, re.IGNORECASE):  # "Lưu: VT, …": the archive (văn thư) is first (Nghị định 30/2020)
+        s = re.sub(r"(?<=[:\s])V[Il1|](?=[,;.\s]|$)", "VT", s, count=1)  # OCR reads its T as I
+    s = squash(_TRAIL.sub("", re.sub(r"\s+[-–—]+$", "", s)))  # "Sở Nội vụ -": a dash left of the next item
+    return s[:1].upper() + s[1:]  # an entry opens with a capital ("lưu: VT" is a scan's misreading)
 
 
 def recipients_from_lines(lines: Sequence[str]) -> tuple[str, ...]:
@@ -130,10 +136,21 @@ def _position(texts: list[str], start: int, stop: int) -> str | None:
     return None
 
 
-def find_recipients(text: str, tables_: Sequence[Table] = (), structure: Structure | None = None) -> tuple[str, ...]:
-    """The "Nơi nhận" list of ``text`` (its zones found here when ``structure`` is not given)."""
+def find_recipients(
+    text: str, tables_: Sequence[Table] = (), structure: Structure | None = None, ocr: bool = False
+) -> tuple[str, ...]:
+    """The "Nơi nhận" list of ``text`` (its zones found here when ``structure`` is not given).
+
+    When the list was read by OCR, an entry's words take the marks the text gives them
+    elsewhere ("Tô Công tác liên ngành" → "Tổ Công tác liên ngành", "Như Điêu 3" → "Như
+    Điều 3"), the list itself not counted."""
     st = structure if structure is not None else structure_of_text(text, tables_)
-    return recipients_from_lines([ln.text for ln in st.recipients()])
+    lines = st.recipients()
+    found = recipients_from_lines([ln.text for ln in lines])
+    if not ocr or not lines:
+        return found
+    skip = (min(ln.start for ln in lines), max(ln.end for ln in lines))
+    return tuple(repaired(r, text, skip=skip) for r in found)
 
 
 def find_signer(text: str, tables_: Sequence[Table] = (), structure: Structure | None = None) -> Signer | None:
