@@ -131,8 +131,8 @@ def local_engine(settings: IngestSettings) -> Engine:
             for batch in batches:
                 yield batch, process_batch(batch, bs)
             return
-        if settings.runner == "process":  # spawn: never fork a process holding DuckDB's threads
-            pool: cf.Executor = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),))
+        if settings.runner == "process":
+            pool: cf.Executor = _spawned(workers)
         else:
             pool = cf.ThreadPoolExecutor(workers, thread_name_prefix="kehoach")
         with pool:
@@ -372,12 +372,17 @@ def _reports(s: IngestSettings, changed: bool, stages: _Stages, logger: Logger) 
         return []
     if changed or not any(out.glob("*.png")):
         try:
-            pool = cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),))
-            with stages("reports"), pool:
+            with stages("reports"), _spawned(1) as pool:
                 pool.submit(_draw_reports, s.db, str(out)).result()
         except Exception as e:  # noqa: BLE001 - reports are a by-product of the run
             logger.warning("reports not written: %s: %s", type(e).__name__, e)
     return sorted(str(p) for p in out.glob("*.png"))
+
+
+def _spawned(workers: int) -> cf.ProcessPoolExecutor:
+    """Worker processes started fresh (spawn: never fork a process holding DuckDB's
+    threads) that end with this process (``die_with_parent``)."""
+    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def die_with_parent(parent: int) -> None:

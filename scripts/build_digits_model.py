@@ -255,7 +255,7 @@ def collect() -> None:
     current = {"doc": ""}
 
     def spy(im, ln, kind, lang, esign, path, colour=None):  # type: ignore[no-untyped-def]
-        where = fields._where(ln, kind, im.height)
+        where = fields._where(ln, kind, im.height, colour is not None)  # the blank as the reader crops it
         if where is not None:
             seen.append((current["doc"], kind, (colour if colour is not None else im).crop(where[2]).copy()))
         return None  # the line as the page's OCR read it: the model may be the one being rebuilt

@@ -12,8 +12,9 @@ from pipeline.models import Document
 
 
 def implements(text: str) -> list[str]:
+    """What ``text`` implements, its header read first as ``extract`` reads it."""
     h = find_header(text)
-    return list(find_implements(text, find_citations(text, h)))
+    return list(find_implements(text, find_citations(text, h), (), h))
 
 
 def test_title_and_opening_with_nested_documents() -> None:
@@ -85,9 +86,7 @@ def test_letter_opening_after_the_addressees_and_its_subject_line() -> None:
         "Tờ trình số 9/TTr-CT ngày 1/4/2024; Để thực hiện Kế hoạch 04-KH/BCĐ, Bộ Tài chính đề nghị:\n"
         "1. Các bộ rà soát theo Công văn số 77/VPCP-KTTH ngày 2/4/2024.\n"
     )
-    h = find_header(text)
-    got = find_implements(text, find_citations(text, h), (), h)
-    assert got == ("12/2023/TT-BTC@2023-03-05", "4-KH/BCĐ", "77/VPCP-KTTH@2024-04-02")
+    assert implements(text) == ["12/2023/TT-BTC@2023-03-05", "4-KH/BCĐ", "77/VPCP-KTTH@2024-04-02"]
 
 
 def test_reply_is_not_carried_out() -> None:
@@ -123,8 +122,7 @@ def test_opening_word_damaged_by_a_stamp() -> None:
         "tục! hiện Quyết định số 08/QĐ-TTg ngày 10/01/2023 của Thủ tướng Chính phủ về đề án chuyển đổi số.\n"
         "Sở đã dự thảo báo cáo tháng 5/2024. Kính trình Ủy ban nhân dân tỉnh xem xét./.\n"
     )
-    h = find_header(text)
-    assert list(find_implements(text, find_citations(text, h), (), h)) == ["8/QĐ-TTg@2023-01-10"]
+    assert implements(text) == ["8/QĐ-TTg@2023-01-10"]
 
 
 def test_every_can_cu_line_of_a_decision_short_dated_law_included() -> None:

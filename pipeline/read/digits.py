@@ -157,8 +157,8 @@ def glyphs(mask: np.ndarray) -> list[np.ndarray] | None:
     if not parts:
         return None
     r0, r1 = _rows(max(parts, key=len))
-    parts = [p for p in parts if _overlap(_rows(p), (r0, r1)) >= 0.5 * (_rows(p)[1] - _rows(p)[0] + 1)]
-    tall = max(b - a + 1 for a, b in map(_rows, parts))
+    parts = [p for p in parts if _overlap(_rows(p), (r0, r1)) >= 0.5 * _height(p)]
+    tall = max(map(_height, parts))
     parts.sort(key=lambda p: p[:, 1].min())
     groups: list[np.ndarray] = []
     for p in parts:  # a piece mostly above or below the last digit is part of it
@@ -171,7 +171,7 @@ def glyphs(mask: np.ndarray) -> list[np.ndarray] | None:
                 continue
         groups.append(p)
     most = max(map(len, groups))
-    groups = [g for g in groups if (_rows(g)[1] - _rows(g)[0] + 1) >= 0.5 * tall or len(g) >= 0.25 * most]
+    groups = [g for g in groups if _height(g) >= 0.5 * tall or len(g) >= 0.25 * most]
     if not groups or len(groups) > MAX_DIGITS:
         return None
     out = []
@@ -206,14 +206,18 @@ def _rows(p: np.ndarray) -> tuple[int, int]:
     return int(p[:, 0].min()), int(p[:, 0].max())
 
 
+def _height(p: np.ndarray) -> int:
+    a, b = _rows(p)
+    return b - a + 1
+
+
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return min(a[1], b[1]) - max(a[0], b[0]) + 1
 
 
 def _rule(p: np.ndarray, shape: tuple[int, ...]) -> bool:
     """A long flat part: an underline or the rule under a header's body name."""
-    h = int(p[:, 0].max() - p[:, 0].min()) + 1
-    w = int(p[:, 1].max() - p[:, 1].min()) + 1
+    h, w = _height(p), int(p[:, 1].max() - p[:, 1].min()) + 1
     return w > 3 * h and h <= 0.15 * shape[0] and w >= 0.4 * shape[1]
 
 
